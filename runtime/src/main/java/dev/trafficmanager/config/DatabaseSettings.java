@@ -1,0 +1,53 @@
+package dev.trafficmanager.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+
+/** The PostgreSQL connection and its pool. */
+public record DatabaseSettings(
+    String url,
+    String user,
+    String password,
+    int poolSize,
+    Duration connectionTimeout,
+    Duration statementTimeout) {
+  public static final String URL = "TM_DB_URL";
+  public static final String USER = "TM_DB_USER";
+  public static final String PASSWORD = "TM_DB_PASSWORD";
+  public static final String POOL_SIZE = "TM_DB_POOL_SIZE";
+  public static final String CONNECTION_TIMEOUT = "TM_DB_CONNECTION_TIMEOUT";
+  public static final String STATEMENT_TIMEOUT = "TM_DB_STATEMENT_TIMEOUT";
+
+  public static DatabaseSettings from(Settings settings) {
+    return new DatabaseSettings(
+        settings.string(URL, "jdbc:postgresql://localhost:5432/traffic_manager"),
+        settings.string(USER, "postgres"),
+        settings.string(PASSWORD, ""),
+        settings.integer(POOL_SIZE, 10, 1, 500),
+        settings.duration(CONNECTION_TIMEOUT, Duration.ofSeconds(2)),
+        settings.duration(STATEMENT_TIMEOUT, Duration.ofSeconds(5)));
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseSettings[url=" + url + ", user=" + user + ", poolSize=" + poolSize + "]";
+  }
+
+  /** A new connection pool; the caller closes it. */
+  public HikariDataSource openPool(String poolName) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(poolName);
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    // Fail the pool's start-up fast but let it come up while PostgreSQL is still down.
+    config.setInitializationFailTimeout(-1);
+    config.addDataSourceProperty("connectTimeout", Math.max(1, connectionTimeout.toSeconds()));
+    config.addDataSourceProperty("socketTimeout", Math.max(1, statementTimeout.toSeconds() * 2));
+    config.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+    return new HikariDataSource(config);
+  }
+}

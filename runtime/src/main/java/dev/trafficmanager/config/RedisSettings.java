@@ -1,0 +1,39 @@
+package dev.trafficmanager.config;
+
+import dev.trafficmanager.route.CacheKeys;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import java.time.Duration;
+
+/** The Redis server of the resolve cache and the key prefix this deployment owns there. */
+public record RedisSettings(String url, CacheKeys keys, Duration commandTimeout) {
+  public static final String URL = "TM_REDIS_URL";
+  public static final String KEY_PREFIX = "TM_REDIS_KEY_PREFIX";
+  public static final String COMMAND_TIMEOUT = "TM_REDIS_COMMAND_TIMEOUT";
+
+  public static RedisSettings from(Settings settings) {
+    return new RedisSettings(
+        settings.string(URL, "redis://localhost:6379"),
+        new CacheKeys(settings.string(KEY_PREFIX, CacheKeys.DEFAULT_PREFIX)),
+        settings.duration(COMMAND_TIMEOUT, Duration.ofMillis(500)));
+  }
+
+  /**
+   * A new client whose commands time out and fail at once while disconnected, instead of queueing:
+   * a cache that is down must cost a reader nothing but a fallback.
+   */
+  public RedisClient newClient() {
+    RedisURI uri = RedisURI.create(url);
+    uri.setTimeout(commandTimeout);
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+            .build());
+    return client;
+  }
+}

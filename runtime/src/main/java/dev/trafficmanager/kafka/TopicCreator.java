@@ -1,0 +1,57 @@
+package dev.trafficmanager.kafka;
+
+import dev.trafficmanager.config.KafkaSettings;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the pipeline's topics where they are missing; existing topics are left as they are. */
+public final class TopicCreator {
+  private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
+
+  private final KafkaSettings kafka;
+
+  public TopicCreator(KafkaSettings kafka) {
+    this.kafka = kafka;
+  }
+
+  public void createMissing(short replicationFactor) {
+    try (Admin admin = Admin.create(kafka.clientProperties("tm-topic-creator"))) {
+      List<NewTopic> topics =
+          kafka.topics().names().stream()
+              .map(
+                  name ->
+                      new NewTopic(name, kafka.partitions(), replicationFactor)
+                          .configs(
+                              kafka.topics().isCompacted(name)
+                                  ? Map.of(
+                                      TopicConfig.CLEANUP_POLICY_CONFIG,
+                                      TopicConfig.CLEANUP_POLICY_COMPACT)
+                                  : Map.of()))
+              .toList();
+      for (var entry : admin.createTopics(topics).values().entrySet()) {
+        try {
+          entry.getValue().get(30, TimeUnit.SECONDS);
+          log.info("created topic {}", entry.getKey());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka did not create the topics within 30 s", e);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.trafficmanager.event;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * The one JSON mapping of the contracts: RFC 3339 timestamps, no unknown-field tolerance lost.
+ * Unknown fields are ignored so that a backward-compatible schema addition does not break old
+ * readers.
+ */
+public final class EventJson {
+  private EventJson() {}
+
+  /** A new mapper configured for the event contracts; callers own it. */
+  public static ObjectMapper newMapper() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .build();
+  }
+}

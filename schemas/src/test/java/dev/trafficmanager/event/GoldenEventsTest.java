@@ -1,0 +1,104 @@
+package dev.trafficmanager.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class GoldenEventsTest {
+  private final ObjectMapper json = EventJson.newMapper();
+  private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
+  private final JsonSchema schema = loadSchema();
+
+  @ParameterizedTest
+  @EnumSource(Action.class)
+  void everyGoldenEventMatchesTheJsonSchema(Action action) throws IOException {
+    JsonNode event = json.readTree(golden(action));
+
+    assertThat(schema.validate(event)).isEmpty();
+    assertThat(event.get("action").asText()).isEqualTo(action.wireName());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Action.class)
+  void everyGoldenEventRoundTripsThroughTheSerdeByteForByte(Action action) {
+    byte[] bytes = golden(action);
+
+    RouteEvent event = serde.deserialize("route-events", bytes);
+
+    assertThat(event.action()).isEqualTo(action);
+    assertThat(new String(serde.serialize("route-events", event), StandardCharsets.UTF_8))
+        .isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void whatTheSerdeWritesMatchesTheJsonSchema() throws IOException {
+    RouteEvent event = serde.deserialize("route-events", golden(Action.URL_CHANGED));
+
+    assertThat(schema.validate(json.readTree(serde.serialize("route-events", event)))).isEmpty();
+  }
+
+  @Test
+  void theSchemaRejectsAnEventWithoutARevisionOrWithAnUnknownAction() throws IOException {
+    var event = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(golden(Action.CREATED));
+    event.remove("revision");
+    event.put("action", "deleted");
+
+    assertThat(schema.validate(event))
+        .extracting(m -> m.getMessage())
+        .anySatisfy(m -> assertThat(m).contains("revision"))
+        .anySatisfy(m -> assertThat(m).contains("action"));
+  }
+
+  @Test
+  void theSerdeRefusesAnUnknownActionInsteadOfDroppingIt() {
+    String bad = new String(golden(Action.CREATED), StandardCharsets.UTF_8).replace("created", "deleted");
+
+    assertThatThrownBy(() -> serde.deserialize("route-events", bad.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("deleted");
+  }
+
+  @Test
+  void theSerdeRefusesAnEventWithAMissingField() {
+    String bad = new String(golden(Action.CREATED), StandardCharsets.UTF_8).replace("\"revision\":1,", "");
+
+    assertThatThrownBy(() -> serde.deserialize("route-events", bad.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("revision");
+  }
+
+  private static byte[] golden(Action action) {
+    return resource("golden/" + action.wireName() + ".json");
+  }
+
+  private static JsonSchema loadSchema() {
+    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+        .getSchema(new java.io.ByteArrayInputStream(resource("route-event.v1.schema.json")), config);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = RouteEvent.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
