@@ -3,6 +3,7 @@ package dev.trafficmanager.kafka;
 import dev.trafficmanager.config.KafkaSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,13 +24,21 @@ public final class TopicCreator {
     this.kafka = kafka;
   }
 
+  public void createMissing() {
+    createMissing(kafka.replicationFactor());
+  }
+
   public void createMissing(short replicationFactor) {
+    createMissing(Optional.of(replicationFactor));
+  }
+
+  private void createMissing(Optional<Short> replicationFactor) {
     try (Admin admin = Admin.create(kafka.clientProperties("tm-topic-creator"))) {
       List<NewTopic> topics =
           kafka.topics().names().stream()
               .map(
                   name ->
-                      new NewTopic(name, kafka.partitions(), replicationFactor)
+                      new NewTopic(name, Optional.of(kafka.partitions()), replicationFactor)
                           .configs(
                               kafka.topics().isCompacted(name)
                                   ? Map.of(

@@ -13,8 +13,16 @@ import java.util.UUID;
  * revision.
  */
 @JsonPropertyOrder({
-  "schema_version", "event_id", "action", "route_key", "revision", "previous", "current",
-  "occurred_at", "actor", "correlation_id"
+  "schema_version",
+  "event_id",
+  "action",
+  "route_key",
+  "revision",
+  "previous",
+  "current",
+  "occurred_at",
+  "actor",
+  "correlation_id"
 })
 public record RouteChange(
     @JsonProperty(value = "schema_version", required = true) int schemaVersion,

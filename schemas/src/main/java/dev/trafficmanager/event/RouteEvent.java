@@ -12,8 +12,20 @@ import java.util.UUID;
  * they have already applied.
  */
 @JsonPropertyOrder({
-  "schema_version", "event_id", "event_type", "action", "tenant", "service", "env", "version",
-  "url", "active", "revision", "occurred_at", "actor", "correlation_id"
+  "schema_version",
+  "event_id",
+  "event_type",
+  "action",
+  "tenant",
+  "service",
+  "env",
+  "version",
+  "url",
+  "active",
+  "revision",
+  "occurred_at",
+  "actor",
+  "correlation_id"
 })
 public record RouteEvent(
     @JsonProperty(value = "schema_version", required = true) int schemaVersion,

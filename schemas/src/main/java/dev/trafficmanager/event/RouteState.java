@@ -7,7 +7,14 @@ import java.time.Instant;
 
 /** A route's state at one revision: the value of the compacted {@code routes} topic. */
 @JsonPropertyOrder({
-  "tenant", "service", "env", "version", "url", "active", "revision", "updated_at"
+  "tenant",
+  "service",
+  "env",
+  "version",
+  "url",
+  "active",
+  "revision",
+  "updated_at"
 })
 public record RouteState(
     @JsonProperty(value = "tenant", required = true) String tenant,

@@ -32,8 +32,7 @@ public final class RouteRules {
       return Optional.of(new Violation(field, "is required"));
     }
     if (value.length() > MAX_URL_LENGTH) {
-      return Optional.of(
-          new Violation(field, "must be at most " + MAX_URL_LENGTH + " characters"));
+      return Optional.of(new Violation(field, "must be at most " + MAX_URL_LENGTH + " characters"));
     }
     URI uri;
     try {

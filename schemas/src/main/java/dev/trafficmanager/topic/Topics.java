@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The topics of the pipeline. A prefix (empty by default) lets tests and parallel deployments
- * share one cluster without seeing each other's records.
+ * The topics of the pipeline. A prefix (empty by default) lets tests and parallel deployments share
+ * one cluster without seeing each other's records.
  */
 public record Topics(String prefix) {
   public static final String ROUTE_EVENTS = "route-events";
@@ -42,8 +42,7 @@ public record Topics(String prefix) {
 
   /** The processed change stream: one record per revision, with previous and current state. */
   public Topic<String, RouteChange> routeChanges() {
-    return new Topic<>(
-        prefix + ROUTE_CHANGES, Serdes.String(), new JsonSerde<>(RouteChange.class));
+    return new Topic<>(prefix + ROUTE_CHANGES, Serdes.String(), new JsonSerde<>(RouteChange.class));
   }
 
   /** Compacted: the latest state of every route. */
@@ -61,7 +60,10 @@ public record Topics(String prefix) {
   public List<String> names() {
     return Stream.concat(
             Stream.of(
-                routeEvents().name(), routeEventsDlq().name(), routeChanges().name(), routes().name()),
+                routeEvents().name(),
+                routeEventsDlq().name(),
+                routeChanges().name(),
+                routes().name()),
             CONSUMERS.stream().map(c -> consumerDlq(c).name()))
         .toList();
   }

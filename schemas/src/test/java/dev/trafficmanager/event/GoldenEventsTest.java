@@ -53,7 +53,8 @@ class GoldenEventsTest {
 
   @Test
   void theSchemaRejectsAnEventWithoutARevisionOrWithAnUnknownAction() throws IOException {
-    var event = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(golden(Action.CREATED));
+    var event =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(golden(Action.CREATED));
     event.remove("revision");
     event.put("action", "deleted");
 
@@ -65,18 +66,22 @@ class GoldenEventsTest {
 
   @Test
   void theSerdeRefusesAnUnknownActionInsteadOfDroppingIt() {
-    String bad = new String(golden(Action.CREATED), StandardCharsets.UTF_8).replace("created", "deleted");
+    String bad =
+        new String(golden(Action.CREATED), StandardCharsets.UTF_8).replace("created", "deleted");
 
-    assertThatThrownBy(() -> serde.deserialize("route-events", bad.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> serde.deserialize("route-events", bad.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("deleted");
   }
 
   @Test
   void theSerdeRefusesAnEventWithAMissingField() {
-    String bad = new String(golden(Action.CREATED), StandardCharsets.UTF_8).replace("\"revision\":1,", "");
+    String bad =
+        new String(golden(Action.CREATED), StandardCharsets.UTF_8).replace("\"revision\":1,", "");
 
-    assertThatThrownBy(() -> serde.deserialize("route-events", bad.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> serde.deserialize("route-events", bad.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("revision");
   }
@@ -86,9 +91,11 @@ class GoldenEventsTest {
   }
 
   private static JsonSchema loadSchema() {
-    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-        .getSchema(new java.io.ByteArrayInputStream(resource("route-event.v1.schema.json")), config);
+        .getSchema(
+            new java.io.ByteArrayInputStream(resource("route-event.v1.schema.json")), config);
   }
 
   private static byte[] resource(String name) {

@@ -1,0 +1,61 @@
+package dev.trafficmanager.consumers.invalidation;
+
+import static dev.trafficmanager.consumers.TestChanges.change;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.embedded.EmbeddedRedisServer;
+import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedServers.class)
+class CacheInvalidationHandlerTest {
+  private static final RouteKey ROUTE = RouteKey.parse("acme/billing/prod/v1");
+  private static final RouteKey OTHER_ROUTE = RouteKey.parse("acme/search/prod/v1");
+
+  @Test
+  void deletesTheChangedRoutesEntryAndNoOtherEvenWhenDeliveredTwice(TestEnvironment env) {
+    RedisSettings redis = env.redis();
+    RedisClient client = redis.newClient();
+    try (StatefulRedisConnection<String, String> connection = client.connect();
+        CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
+      RedisCommands<String, String> commands = connection.sync();
+      commands.set(redis.keys().route(ROUTE), "stale");
+      commands.set(redis.keys().route(OTHER_ROUTE), "fresh");
+
+      handler.handle(change(ROUTE, 2));
+      // Delivered again, as at-least-once delivery may: the entry is already gone.
+      handler.handle(change(ROUTE, 2));
+
+      assertThat(commands.exists(redis.keys().route(ROUTE))).isZero();
+      assertThat(commands.get(redis.keys().route(OTHER_ROUTE))).isEqualTo("fresh");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void throwsWhileRedisIsDown(@TempDir Path redisData) {
+    // A server that is never started: its port is free, so nothing listens there.
+    EmbeddedRedisServer absent = new EmbeddedRedisServer(redisData, 0);
+    RedisSettings redis = RedisSettings.from(new Settings(Map.of(RedisSettings.URL, absent.url())));
+    RedisClient client = redis.newClient();
+    try (CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
+      assertThatThrownBy(() -> handler.handle(change(ROUTE, 1))).isInstanceOf(RedisException.class);
+    } finally {
+      client.shutdown();
+    }
+  }
+}

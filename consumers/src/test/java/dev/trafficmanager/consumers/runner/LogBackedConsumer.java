@@ -1,0 +1,121 @@
+package dev.trafficmanager.consumers.runner;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * A {@link MockConsumer} that keeps its records the way a broker keeps its log, so that a seek back
+ * fetches them again (MockConsumer hands each added record out once); and whose poll, when it has
+ * nothing to return, blocks for its timeout like a real one instead of spinning.
+ */
+final class LogBackedConsumer extends MockConsumer<String, byte[]> {
+  private final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> log = new HashMap<>();
+  // MockConsumer reports 0 as the committed offset of a partition it no longer has; a group does
+  // not.
+  private final Map<TopicPartition, Long> groupOffsets = new HashMap<>();
+  private int polls;
+  private boolean rejectingCommits;
+  private int rejectedCommits;
+
+  LogBackedConsumer() {
+    super("earliest");
+  }
+
+  /** Makes the partitions this consumer's assignment at its next poll, starting at offset 0. */
+  synchronized void assignAtNextPoll(List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> beginning = new HashMap<>();
+    partitions.forEach(partition -> beginning.put(partition, 0L));
+    updateBeginningOffsets(beginning);
+    schedulePollTask(() -> rebalance(partitions));
+  }
+
+  /** Appends a record to a partition's log and returns its offset. */
+  synchronized long append(TopicPartition partition, String key, byte[] value) {
+    List<ConsumerRecord<String, byte[]>> records =
+        log.computeIfAbsent(partition, p -> new ArrayList<>());
+    long offset = records.size();
+    records.add(new ConsumerRecord<>(partition.topic(), partition.partition(), offset, key, value));
+    notifyAll();
+    return offset;
+  }
+
+  synchronized int polls() {
+    return polls;
+  }
+
+  /** The group's committed offset of a partition: the offset of the next record to handle. */
+  synchronized OptionalLong committedOffset(TopicPartition partition) {
+    Long committed = groupOffsets.get(partition);
+    return committed == null ? OptionalLong.empty() : OptionalLong.of(committed);
+  }
+
+  /** While true, every commit fails as a commit to an unreachable coordinator does. */
+  synchronized void rejectCommits(boolean rejecting) {
+    this.rejectingCommits = rejecting;
+  }
+
+  synchronized int rejectedCommits() {
+    return rejectedCommits;
+  }
+
+  @Override
+  public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+    polls++;
+    feedFromPositions();
+    ConsumerRecords<String, byte[]> records = super.poll(timeout);
+    if (records.isEmpty()) {
+      try {
+        wait(Math.max(1, timeout.toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return records;
+  }
+
+  @Override
+  public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (rejectingCommits) {
+      rejectedCommits++;
+      throw new TimeoutException("commit rejected by the test");
+    }
+    super.commitSync(offsets);
+    offsets.forEach((partition, offset) -> groupOffsets.put(partition, offset.offset()));
+  }
+
+  @Override
+  public synchronized void commitSync(
+      Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+    commitSync(offsets);
+  }
+
+  @Override
+  public synchronized void wakeup() {
+    super.wakeup();
+    notifyAll();
+  }
+
+  private void feedFromPositions() {
+    for (TopicPartition partition : assignment()) {
+      if (paused().contains(partition)) {
+        continue;
+      }
+      long position = position(partition);
+      for (ConsumerRecord<String, byte[]> record : log.getOrDefault(partition, List.of())) {
+        if (record.offset() >= position) {
+          addRecord(record);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.trafficmanager.consumers.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trafficmanager.config.InvalidSettingException;
+import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.config.Settings;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.junit.jupiter.api.Test;
+
+class RunnerSettingsTest {
+
+  @Test
+  void consumerPropertiesLeaveCommitsToTheRunnerAndReadOnlyCommittedRecords() {
+    KafkaSettings kafka =
+        KafkaSettings.from(
+            new Settings(
+                Map.of(KafkaSettings.BOOTSTRAP, "k:9092", KafkaSettings.TOPIC_PREFIX, "t1.")));
+
+    Map<String, Object> props = RunnerSettings.consumerProperties(kafka, "tm-cache-invalidation");
+
+    assertThat(props)
+        .containsEntry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "k:9092")
+        .containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "t1.tm-cache-invalidation")
+        .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+        .containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
+
+  @Test
+  void readsEverySettingFromItsVariable() {
+    RunnerSettings settings =
+        RunnerSettings.from(
+            new Settings(
+                Map.of(
+                    RunnerSettings.POLL_TIMEOUT, "100ms",
+                    RunnerSettings.RETRY_INITIAL_BACKOFF, "1s",
+                    RunnerSettings.RETRY_MAX_BACKOFF, "1m",
+                    RunnerSettings.CLOSE_TIMEOUT, "3s")));
+
+    assertThat(settings)
+        .isEqualTo(
+            new RunnerSettings(
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void aMaximumBackoffBelowTheInitialOneIsRejectedByName() {
+    Settings settings =
+        new Settings(
+            Map.of(
+                RunnerSettings.RETRY_INITIAL_BACKOFF,
+                "5s",
+                RunnerSettings.RETRY_MAX_BACKOFF,
+                "1s"));
+
+    assertThatThrownBy(() -> RunnerSettings.from(settings))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining(RunnerSettings.RETRY_MAX_BACKOFF);
+  }
+}

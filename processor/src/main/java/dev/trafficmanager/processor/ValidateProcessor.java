@@ -1,0 +1,157 @@
+package dev.trafficmanager.processor;
+
+import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.route.InvalidInputException;
+import dev.trafficmanager.route.RouteRules;
+import dev.trafficmanager.route.Violation;
+import dev.trafficmanager.topic.EventHeaders;
+import dev.trafficmanager.topic.Topic;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The "validate" step: parses the raw value and checks it against the event contract and the record
+ * key. A valid event leaves with its {@code correlation-id} and {@code event-type} headers present
+ * (taken from the event where the producer did not set them), so every record derived from it
+ * carries them.
+ */
+final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Validation> {
+  private static final Logger log = LoggerFactory.getLogger(ValidateProcessor.class);
+  private static final int MAX_ACTOR_LENGTH = 256;
+  private static final int MAX_CORRELATION_ID_LENGTH = 128;
+
+  private final String topic;
+  private final Deserializer<RouteEvent> reader;
+  private FixedKeyProcessorContext<String, Validation> context;
+  private Sensor invalidEvents;
+
+  ValidateProcessor(Topic<String, RouteEvent> events) {
+    this.topic = events.name();
+    this.reader = events.valueSerde().deserializer();
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, Validation> context) {
+    this.context = context;
+    this.invalidEvents = PipelineMetrics.invalidEvents(context.metrics());
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, byte[]> record) {
+    Validation result = validate(record.key(), record.value());
+    if (result.isValid()) {
+      RouteEvent event = result.event();
+      Headers headers = new RecordHeaders(record.headers().toArray());
+      setIfAbsent(headers, EventHeaders.CORRELATION_ID, event.correlationId());
+      setIfAbsent(headers, EventHeaders.EVENT_TYPE, event.eventType());
+      context.forward(record.withValue(result).withHeaders(headers));
+      return;
+    }
+    invalidEvents.record();
+    String correlationId = lastValue(record.headers(), EventHeaders.CORRELATION_ID).orElse("");
+    try (MDC.MDCCloseable ignored =
+        MDC.putCloseable(RouteTopology.MDC_CORRELATION_ID, correlationId)) {
+      log.warn(
+          "invalid route event sent to the DLQ key={} error={} reason={}",
+          record.key(),
+          result.error().getClass().getSimpleName(),
+          result.error().getMessage());
+    }
+    context.forward(record.withValue(result));
+  }
+
+  private Validation validate(String key, byte[] value) {
+    if (value == null) {
+      return Validation.invalid(null, new InvalidInputException("value", "is required"));
+    }
+    RouteEvent event;
+    try {
+      event = reader.deserialize(topic, value);
+    } catch (SerializationException e) {
+      return Validation.invalid(value, e);
+    }
+    List<Violation> violations = check(key, event);
+    return violations.isEmpty()
+        ? Validation.valid(event, value)
+        : Validation.invalid(value, new InvalidInputException(violations));
+  }
+
+  /** Every rule the event and its record key break; the serde has already checked the types. */
+  static List<Violation> check(String key, RouteEvent event) {
+    List<Violation> violations = new ArrayList<>();
+    if (event.schemaVersion() != RouteEvent.SCHEMA_VERSION) {
+      violations.add(new Violation("schema_version", "must be " + RouteEvent.SCHEMA_VERSION));
+    }
+    if (!RouteEvent.EVENT_TYPE.equals(event.eventType())) {
+      violations.add(new Violation("event_type", "must be " + RouteEvent.EVENT_TYPE));
+    }
+    required("event_id", event.eventId()).ifPresent(violations::add);
+    required("action", event.action()).ifPresent(violations::add);
+    required("occurred_at", event.occurredAt()).ifPresent(violations::add);
+    textOfLength("actor", event.actor(), MAX_ACTOR_LENGTH).ifPresent(violations::add);
+    textOfLength("correlation_id", event.correlationId(), MAX_CORRELATION_ID_LENGTH)
+        .ifPresent(violations::add);
+    List<Violation> nameViolations =
+        Stream.of(
+                RouteRules.checkName("tenant", event.tenant()),
+                RouteRules.checkName("service", event.service()),
+                RouteRules.checkName("env", event.env()),
+                RouteRules.checkName("version", event.version()))
+            .flatMap(Optional::stream)
+            .toList();
+    violations.addAll(nameViolations);
+    RouteRules.checkUrl("url", event.url()).ifPresent(violations::add);
+    if (event.revision() < 1) {
+      violations.add(new Violation("revision", "must be at least 1"));
+    }
+    if (nameViolations.isEmpty()) {
+      String routeKey = event.routeKey().toString();
+      if (!routeKey.equals(key)) {
+        violations.add(new Violation("key", "must equal the event's route key " + routeKey));
+      }
+    }
+    return violations;
+  }
+
+  private static Optional<Violation> required(String field, Object value) {
+    return value == null ? Optional.of(new Violation(field, "is required")) : Optional.empty();
+  }
+
+  private static Optional<Violation> textOfLength(String field, String value, int maxLength) {
+    if (value == null || value.isEmpty()) {
+      return Optional.of(new Violation(field, "is required"));
+    }
+    if (value.length() > maxLength) {
+      return Optional.of(new Violation(field, "must be at most " + maxLength + " characters"));
+    }
+    return Optional.empty();
+  }
+
+  private static void setIfAbsent(Headers headers, String name, String value) {
+    if (headers.lastHeader(name) == null) {
+      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static Optional<String> lastValue(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
+    return header == null || header.value() == null
+        ? Optional.empty()
+        : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+  }
+}

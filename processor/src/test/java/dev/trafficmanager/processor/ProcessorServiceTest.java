@@ -1,0 +1,113 @@
+package dev.trafficmanager.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.event.Action;
+import dev.trafficmanager.event.JsonSerde;
+import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.topic.EventHeaders;
+import dev.trafficmanager.topic.Topic;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedServers.class)
+class ProcessorServiceTest {
+  private static final String ROUTE = "acme/checkout/prod/v1";
+  private static final JsonSerde<RouteEvent> EVENTS = new JsonSerde<>(RouteEvent.class);
+
+  @Test
+  void twoEventsForOneRouteBecomeTwoCommittedChangesInRevisionOrder(TestEnvironment env) {
+    env.createTopics();
+    RouteEvent created = golden(Action.CREATED);
+    RouteEvent deactivated = golden(Action.DEACTIVATED);
+    Topic<String, RouteChange> routeChanges = env.topics().routeChanges();
+
+    ProcessorService service = new ProcessorService(env.settings());
+    try (service) {
+      service.start();
+      produce(env.kafka(), created, deactivated);
+
+      // env.readAll reads with isolation.level=read_committed: only what the EOS commits published.
+      List<ConsumerRecord<String, RouteChange>> received =
+          await("two route changes committed on " + routeChanges.name())
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> env.readAll(routeChanges), records -> records.size() >= 2);
+
+      assertThat(received).extracting(ConsumerRecord::key).containsOnly(ROUTE);
+      assertThat(received).extracting(r -> r.value().revision()).containsExactly(1L, 2L);
+      assertThat(received.get(0).value()).isEqualTo(RouteChange.of(created, null));
+      assertThat(received.get(1).value()).isEqualTo(RouteChange.of(deactivated, created.state()));
+      assertThat(header(received.get(1), EventHeaders.CORRELATION_ID))
+          .isEqualTo(deactivated.correlationId());
+      await("processor running").atMost(Duration.ofSeconds(30)).until(service::isRunning);
+    }
+    assertThat(service.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+  }
+
+  @Test
+  void startFailsNamingTheTopicsThatDoNotExist(TestEnvironment env) {
+    try (ProcessorService service = new ProcessorService(env.settings())) {
+      assertThatThrownBy(service::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(env.topics().routeEvents().name());
+      assertThat(service.isRunning()).isFalse();
+    }
+  }
+
+  private static void produce(KafkaSettings kafka, RouteEvent... events) {
+    Map<String, Object> props = kafka.clientProperties("processor-test-producer");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    Topic<String, RouteEvent> topic = kafka.topics().routeEvents();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (RouteEvent event : events) {
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(topic.name(), ROUTE, EVENTS.serialize(topic.name(), event));
+        record.headers().add(EventHeaders.CORRELATION_ID, utf8(event.correlationId()));
+        record.headers().add(EventHeaders.EVENT_TYPE, utf8(event.eventType()));
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static RouteEvent golden(Action action) {
+    String name = "golden/" + action.wireName() + ".json";
+    try (InputStream in = RouteEvent.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return EVENTS.deserialize("golden", in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

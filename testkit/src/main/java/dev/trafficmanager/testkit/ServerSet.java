@@ -1,0 +1,151 @@
+package dev.trafficmanager.testkit;
+
+import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.embedded.EmbeddedKafka;
+import dev.trafficmanager.embedded.EmbeddedPostgresServer;
+import dev.trafficmanager.embedded.EmbeddedRedisServer;
+import dev.trafficmanager.embedded.EmbeddedServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka, PostgreSQL and Redis servers one test JVM shares: each one external when its
+ * variable is set in the environment, embedded otherwise. Closing it stops the embedded ones.
+ */
+final class ServerSet implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServerSet.class);
+
+  private final String kafkaBootstrap;
+  private final DatabaseServer database;
+  private final String redisUrl;
+  private final List<EmbeddedServer> embedded;
+
+  private ServerSet(
+      String kafkaBootstrap,
+      DatabaseServer database,
+      String redisUrl,
+      List<EmbeddedServer> embedded) {
+    this.kafkaBootstrap = kafkaBootstrap;
+    this.database = database;
+    this.redisUrl = redisUrl;
+    this.embedded = embedded;
+  }
+
+  /**
+   * Uses the servers named by {@code TM_KAFKA_BOOTSTRAP}, {@code TM_DB_URL} (with {@code
+   * TM_DB_USER}, {@code TM_DB_PASSWORD}) and {@code TM_REDIS_URL}; starts an embedded server, in
+   * parallel, for each one that is not set.
+   */
+  static ServerSet start(Settings environment) {
+    EmbeddedKafka kafka =
+        environment.isSet(KafkaSettings.BOOTSTRAP) ? null : EmbeddedKafka.temporary();
+    EmbeddedPostgresServer postgres =
+        environment.isSet(DatabaseSettings.URL) ? null : EmbeddedPostgresServer.temporary();
+    EmbeddedRedisServer redis =
+        environment.isSet(RedisSettings.URL) ? null : EmbeddedRedisServer.temporary();
+    List<EmbeddedServer> embedded = new ArrayList<>();
+    for (EmbeddedServer server : new EmbeddedServer[] {kafka, postgres, redis}) {
+      if (server != null) {
+        embedded.add(server);
+      }
+    }
+    startAll(embedded);
+
+    ServerSet servers =
+        new ServerSet(
+            kafka == null ? environment.string(KafkaSettings.BOOTSTRAP, "") : kafka.bootstrapServers(),
+            postgres == null
+                ? new DatabaseServer(
+                    environment.string(DatabaseSettings.URL, ""),
+                    environment.string(DatabaseSettings.USER, "postgres"),
+                    environment.string(DatabaseSettings.PASSWORD, ""))
+                : new DatabaseServer(
+                    postgres.jdbcUrl("postgres"), postgres.user(), postgres.password()),
+            redis == null ? environment.string(RedisSettings.URL, "") : redis.url(),
+            List.copyOf(embedded));
+    log.info(
+        "test servers kafka={} kafka_source={} postgres={} postgres_source={} redis={} redis_source={}",
+        servers.kafkaBootstrap,
+        kafka == null ? "external" : "embedded",
+        servers.database.adminUrl(),
+        postgres == null ? "external" : "embedded",
+        servers.redisUrl,
+        redis == null ? "external" : "embedded");
+    return servers;
+  }
+
+  /** Starts the servers side by side; if one fails, stops them all and rethrows its failure. */
+  private static void startAll(List<EmbeddedServer> servers) {
+    if (servers.isEmpty()) {
+      return;
+    }
+    // Not the common pool: on a small machine it has a single thread and would start them in turn.
+    ExecutorService executor = Executors.newFixedThreadPool(servers.size());
+    try {
+      List<CompletableFuture<Void>> starting =
+          servers.stream().map(server -> CompletableFuture.runAsync(server::start, executor)).toList();
+      RuntimeException failure = null;
+      for (CompletableFuture<Void> future : starting) {
+        try {
+          future.join();
+        } catch (CompletionException e) {
+          RuntimeException cause =
+              e.getCause() instanceof RuntimeException runtime ? runtime : e;
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        }
+      }
+      if (failure != null) {
+        servers.forEach(EmbeddedServer::close);
+        throw failure;
+      }
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  String kafkaBootstrap() {
+    return kafkaBootstrap;
+  }
+
+  DatabaseServer database() {
+    return database;
+  }
+
+  String redisUrl() {
+    return redisUrl;
+  }
+
+  /** Stops the embedded servers, Kafka last. */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    for (int i = embedded.size() - 1; i >= 0; i--) {
+      try {
+        EmbeddedServer server = embedded.get(i);
+        server.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}
