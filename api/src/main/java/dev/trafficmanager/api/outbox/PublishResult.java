@@ -1,0 +1,27 @@
+package dev.trafficmanager.api.outbox;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What became of one batch of outbox rows.
+ *
+ * @param acknowledged the rows the broker acknowledged (all replicas), in the order they were acked
+ * @param failed how many rows were sent and failed, or could not be sent at all
+ * @param held how many rows were not attempted: later rows of a route whose earlier row failed, and
+ *     rows left when the producer itself failed
+ * @param firstFailure the first row that failed and why, when any did
+ */
+record PublishResult(
+    List<OutboxRow> acknowledged, int failed, int held, Optional<Failure> firstFailure) {
+
+  record Failure(OutboxRow row, Throwable cause) {}
+
+  boolean failedAny() {
+    return failed > 0;
+  }
+
+  List<Long> acknowledgedIds() {
+    return acknowledged.stream().map(OutboxRow::id).toList();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.trafficmanager.api.outbox;
+
+import dev.trafficmanager.config.KafkaSettings;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The relay's Kafka producer and the configuration that makes it safe to retry. */
+final class RelayProducer {
+  static final String CLIENT_ID = "tm-outbox-relay";
+
+  /** Small: the relay flushes each round itself, so lingering only adds latency. */
+  static final int LINGER_MS = 5;
+
+  /** A dead broker makes {@code send()} block on metadata; this bounds how long. */
+  static final Duration MAX_BLOCK = Duration.ofSeconds(5);
+
+  private RelayProducer() {}
+
+  static Producer<String, byte[]> open(KafkaSettings kafka, OutboxSettings settings) {
+    return new KafkaProducer<>(config(kafka, settings));
+  }
+
+  /**
+   * Idempotence with {@code acks=all} and at most five requests in flight keeps each partition in
+   * send order across the producer's own retries, without duplicates from them.
+   */
+  static Map<String, Object> config(KafkaSettings kafka, OutboxSettings settings) {
+    Map<String, Object> props = kafka.clientProperties(CLIENT_ID);
+    long deliveryMs = settings.deliveryTimeout().toMillis();
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryMs);
+    // The producer rejects delivery.timeout.ms < linger.ms + request.timeout.ms.
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, deliveryMs - LINGER_MS));
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK.toMillis(), deliveryMs));
+    props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return props;
+  }
+}
