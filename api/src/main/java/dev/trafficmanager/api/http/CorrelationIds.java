@@ -1,0 +1,49 @@
+package dev.trafficmanager.api.http;
+
+import dev.trafficmanager.route.InvalidInputException;
+import io.javalin.http.Context;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+
+/**
+ * Gives every request a correlation id: the caller's {@code X-Correlation-ID} when valid, a new
+ * UUID when absent. It is returned on every response and sits in the logging MDC (key {@code
+ * correlation_id}) while the request runs.
+ */
+final class CorrelationIds {
+  static final String HEADER = "X-Correlation-ID";
+  static final String MDC_KEY = "correlation_id";
+  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final String ATTRIBUTE = "tm.correlation_id";
+
+  private CorrelationIds() {}
+
+  /**
+   * Before every request.
+   *
+   * @throws InvalidInputException naming the header when the caller's id breaks the rule (the
+   *     response then carries a fresh id)
+   */
+  static void assign(Context ctx) {
+    String given = ctx.header(HEADER);
+    boolean valid = given != null && VALID.matcher(given).matches();
+    String id = valid ? given : UUID.randomUUID().toString();
+    ctx.attribute(ATTRIBUTE, id);
+    ctx.header(HEADER, id);
+    MDC.put(MDC_KEY, id);
+    if (given != null && !valid) {
+      throw new InvalidInputException(HEADER, "must be 1 to 128 characters of [A-Za-z0-9._:-]");
+    }
+  }
+
+  /** After every request, so the next request on this thread starts clean. */
+  static void release(Context ctx) {
+    MDC.remove(MDC_KEY);
+  }
+
+  static String of(Context ctx) {
+    String id = ctx.attribute(ATTRIBUTE);
+    return id == null ? "" : id;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.trafficmanager.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trafficmanager.api.idempotency.IdempotencyKey;
+import dev.trafficmanager.api.idempotency.IdempotentRequest;
+import dev.trafficmanager.api.idempotency.RequestFingerprint;
+import dev.trafficmanager.api.routes.WriteContext;
+import dev.trafficmanager.route.InvalidInputException;
+import dev.trafficmanager.route.RouteRules;
+import dev.trafficmanager.route.Violation;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One write request read from HTTP: its headers ({@code X-Actor}, {@code Idempotency-Key}) and its
+ * JSON object body. Every problem found is collected so that {@link #requireValid()} reports them
+ * all in one 400. Unknown body fields are ignored.
+ */
+final class WriteRequest {
+  static final String ACTOR_HEADER = "X-Actor";
+  static final String DEFAULT_ACTOR = "anonymous";
+  private static final int MAX_ACTOR_LENGTH = 256;
+  private static final String BODY = "body";
+
+  private final List<Violation> violations = new ArrayList<>();
+  private final Context ctx;
+  private final ObjectNode body;
+  private final String actor;
+  private final Optional<IdempotentRequest> idempotentRequest;
+
+  private WriteRequest(Context ctx, ObjectReader json) {
+    this.ctx = ctx;
+    byte[] bytes = ctx.bodyAsBytes();
+    this.actor = readActor(ctx.header(ACTOR_HEADER));
+    this.idempotentRequest = readIdempotencyKey(ctx, bytes);
+    this.body = readBody(json, bytes);
+  }
+
+  static WriteRequest read(Context ctx, ObjectReader json) {
+    return new WriteRequest(ctx, json);
+  }
+
+  /** A route name part from the body; null (with a violation) when missing or invalid. */
+  String name(String field) {
+    return field(field, false);
+  }
+
+  /** The URL from the body; null (with a violation) when missing or invalid. */
+  String url(String field) {
+    return field(field, true);
+  }
+
+  /** A route name part from the path; null (with a violation) when invalid. */
+  String pathName(String param) {
+    String value = ctx.pathParam(param);
+    RouteRules.checkName(param, value).ifPresent(violations::add);
+    return value;
+  }
+
+  /**
+   * @throws InvalidInputException naming every bad header and field seen so far
+   */
+  void requireValid() {
+    if (!violations.isEmpty()) {
+      throw new InvalidInputException(violations);
+    }
+  }
+
+  WriteContext context() {
+    return new WriteContext(actor, CorrelationIds.of(ctx), idempotentRequest);
+  }
+
+  private String field(String field, boolean isUrl) {
+    if (body == null) {
+      return null; // the body's own violation says it all
+    }
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      violations.add(new Violation(field, "is required"));
+      return null;
+    }
+    if (!node.isTextual()) {
+      violations.add(new Violation(field, "must be a string"));
+      return null;
+    }
+    String value = node.textValue();
+    (isUrl ? RouteRules.checkUrl(field, value) : RouteRules.checkName(field, value))
+        .ifPresent(violations::add);
+    return value;
+  }
+
+  private String readActor(String header) {
+    if (header == null) {
+      return DEFAULT_ACTOR;
+    }
+    if (header.isBlank()
+        || header.length() > MAX_ACTOR_LENGTH
+        || header.chars().anyMatch(Character::isISOControl)) {
+      violations.add(
+          new Violation(
+              ACTOR_HEADER, "must be 1 to " + MAX_ACTOR_LENGTH + " printable characters"));
+      return DEFAULT_ACTOR;
+    }
+    return header;
+  }
+
+  private Optional<IdempotentRequest> readIdempotencyKey(Context ctx, byte[] bytes) {
+    String header = ctx.header(IdempotencyKey.HEADER);
+    if (header == null) {
+      return Optional.empty();
+    }
+    try {
+      IdempotencyKey key = new IdempotencyKey(header);
+      return Optional.of(
+          new IdempotentRequest(
+              key, RequestFingerprint.of(ctx.method().name(), ctx.path(), bytes)));
+    } catch (InvalidInputException e) {
+      violations.addAll(e.violations());
+      return Optional.empty();
+    }
+  }
+
+  private ObjectNode readBody(ObjectReader json, byte[] bytes) {
+    if (bytes.length == 0) {
+      violations.add(new Violation(BODY, "must be a JSON object"));
+      return null;
+    }
+    JsonNode node;
+    try {
+      node = json.readTree(bytes);
+    } catch (IOException e) {
+      violations.add(new Violation(BODY, "must be valid JSON"));
+      return null;
+    }
+    if (node == null || !node.isObject()) {
+      violations.add(new Violation(BODY, "must be a JSON object"));
+      return null;
+    }
+    return (ObjectNode) node;
+  }
+}

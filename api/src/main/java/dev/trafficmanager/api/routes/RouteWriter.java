@@ -1,0 +1,165 @@
+package dev.trafficmanager.api.routes;
+
+import dev.trafficmanager.api.idempotency.IdempotencyRecords;
+import dev.trafficmanager.api.idempotency.IdempotentRequest;
+import dev.trafficmanager.api.idempotency.StoredAnswer;
+import dev.trafficmanager.event.Action;
+import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.route.RouteKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies writes to routes. Each write is one transaction: the idempotency key is claimed, the
+ * route row is locked, changed and its revision bumped, its event is appended to the outbox and the
+ * relay notified, and the answer stored for the key; all commit together or not at all. A write
+ * that changes nothing writes nothing and emits no event.
+ *
+ * <p>Writers to one route serialize on its row lock, so its revisions and events are contiguous.
+ */
+public final class RouteWriter {
+  private static final Logger log = LoggerFactory.getLogger(RouteWriter.class);
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final Function<WriteOutcome, StoredAnswer> render;
+  private final RouteRepository routes = new RouteRepository();
+  private final OutboxAppender outbox = new OutboxAppender();
+  private final IdempotencyRecords idempotency = new IdempotencyRecords();
+
+  /**
+   * @param render turns an outcome into the answer the caller receives (and a retry with the same
+   *     idempotency key receives again)
+   */
+  public RouteWriter(Jdbi jdbi, Clock clock, Function<WriteOutcome, StoredAnswer> render) {
+    this.jdbi = jdbi;
+    this.clock = clock;
+    this.render = render;
+  }
+
+  /**
+   * Applies the command, or replays the answer stored for the context's idempotency key.
+   *
+   * @throws RouteNotFoundException when the command names an unknown route (nothing is written)
+   * @throws RouteConflictException when a create names an existing route with another URL
+   * @throws dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException when the idempotency
+   *     key answered a different request
+   */
+  public WriteReply write(RouteCommand command, WriteContext context) {
+    Committed committed =
+        jdbi.inTransaction(
+            handle -> {
+              Optional<IdempotentRequest> idempotent = context.idempotentRequest();
+              if (idempotent.isPresent()) {
+                Optional<StoredAnswer> earlier = idempotency.claim(handle, idempotent.get());
+                if (earlier.isPresent()) {
+                  return new Committed(new WriteReply(earlier.get(), true), Optional.empty());
+                }
+              }
+              Applied applied = apply(handle, command, context);
+              StoredAnswer answer = render.apply(applied.outcome());
+              idempotent.ifPresent(r -> idempotency.complete(handle, r.key(), answer));
+              return new Committed(new WriteReply(answer, false), applied.event());
+            });
+    committed
+        .event()
+        .ifPresent(
+            event ->
+                log.info(
+                    "event=route_written action={} route_key={} revision={} actor={} event_id={}",
+                    event.action().wireName(),
+                    event.routeKey(),
+                    event.revision(),
+                    event.actor(),
+                    event.eventId()));
+    return committed.reply();
+  }
+
+  private Applied apply(Handle handle, RouteCommand command, WriteContext context) {
+    // PostgreSQL keeps microseconds: the event's occurred_at then equals the stored updated_at.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    if (command instanceof CreateRoute create) {
+      return create(handle, create, now, context);
+    }
+    if (command instanceof SetActivation activation) {
+      Route current = lockExisting(handle, activation.key());
+      if (current.active() == activation.active()) {
+        return Applied.unchanged(current);
+      }
+      return change(
+          handle, current, current.url(), activation.active(), activation.action(), now, context);
+    }
+    if (command instanceof ChangeUrl change) {
+      Route current = lockExisting(handle, change.key());
+      if (current.url().equals(change.url())) {
+        return Applied.unchanged(current);
+      }
+      return change(
+          handle, current, change.url(), current.active(), Action.URL_CHANGED, now, context);
+    }
+    throw new IllegalArgumentException("unknown route command " + command.getClass().getName());
+  }
+
+  private Applied create(Handle handle, CreateRoute create, Instant now, WriteContext context) {
+    // Inserting first makes two racing creates safe: the loser waits on the winner's row, then
+    // compares against it under the lock.
+    Optional<Route> inserted = routes.insertIfAbsent(handle, create.key(), create.url(), now);
+    if (inserted.isPresent()) {
+      RouteEvent event = emit(handle, Action.CREATED, inserted.get(), now, context);
+      return new Applied(
+          new WriteOutcome(inserted.get(), WriteOutcome.Effect.CREATED), Optional.of(event));
+    }
+    Route existing = lockExisting(handle, create.key());
+    if (!existing.url().equals(create.url())) {
+      throw new RouteConflictException(create.key());
+    }
+    return Applied.unchanged(existing);
+  }
+
+  private Applied change(
+      Handle handle,
+      Route current,
+      String url,
+      boolean active,
+      Action action,
+      Instant now,
+      WriteContext context) {
+    Route updated = routes.update(handle, current.key(), url, active, now);
+    RouteEvent event = emit(handle, action, updated, now, context);
+    return new Applied(new WriteOutcome(updated, WriteOutcome.Effect.CHANGED), Optional.of(event));
+  }
+
+  private Route lockExisting(Handle handle, RouteKey key) {
+    return routes.lock(handle, key).orElseThrow(() -> new RouteNotFoundException(key));
+  }
+
+  private RouteEvent emit(
+      Handle handle, Action action, Route route, Instant now, WriteContext context) {
+    RouteEvent event =
+        RouteEvent.of(
+            UUID.randomUUID(),
+            action,
+            route.state(),
+            now,
+            context.actor(),
+            context.correlationId());
+    outbox.append(handle, event);
+    return event;
+  }
+
+  private record Applied(WriteOutcome outcome, Optional<RouteEvent> event) {
+    static Applied unchanged(Route route) {
+      return new Applied(new WriteOutcome(route, WriteOutcome.Effect.UNCHANGED), Optional.empty());
+    }
+  }
+
+  private record Committed(WriteReply reply, Optional<RouteEvent> event) {}
+}

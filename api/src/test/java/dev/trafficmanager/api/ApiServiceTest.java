@@ -1,0 +1,99 @@
+package dev.trafficmanager.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedServers.class)
+class ApiServiceTest {
+  private static final String ROUTES = "/api/v1/routes";
+  private static final String URL = "https://billing.example/v1";
+
+  @Test
+  void healthIsUpAndEveryResponseCarriesACorrelationId(TestEnvironment env) {
+    try (ApiService api = new ApiService(env.settings())) {
+      api.start();
+      ApiClient client = new ApiClient(api.httpPort());
+
+      ApiClient.Response health = client.get("/health");
+      assertThat(health.status()).isEqualTo(200);
+      assertThat(health.json().path("status").asText()).isEqualTo("up");
+      assertThat(health.header("X-Correlation-ID"))
+          .hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f-]{36}"));
+
+      assertThat(
+              client.get("/health", "X-Correlation-ID", "abc.DEF:1-2_3").header("X-Correlation-ID"))
+          .contains("abc.DEF:1-2_3");
+
+      ApiClient.Response unknownPath = client.get("/nowhere", "X-Correlation-ID", "c-404");
+      assertThat(unknownPath.status()).isEqualTo(404);
+      assertThat(unknownPath.json().path("error").asText()).isEqualTo("not_found");
+      assertThat(unknownPath.header("X-Correlation-ID")).contains("c-404");
+    }
+  }
+
+  @Test
+  void httpPortIsOnlyKnownWhileRunningAndCloseMayBeRepeated(TestEnvironment env) {
+    ApiService api = new ApiService(env.settings());
+    assertThatThrownBy(api::httpPort).isInstanceOf(IllegalStateException.class);
+    api.start();
+    assertThat(api.httpPort()).isPositive();
+    api.close();
+    api.close();
+    assertThatThrownBy(api::httpPort).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(api::start).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void anUnreachableDatabaseAnswers503WithRetryAfter(TestEnvironment env) {
+    Settings settings = env.with(Map.of(DatabaseSettings.CONNECTION_TIMEOUT, "500ms"));
+    DatabaseSettings database = env.database();
+    Matcher url = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]+)(.*)").matcher(database.url());
+    assertThat(url.matches()).isTrue();
+    String name = url.group(2);
+    Jdbi admin =
+        Jdbi.create(url.group(1) + "postgres" + url.group(3), database.user(), database.password());
+    try (ApiService api = new ApiService(settings)) {
+      api.start();
+      ApiClient client = new ApiClient(api.httpPort());
+      assertThat(
+              client.post(ROUTES, ApiClient.route("acme", "billing", "prod", "v1", URL)).status())
+          .isEqualTo(201);
+
+      // Refuse new sessions and end the open ones: the pool can no longer reach the database.
+      admin.useHandle(
+          h -> {
+            h.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+            h.createQuery(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db")
+                .bind("db", name)
+                .mapTo(Boolean.class)
+                .list();
+          });
+      try {
+        for (ApiClient.Response response :
+            new ApiClient.Response[] {
+              client.post(ROUTES + "/deactivate", ApiClient.key("acme", "billing", "prod", "v1")),
+              client.get(ROUTES + "/acme/billing/prod/v1"),
+              client.get(ROUTES + "?tenant=acme")
+            }) {
+          assertThat(response.status()).as(response.toString()).isEqualTo(503);
+          assertThat(response.header("Retry-After")).contains("1");
+          assertThat(response.json().path("error").asText()).isEqualTo("unavailable");
+        }
+      } finally {
+        admin.useHandle(h -> h.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true"));
+      }
+    }
+  }
+}
