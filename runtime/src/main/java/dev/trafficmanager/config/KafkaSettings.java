@@ -22,7 +22,8 @@ public record KafkaSettings(
         settings.string(BOOTSTRAP, "localhost:9092"),
         new Topics(settings.string(TOPIC_PREFIX, "")),
         settings.integer(PARTITIONS, 3, 1, 1024),
-        settings.optional(REPLICATION_FACTOR)
+        settings
+            .optional(REPLICATION_FACTOR)
             .map(v -> (short) settings.integer(REPLICATION_FACTOR, 1, 1, Short.MAX_VALUE)));
   }
 

@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads typed settings from an environment map handed in (the process environment in production,
- * a plain map in tests). Every failure names the variable; every setting has a local default.
+ * Reads typed settings from an environment map handed in (the process environment in production, a
+ * plain map in tests). Every failure names the variable; every setting has a local default.
  */
 public final class Settings {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -81,5 +81,23 @@ public final class Settings {
               };
             })
         .orElse(defaultValue);
+  }
+
+  /** A duration as {@link #duration(String, Duration)} that must lie in {@code [min, max]}. */
+  public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+    Duration value = duration(name, defaultValue);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new InvalidSettingException(
+          name,
+          optional(name).orElse(format(defaultValue)),
+          "expected a duration from " + format(min) + " to " + format(max));
+    }
+    return value;
+  }
+
+  /** The shortest text {@link #duration(String, Duration)} reads back as the same duration. */
+  public static String format(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 }

@@ -1,0 +1,28 @@
+package dev.trafficmanager.app;
+
+import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.config.Settings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "api",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the HTTP API and the outbox relay against external PostgreSQL, Redis and Kafka.")
+final class ApiCommand implements Callable<Integer> {
+  private final Settings settings;
+
+  ApiCommand(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    try (ServiceLifecycle lifecycle = new ServiceLifecycle()) {
+      lifecycle.started(new ApiService(settings)).start();
+      lifecycle.awaitShutdownSignal();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.trafficmanager.app;
+
+import dev.trafficmanager.config.Settings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole pipeline in one process: Kafka (in-process KRaft broker), PostgreSQL and Redis"
+          + " (child processes), the API, the outbox relay, the processor and the cache-invalidation"
+          + " consumer.",
+      "Each embedded server is skipped when its external setting is given: TM_KAFKA_BOOTSTRAP,"
+          + " TM_DB_URL, TM_REDIS_URL. Data stays under TM_LOCAL_STATE_DIR (./.traffic-manager)."
+    })
+final class LocalCommand implements Callable<Integer> {
+  private final Settings settings;
+
+  LocalCommand(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    try (LocalStack stack = new LocalStack(settings)) {
+      stack.start();
+      stack.awaitShutdownSignal();
+    }
+    return 0;
+  }
+}

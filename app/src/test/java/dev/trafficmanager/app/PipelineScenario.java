@@ -1,0 +1,162 @@
+package dev.trafficmanager.app;
+
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.event.Action;
+import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.testkit.TopicReader;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The walking skeleton's promise, checked against a running pipeline however it was started:
+ * create, resolve through the cache, deactivate, and see the cache entry go and the route stop
+ * resolving without waiting for the TTL, with revisions 1 and 2 on the event log and the change
+ * stream.
+ */
+final class PipelineScenario {
+  private static final ObjectMapper json = new ObjectMapper();
+  private static final String URL = "https://checkout.acme.example/v1";
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String baseUrl;
+  private final KafkaSettings kafka;
+  private final RedisSettings redis;
+  private final TopicReader topics;
+
+  PipelineScenario(int httpPort, Settings settings) {
+    this.baseUrl = "http://localhost:" + httpPort;
+    this.kafka = KafkaSettings.from(settings);
+    this.redis = RedisSettings.from(settings);
+    this.topics = new TopicReader(kafka, ofSeconds(10));
+  }
+
+  void createResolveDeactivate() throws Exception {
+    RouteKey route = new RouteKey("acme", "checkout", "prod", "v1");
+    String cacheKey = redis.keys().route(route);
+    String body =
+        """
+        {"tenant":"acme","service":"checkout","env":"prod","version":"v1","url":"%s"}"""
+            .formatted(URL);
+
+    HttpResponse<String> created = post("/api/v1/routes", body);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(json.readTree(created.body()).get("revision").asLong()).isEqualTo(1);
+
+    // The creation's own invalidation must have passed before the cache is filled, or it would
+    // delete the entry this scenario is about to look for.
+    awaitFirstChangeConsumed("tm-cache-invalidation");
+    HttpResponse<String> resolved = get(resolvePath());
+    assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+    assertThat(json.readTree(resolved.body()).get("url").asText()).isEqualTo(URL);
+
+    try (RedisClient client = redis.newClient();
+        StatefulRedisConnection<String, String> connection = client.connect()) {
+      assertThat(connection.sync().exists(cacheKey)).as("cache filled by resolve").isEqualTo(1);
+
+      HttpResponse<String> deactivated =
+          post(
+              "/api/v1/routes/deactivate",
+              """
+              {"tenant":"acme","service":"checkout","env":"prod","version":"v1"}""");
+      assertThat(deactivated.statusCode()).as(deactivated.body()).isEqualTo(200);
+      assertThat(json.readTree(deactivated.body()).get("revision").asLong()).isEqualTo(2);
+
+      // The positive entry lives 60 s; its disappearance well within that is the invalidation.
+      await("cache entry deleted by the invalidation consumer")
+          .atMost(ofSeconds(30))
+          .until(() -> connection.sync().exists(cacheKey) == 0);
+    }
+    assertThat(get(resolvePath()).statusCode()).as("deactivated route resolves").isEqualTo(404);
+
+    List<RouteEvent> events = values(topics.readAll(kafka.topics().routeEvents()));
+    assertThat(events)
+        .extracting(RouteEvent::revision, RouteEvent::action, RouteEvent::active)
+        .containsExactly(tuple(1L, Action.CREATED, true), tuple(2L, Action.DEACTIVATED, false));
+
+    List<RouteChange> changes =
+        await("both changes on route-changes")
+            .atMost(ofSeconds(30))
+            .until(() -> values(topics.readAll(kafka.topics().routeChanges())), c -> c.size() >= 2);
+    assertThat(changes).hasSize(2);
+    assertThat(changes.get(0).revision()).isEqualTo(1);
+    assertThat(changes.get(0).previous()).isNull();
+    assertThat(changes.get(0).current().active()).isTrue();
+    assertThat(changes.get(1).revision()).isEqualTo(2);
+    assertThat(changes.get(1).previous()).isEqualTo(changes.get(0).current());
+    assertThat(changes.get(1).current().active()).isFalse();
+    assertThat(changes.get(1).current().url()).isEqualTo(URL);
+  }
+
+  /** Waits until the consumer group has committed past the first change of the route. */
+  private void awaitFirstChangeConsumed(String group) {
+    ConsumerRecord<String, RouteChange> first =
+        await("the first change on route-changes")
+            .atMost(ofSeconds(30))
+            .until(() -> topics.readAll(kafka.topics().routeChanges()), c -> !c.isEmpty())
+            .get(0);
+    TopicPartition partition = new TopicPartition(first.topic(), first.partition());
+    await("the " + group + " consumer has committed past the first change")
+        .atMost(ofSeconds(30))
+        .until(() -> committedOffset(kafka.groupId(group), partition) > first.offset());
+  }
+
+  private long committedOffset(String groupId, TopicPartition partition) throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties("scenario-admin"))) {
+      OffsetAndMetadata committed =
+          admin
+              .listConsumerGroupOffsets(groupId)
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .get(partition);
+      return committed == null ? -1 : committed.offset();
+    }
+  }
+
+  private static String resolvePath() {
+    return "/api/v1/routes/resolve?tenant=acme&service=checkout&env=prod&version=v1";
+  }
+
+  private static <V> List<V> values(List<? extends ConsumerRecord<String, V>> records) {
+    return records.stream().map(ConsumerRecord::value).toList();
+  }
+
+  HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode parse(String body) throws IOException {
+    return json.readTree(body);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.trafficmanager.config;
+
+import dev.trafficmanager.health.Draining;
+import dev.trafficmanager.metrics.Metrics;
+import dev.trafficmanager.resilience.Resilience;
+import dev.trafficmanager.resilience.ResilienceSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+
+/**
+ * What every service of one process shares: its settings, one {@link Resilience} (one breaker and
+ * one retry budget per dependency, the bulkheads), one meter registry and one {@link Draining}
+ * switch. Services take it in their constructors instead of building their own, so that the api and
+ * the consumers in one process see the same breakers and draw on the same budgets.
+ *
+ * <p>Whoever creates the context closes it, after every service using it has closed; a service's
+ * own {@code close()} leaves it alone.
+ */
+public record ServiceContext(
+    Settings settings, Resilience resilience, Metrics metrics, Draining draining)
+    implements AutoCloseable {
+
+  public ServiceContext {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(resilience, "resilience");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(draining, "draining");
+  }
+
+  /**
+   * Reads the resilience settings and builds the shared pieces, metrics bound.
+   *
+   * @param serviceName the {@code service} tag on every meter ({@code api}, {@code local}, …)
+   * @throws InvalidSettingException naming the variable if a resilience setting is invalid
+   */
+  public static ServiceContext create(Settings settings, String serviceName) {
+    ResilienceSettings resilienceSettings = ResilienceSettings.from(settings);
+    Metrics metrics = new Metrics(serviceName);
+    Resilience resilience = Resilience.create(resilienceSettings, metrics.registry());
+    Draining draining = new Draining();
+    draining.bindTo(metrics.registry());
+    return new ServiceContext(settings, resilience, metrics, draining);
+  }
+
+  /** The registry to register meters in. */
+  public MeterRegistry meters() {
+    return metrics.registry();
+  }
+
+  @Override
+  public void close() {
+    metrics.close();
+  }
+}

@@ -1,0 +1,264 @@
+package dev.trafficmanager.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.time.MutableClock;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+class ResilienceTest {
+  private static final Predicate<RuntimeException> UNAVAILABLE = e -> e instanceof Unavailable;
+
+  private final MutableClock clock = new MutableClock();
+  private final List<Duration> waits = new ArrayList<>();
+  private final AtomicInteger attempts = new AtomicInteger();
+
+  @Test
+  void aDependencyFailingEveryCallGetsAtMostTheBudgetedRetries() {
+    // A breaker that never opens, so that only the budget stands between an outage and 3 × load.
+    Resilience resilience = resilience(Map.of(BreakerSettings.DB_MIN_CALLS, "1000000"));
+    int requests = 1_000;
+
+    for (int i = 0; i < requests; i++) {
+      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+          .isInstanceOf(Unavailable.class);
+    }
+
+    int floor = 10 * 10;
+    assertThat(attempts.get())
+        .isGreaterThan(requests)
+        .isLessThanOrEqualTo(requests + requests / 5 + floor)
+        .isLessThan(3 * requests);
+    RetryBudget budget = resilience.budget(Dependency.DATABASE);
+    assertThat(budget.withdrawals()).isEqualTo(attempts.get() - requests);
+    assertThat(budget.rejections()).isPositive();
+    assertThat(resilience.budget(Dependency.REDIS).deposits()).isZero();
+  }
+
+  @Test
+  void aTransientFailureIsRetriedUntilItSucceeds() {
+    Resilience resilience = resilience(Map.of());
+
+    String result =
+        resilience.call(
+            Dependency.REDIS,
+            UNAVAILABLE,
+            () -> {
+              if (attempts.incrementAndGet() < 3) {
+                throw new Unavailable();
+              }
+              return "cached";
+            });
+
+    assertThat(result).isEqualTo("cached");
+    assertThat(attempts).hasValue(3);
+    assertThat(waits).hasSize(2);
+    assertThat(resilience.budget(Dependency.REDIS).withdrawals()).isEqualTo(2);
+  }
+
+  @Test
+  void retriesStopAtTheMaximumNumberOfAttemptsAndRethrowTheLastFailure() {
+    Resilience resilience = resilience(Map.of(RetrySettings.MAX_ATTEMPTS, "4"));
+    List<Unavailable> thrown = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                resilience.call(
+                    Dependency.KAFKA,
+                    UNAVAILABLE,
+                    () -> {
+                      attempts.incrementAndGet();
+                      Unavailable failure = new Unavailable();
+                      thrown.add(failure);
+                      throw failure;
+                    }))
+        .isSameAs(thrown.get(thrown.size() - 1));
+    assertThat(attempts).hasValue(4);
+  }
+
+  @Test
+  void waitsBetweenAttemptsFollowTheFullJitterBackoff() {
+    Resilience resilience =
+        resilience(
+            Map.of(
+                RetrySettings.MAX_ATTEMPTS, "4",
+                RetrySettings.BACKOFF_BASE, "100ms",
+                RetrySettings.BACKOFF_MAX, "250ms"));
+
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+        .isInstanceOf(Unavailable.class);
+
+    // The test's random source draws 0.5: half of 100 ms, 200 ms, then the 250 ms cap.
+    assertThat(waits)
+        .containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(125));
+  }
+
+  @Test
+  void aFailureThatIsNotTransientIsNeitherRetriedNorHeldAgainstTheDependency() {
+    Resilience resilience = resilience(Map.of());
+
+    assertThatThrownBy(
+            () ->
+                resilience.call(
+                    Dependency.DATABASE,
+                    UNAVAILABLE,
+                    () -> {
+                      attempts.incrementAndGet();
+                      throw new IllegalStateException("duplicate key");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(attempts).hasValue(1);
+    assertThat(resilience.breaker(Dependency.DATABASE).getMetrics().getNumberOfBufferedCalls())
+        .isZero();
+  }
+
+  @Test
+  void theBreakerOpensAfterTheMinimumCallsAtHalfFailingAndThenFailsFastWithoutCalling() {
+    Resilience resilience = resilience(Map.of(RetrySettings.MAX_ATTEMPTS, "1"));
+    CircuitBreaker breaker = resilience.breaker(Dependency.DATABASE);
+
+    for (int i = 0; i < 5; i++) {
+      resilience.call(Dependency.DATABASE, UNAVAILABLE, () -> "ok");
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+          .isInstanceOf(Unavailable.class);
+    }
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+        .isInstanceOf(Unavailable.class);
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    int attemptsWhenOpened = attempts.get();
+
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+        .isInstanceOf(CallNotPermittedException.class);
+    assertThat(attempts).hasValue(attemptsWhenOpened);
+    assertThat(resilience.breaker(Dependency.REDIS).getState())
+        .isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void anOpenBreakerLetsProbesThroughOnlyAfterItsWaitAndClosesWhenTheyPass() {
+    Resilience resilience = resilience(Map.of(RetrySettings.MAX_ATTEMPTS, "1"));
+    CircuitBreaker breaker = resilience.breaker(Dependency.DATABASE);
+    for (int i = 0; i < 10; i++) {
+      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+          .isInstanceOf(Unavailable.class);
+    }
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+    clock.advance(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, () -> "ok"))
+        .isInstanceOf(CallNotPermittedException.class);
+
+    // resilience4j lets the first call through once the wait has strictly passed.
+    clock.advance(Duration.ofMillis(1));
+    for (int i = 0; i < 3; i++) {
+      assertThat(resilience.call(Dependency.DATABASE, UNAVAILABLE, () -> "ok")).isEqualTo("ok");
+    }
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void aBreakerThatOpensWhileRetryingEndsTheRetriesWithTheLastFailure() {
+    Resilience resilience =
+        resilience(
+            Map.of(
+                BreakerSettings.REDIS_MIN_CALLS, "2",
+                RetrySettings.MAX_ATTEMPTS, "5"));
+
+    assertThatThrownBy(() -> resilience.call(Dependency.REDIS, UNAVAILABLE, this::failing))
+        .isInstanceOf(Unavailable.class);
+
+    assertThat(attempts).hasValue(2);
+    assertThat(resilience.breaker(Dependency.REDIS).getState())
+        .isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
+  void anInterruptedWaitEndsTheRetriesAndKeepsTheInterrupt() {
+    Resilience resilience =
+        new Resilience(
+            ResilienceSettings.defaults(),
+            new SimpleMeterRegistry(),
+            clock,
+            duration -> {
+              throw new InterruptedException();
+            },
+            () -> 0.5);
+    try {
+      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+          .isInstanceOf(Unavailable.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      assertThat(attempts).hasValue(1);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void aFullBulkheadRefusesInsteadOfQueueing() {
+    Resilience resilience = resilience(Map.of(BulkheadSettings.MAX_WAIT, "0ms"));
+    Bulkhead writes = resilience.bulkhead(Compartment.WRITES);
+    for (int i = 0; i < 5; i++) {
+      writes.acquirePermission();
+    }
+
+    assertThatThrownBy(() -> writes.executeSupplier(() -> "written"))
+        .isInstanceOf(BulkheadFullException.class);
+    assertThat(resilience.bulkhead(Compartment.READS).executeSupplier(() -> "read"))
+        .isEqualTo("read");
+
+    writes.onComplete();
+    assertThat(writes.executeSupplier(() -> "written")).isEqualTo("written");
+  }
+
+  @Test
+  void bulkheadsHaveTheConfiguredSizes() {
+    Resilience resilience = resilience(Map.of());
+
+    assertThat(resilience.bulkhead(Compartment.READS).getMetrics().getMaxAllowedConcurrentCalls())
+        .isEqualTo(20);
+    assertThat(resilience.bulkhead(Compartment.WRITES).getMetrics().getMaxAllowedConcurrentCalls())
+        .isEqualTo(5);
+    assertThat(resilience.bulkhead(Compartment.AUDIT).getMetrics().getMaxAllowedConcurrentCalls())
+        .isEqualTo(10);
+    assertThat(resilience.bulkhead(Compartment.AUDIT).getBulkheadConfig().getMaxWaitDuration())
+        .isEqualTo(Duration.ofMillis(50));
+  }
+
+  private Resilience resilience(Map<String, String> env) {
+    return new Resilience(
+        ResilienceSettings.from(new Settings(env)),
+        new SimpleMeterRegistry(),
+        clock,
+        waits::add,
+        () -> 0.5);
+  }
+
+  private String failing() {
+    attempts.incrementAndGet();
+    throw new Unavailable();
+  }
+
+  /** What a driver throws when the server does not answer. */
+  private static final class Unavailable extends RuntimeException {
+    Unavailable() {
+      super("connection refused");
+    }
+  }
+}
