@@ -15,9 +15,9 @@ import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.EventJson;
 import java.time.Clock;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
@@ -69,7 +69,7 @@ public final class ApiService implements AutoCloseable {
     started = true;
     try {
       pool = database.openPool("tm-api");
-      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+      Migrations.migrate(pool);
       Jdbi jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
       ObjectMapper mapper = EventJson.newMapper();
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Bounded exponential back-off with "equal jitter": the n-th consecutive failure waits between
- * half and all of {@code min(max, initial * 2^(n-1))}. The floor keeps retries from collapsing to
- * zero; the jitter keeps relays that failed together from retrying together.
+ * Bounded exponential back-off with "equal jitter": the n-th consecutive failure waits between half
+ * and all of {@code min(max, initial * 2^(n-1))}. The floor keeps retries from collapsing to zero;
+ * the jitter keeps relays that failed together from retrying together.
  */
 final class Backoff {
   private static final int MAX_DOUBLINGS = 30;

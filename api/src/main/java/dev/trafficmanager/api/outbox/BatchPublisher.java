@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,16 +30,16 @@ import org.slf4j.MDC;
  * <p>Per-route order. Rows arrive in id order, and within one route id order is revision order
  * (writes to a route serialise on its row lock, so a later revision's row is inserted after the
  * earlier one committed). The batch goes out in rounds: each round sends the oldest remaining row
- * of every route, flushes, and waits for every acknowledgement; a route's next row goes out only
- * in a later round, after its previous row was acknowledged. Pipelining a route's rows instead
- * would let revision 3 be written after revision 2 failed (the producer expires queued batches
- * one by one, so a later batch of the same partition can still succeed), and the retry would then
- * put revision 2 behind revision 3 in the log. When a route's row fails, its later rows are held
- * for the next attempt, where they follow it again. Rows of other routes go on: one route's trouble
+ * of every route, flushes, and waits for every acknowledgement; a route's next row goes out only in
+ * a later round, after its previous row was acknowledged. Pipelining a route's rows instead would
+ * let revision 3 be written after revision 2 failed (the producer expires queued batches one by
+ * one, so a later batch of the same partition can still succeed), and the retry would then put
+ * revision 2 behind revision 3 in the log. When a route's row fails, its later rows are held for
+ * the next attempt, where they follow it again. Rows of other routes go on: one route's trouble
  * does not stop the rest. A batch of distinct routes, the common case, is a single round.
  *
- * <p>Delivery is at least once: a row whose send timed out may still have been written, and is
- * sent again; consumers drop revisions they have already applied.
+ * <p>Delivery is at least once: a row whose send timed out may still have been written, and is sent
+ * again; consumers drop revisions they have already applied.
  */
 final class BatchPublisher {
   private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);

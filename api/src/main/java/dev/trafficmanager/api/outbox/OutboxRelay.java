@@ -89,8 +89,8 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Starts the relay thread, which connects, competes for leadership and, once it leads,
-   * publishes. Returns at once; neither PostgreSQL nor Kafka needs to be reachable yet.
+   * Starts the relay thread, which connects, competes for leadership and, once it leads, publishes.
+   * Returns at once; neither PostgreSQL nor Kafka needs to be reachable yet.
    *
    * @throws IllegalStateException when called twice or after {@link #close()}
    */
@@ -319,8 +319,8 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Warns once per database outage, however often the relay retries; a standby keeps trying to
-   * take over, backing off while the database keeps failing.
+   * Warns once per database outage, however often the relay retries; a standby keeps trying to take
+   * over, backing off while the database keeps failing.
    */
   private void stepDown(SQLException cause) {
     if (cause != null && !databaseFailing) {

@@ -9,8 +9,8 @@ import java.time.Duration;
  *
  * @param pollInterval the longest a pending row waits when no {@code NOTIFY} arrives; also how
  *     often a standby retries the leader lock, and the first step of the back-off
- * @param batchSize rows read, published and marked per round trip; also rows deleted per
- *     retention statement
+ * @param batchSize rows read, published and marked per round trip; also rows deleted per retention
+ *     statement
  * @param retention how long a published row is kept (for republishing after Kafka data loss)
  * @param retentionSweepInterval how often the leader deletes rows older than the retention
  * @param deliveryTimeout the producer's {@code delivery.timeout.ms}: how long one attempt to

@@ -39,7 +39,8 @@ final class RelayProducer {
     props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryMs);
     // The producer rejects delivery.timeout.ms < linger.ms + request.timeout.ms.
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, deliveryMs - LINGER_MS));
+    props.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, deliveryMs - LINGER_MS));
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK.toMillis(), deliveryMs));
     props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

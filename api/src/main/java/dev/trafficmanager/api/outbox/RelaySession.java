@@ -22,8 +22,8 @@ import org.postgresql.PGNotification;
  *
  * <p>Everything runs on one session on purpose: the lock is session-level, so the session that
  * publishes is the session that leads. When the connection breaks, every call throws {@link
- * SQLException} and the same failure both ends the leadership (the server releases the lock when the
- * session ends) and stops the publishing. Not thread-safe: the relay thread alone uses it.
+ * SQLException} and the same failure both ends the leadership (the server releases the lock when
+ * the session ends) and stops the publishing. Not thread-safe: the relay thread alone uses it.
  */
 final class RelaySession implements AutoCloseable {
   /**
@@ -46,7 +46,8 @@ final class RelaySession implements AutoCloseable {
     props.setProperty("user", db.user());
     props.setProperty("password", db.password());
     props.setProperty("ApplicationName", APPLICATION_NAME);
-    props.setProperty("connectTimeout", String.valueOf(Math.max(1, db.connectionTimeout().toSeconds())));
+    props.setProperty(
+        "connectTimeout", String.valueOf(Math.max(1, db.connectionTimeout().toSeconds())));
     // A dead server must surface as an exception, not a hang: the socket timeout bounds every read
     // (getNotifications sets its own shorter one while it waits).
     props.setProperty(
@@ -74,7 +75,9 @@ final class RelaySession implements AutoCloseable {
     }
   }
 
-  /** @param channel a constant SQL identifier (it cannot be a bind parameter) */
+  /**
+   * @param channel a constant SQL identifier (it cannot be a bind parameter)
+   */
   void listen(String channel) throws SQLException {
     try (Statement st = connection.createStatement()) {
       st.execute("LISTEN " + channel);
@@ -90,8 +93,7 @@ final class RelaySession implements AutoCloseable {
   boolean awaitNotification(Duration timeout) throws SQLException {
     // 0 would mean "block forever" to the driver.
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    PGNotification[] notifications =
-        connection.unwrap(PGConnection.class).getNotifications(millis);
+    PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(millis);
     return notifications != null && notifications.length > 0;
   }
 

@@ -11,7 +11,8 @@ class BackoffTest {
 
   @Test
   void doublesUpToTheBoundWhenJitterIsAtItsTop() {
-    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1_000), () -> 0.999_999);
+    Backoff backoff =
+        new Backoff(Duration.ofMillis(100), Duration.ofMillis(1_000), () -> 0.999_999);
 
     List<Long> pauses = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

@@ -56,9 +56,13 @@ class BatchPublisherTest {
     assertThat(result.acknowledgedIds()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
     assertThat(producer.events)
         .containsExactly(
-            "send a/s/e/v1#1", "send b/s/e/v1#1", "flush",
-            "send a/s/e/v1#2", "flush",
-            "send a/s/e/v1#3", "flush");
+            "send a/s/e/v1#1",
+            "send b/s/e/v1#1",
+            "flush",
+            "send a/s/e/v1#2",
+            "flush",
+            "send a/s/e/v1#3",
+            "flush");
   }
 
   @Test

@@ -58,8 +58,10 @@ class OutboxRelayKafkaOutageTest {
           new RelayFixture(
               env.settings(),
               Map.of(
-                  KafkaSettings.BOOTSTRAP, broker.bootstrapServers(),
-                  OutboxSettings.DELIVERY_TIMEOUT, "2s"))) {
+                  KafkaSettings.BOOTSTRAP,
+                  broker.bootstrapServers(),
+                  OutboxSettings.DELIVERY_TIMEOUT,
+                  "2s"))) {
         new TopicCreator(fixture.kafka()).createMissing((short) 1);
         OutboxTable outbox = fixture.migratedOutbox();
         fixture.started();

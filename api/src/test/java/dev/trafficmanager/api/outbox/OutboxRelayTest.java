@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.event.RouteEvent;
-import dev.trafficmanager.topic.EventHeaders;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.topic.EventHeaders;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -169,7 +169,9 @@ class OutboxRelayTest {
     }
   }
 
-  /** Ends the session holding the leader lock from the server side, as a failover or a DBA would. */
+  /**
+   * Ends the session holding the leader lock from the server side, as a failover or a DBA would.
+   */
   private static int terminateLeaderSession(OutboxTable outbox) throws Exception {
     try (Connection c = outbox.connect();
         Statement st = c.createStatement();

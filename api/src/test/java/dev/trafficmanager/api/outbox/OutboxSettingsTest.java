@@ -49,8 +49,7 @@ class OutboxSettingsTest {
 
   @Test
   void rejectsABatchSizeOfZeroNamingTheVariable() {
-    assertThatThrownBy(
-            () -> OutboxSettings.from(new Settings(Map.of("TM_OUTBOX_BATCH_SIZE", "0"))))
+    assertThatThrownBy(() -> OutboxSettings.from(new Settings(Map.of("TM_OUTBOX_BATCH_SIZE", "0"))))
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("TM_OUTBOX_BATCH_SIZE");
   }

@@ -49,8 +49,7 @@ final class RelayFixture implements AutoCloseable {
 
   OutboxRelay created() {
     OutboxRelay relay =
-        new OutboxRelay(
-            DatabaseSettings.from(settings), kafka(), OutboxSettings.from(settings));
+        new OutboxRelay(DatabaseSettings.from(settings), kafka(), OutboxSettings.from(settings));
     relays.add(relay);
     return relay;
   }
