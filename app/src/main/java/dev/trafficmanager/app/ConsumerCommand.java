@@ -4,7 +4,10 @@ import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "consumer",
@@ -23,8 +26,15 @@ final class ConsumerCommand implements Callable<Integer> {
     this.settings = settings;
   }
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (!ConsumerService.names().contains(name)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "unknown consumer '" + name + "'; choose one of " + ConsumerService.names());
+    }
     try (ServiceLifecycle lifecycle = new ServiceLifecycle()) {
       lifecycle.started(new ConsumerService(name, settings)).start();
       lifecycle.awaitShutdownSignal();

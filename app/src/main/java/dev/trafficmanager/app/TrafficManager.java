@@ -1,5 +1,6 @@
 package dev.trafficmanager.app;
 
+import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,18 +15,39 @@ import picocli.CommandLine.Command;
       LocalCommand.class,
       ApiCommand.class,
       ProcessorCommand.class,
-      ConsumerCommand.class
+      ConsumerCommand.class,
+      CreateTopicsCommand.class
     })
 public final class TrafficManager implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  public static final String LOG_FORMAT = "TM_LOG_FORMAT";
+
   public static void main(String[] args) {
-    System.exit(commandLine(Settings.fromEnvironment()).execute(args));
+    Settings settings = Settings.fromEnvironment();
+    // Logback reads this when the first logger is created, so it is set before anything logs.
+    // People run `local` at a terminal; services in containers feed log shippers JSON.
+    boolean local = args.length > 0 && args[0].equals("local");
+    if (settings.string(LOG_FORMAT, local ? "console" : "json").equals("console")) {
+      System.setProperty("logback.configurationFile", "logback-console.xml");
+    }
+    System.exit(commandLine(settings).execute(args));
   }
 
   /** The command line with every subcommand built on the given settings. */
   static CommandLine commandLine(Settings settings) {
-    return new CommandLine(new TrafficManager(), new CommandFactory(settings));
+    return new CommandLine(new TrafficManager(), new CommandFactory(settings))
+        .setExecutionExceptionHandler(TrafficManager::reportBadSetting);
+  }
+
+  /** A bad setting is the operator's to fix: name it, no stack trace. */
+  private static int reportBadSetting(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) throws Exception {
+    if (e instanceof InvalidSettingException) {
+      commandLine.getErr().println(commandLine.getColorScheme().errorText(e.getMessage()));
+      return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    }
+    throw e;
   }
 
   @Override
