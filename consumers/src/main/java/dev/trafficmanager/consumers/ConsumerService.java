@@ -1,39 +1,75 @@
 package dev.trafficmanager.consumers;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.trafficmanager.cache.CacheSettings;
+import dev.trafficmanager.cache.RouteCacheWriter;
+import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
-import dev.trafficmanager.consumers.invalidation.CacheInvalidationHandler;
+import dev.trafficmanager.consumers.audit.AuditLogHandler;
+import dev.trafficmanager.consumers.audit.DatabaseFailures;
+import dev.trafficmanager.consumers.cache.CacheInvalidationHandler;
+import dev.trafficmanager.consumers.cache.CacheWarmingHandler;
+import dev.trafficmanager.consumers.cache.RedisFailures;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
+import dev.trafficmanager.consumers.runner.ConsumerMetrics;
 import dev.trafficmanager.consumers.runner.ConsumerRunner;
+import dev.trafficmanager.consumers.runner.KafkaDeadLetters;
 import dev.trafficmanager.consumers.runner.RunnerSettings;
-import dev.trafficmanager.event.RouteChange;
-import dev.trafficmanager.topic.Topic;
+import dev.trafficmanager.consumers.runner.RunnerStatus;
+import dev.trafficmanager.consumers.runner.Sink;
+import dev.trafficmanager.database.Migrations;
+import dev.trafficmanager.health.ComponentHealth;
+import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.resilience.Dependency;
 import io.lettuce.core.RedisClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of one side-effect consumer: builds its handler and {@link ConsumerRunner}
- * from the {@link Settings} it is given and runs the runner on a thread of its own, named {@code
- * tm-consumer-<name>}. Each consumer is one consumer group, {@code tm-<name>} behind the topic
- * prefix, reading {@code route-changes}.
+ * and runs the runner on a thread of its own, named {@code tm-consumer-<name>}. Each consumer is
+ * one consumer group, {@code tm-<name>} behind the topic prefix, reading {@code route-changes} and
+ * dead-lettering to {@code route-changes.<name>.dlq}:
+ *
+ * <ul>
+ *   <li>{@value #CACHE_INVALIDATION}: deletes the changed route's Redis cache entry;
+ *   <li>{@value #CACHE_WARMING}: writes the route's new state into the cache, never over a newer
+ *       revision;
+ *   <li>{@value #AUDIT_LOG}: appends the change to PostgreSQL's {@code audit_log}, once per event;
+ *       migrates the database at start.
+ * </ul>
+ *
+ * The consumer guards its sink with the process's circuit breaker and retry budget for it ({@link
+ * Dependency#REDIS} for the cache consumers, {@link Dependency#DATABASE} for the audit log, {@link
+ * Dependency#KAFKA} for dead-letter writes), taken from the {@link ServiceContext}, and registers
+ * its meters ({@link ConsumerMetrics}) in the context's registry.
  *
  * <p>{@link #start()} once; {@link #close()} any number of times, from any thread: it stops the
  * loop (which commits what finished and leaves the group), waits for it within a bound, and closes
- * what the consumer opened.
+ * what the consumer opened. The context is the caller's, unless this service made it.
  */
 public final class ConsumerService implements AutoCloseable {
   public static final String CACHE_INVALIDATION = "cache-invalidation";
+  public static final String CACHE_WARMING = "cache-warming";
+  public static final String AUDIT_LOG = "audit-log";
 
-  private static final List<String> NAMES = List.of(CACHE_INVALIDATION);
+  private static final List<String> NAMES = List.of(CACHE_INVALIDATION, CACHE_WARMING, AUDIT_LOG);
   private static final Logger log = LoggerFactory.getLogger(ConsumerService.class);
 
   private enum State {
@@ -43,32 +79,70 @@ public final class ConsumerService implements AutoCloseable {
   }
 
   private final String name;
+  private final ServiceContext context;
+  private final boolean ownsContext;
   private final KafkaSettings kafka;
-  private final RedisSettings redis;
   private final RunnerSettings runnerSettings;
+  private final EffectFactory effects;
+  private final UnaryOperator<ChangeHandler> decorator;
 
   private final Object lock = new Object();
   // Guarded by lock.
   private State state = State.NEW;
   private ConsumerRunner runner;
+  private Sink sink;
   private Thread thread;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
   /**
-   * Reads and checks the settings; connects to nothing yet.
+   * Reads and checks the consumer's settings from the context; connects to nothing yet.
+   *
+   * @throws IllegalArgumentException if {@code consumerName} is none of {@link #names()}
+   * @throws dev.trafficmanager.config.InvalidSettingException if a setting cannot be used
+   */
+  public ConsumerService(String consumerName, ServiceContext context) {
+    this(consumerName, context, false, UnaryOperator.identity());
+  }
+
+  /**
+   * A consumer with a {@link ServiceContext} of its own, made from {@code settings} and closed with
+   * the service: for a process that runs nothing else, and for tests.
    *
    * @throws IllegalArgumentException if {@code consumerName} is none of {@link #names()}
    * @throws dev.trafficmanager.config.InvalidSettingException if a setting cannot be used
    */
   public ConsumerService(String consumerName, Settings settings) {
-    if (!NAMES.contains(consumerName)) {
-      throw new IllegalArgumentException(
-          "unknown consumer '" + consumerName + "'; known consumers: " + String.join(", ", NAMES));
+    this(
+        checkName(consumerName),
+        ServiceContext.create(settings, "consumer"),
+        true,
+        UnaryOperator.identity());
+  }
+
+  /**
+   * For tests that must stand between the runner and the real handler, to crash the consumer after
+   * an effect and before its commit.
+   */
+  ConsumerService(
+      String consumerName,
+      ServiceContext context,
+      boolean ownsContext,
+      UnaryOperator<ChangeHandler> decorator) {
+    try {
+      this.name = checkName(consumerName);
+      this.context = context;
+      this.ownsContext = ownsContext;
+      this.decorator = decorator;
+      Settings settings = context.settings();
+      this.kafka = KafkaSettings.from(settings);
+      this.runnerSettings = RunnerSettings.from(settings);
+      this.effects = effectFactory(consumerName, settings);
+    } catch (RuntimeException e) {
+      if (ownsContext) {
+        context.close();
+      }
+      throw e;
     }
-    this.name = consumerName;
-    this.kafka = KafkaSettings.from(settings);
-    this.redis = RedisSettings.from(settings);
-    this.runnerSettings = RunnerSettings.from(settings);
   }
 
   /** The consumers this service can run. */
@@ -76,10 +150,16 @@ public final class ConsumerService implements AutoCloseable {
     return NAMES;
   }
 
+  public String name() {
+    return name;
+  }
+
   /**
-   * Starts consuming on the consumer's own thread and returns.
+   * Opens the consumer's connections (for {@value #AUDIT_LOG}, migrates the database first) and
+   * starts consuming on the consumer's own thread.
    *
    * @throws IllegalStateException if already started or closed
+   * @throws RuntimeException if the database cannot be migrated; nothing is left open
    */
   public void start() {
     synchronized (lock) {
@@ -88,21 +168,34 @@ public final class ConsumerService implements AutoCloseable {
             "consumer " + name + (state == State.CLOSED ? " is closed" : " is already started"));
       }
       try {
-        ChangeHandler handler = handler();
-        Topic<String, RouteChange> topic = kafka.topics().routeChanges();
-        KafkaConsumer<String, byte[]> consumer =
+        Effect effect = effects.open(resources);
+        sink = effect.sink();
+        KafkaDeadLetters deadLetters =
+            KafkaDeadLetters.create(
+                kafka,
+                kafka.groupId("tm-" + name) + "-dlq",
+                kafka.topics().consumerDlq(name).name(),
+                context.resilience().breaker(Dependency.KAFKA),
+                runnerSettings.deadLetterTimeout());
+        resources.push(deadLetters);
+        ConsumerMetrics metrics = new ConsumerMetrics(name, context.meters());
+        resources.push(metrics);
+        KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(
-                RunnerSettings.consumerProperties(kafka, "tm-" + name),
-                topic.keySerde().deserializer(),
+                runnerSettings.consumerProperties(kafka, "tm-" + name),
+                new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         runner =
             new ConsumerRunner(
                 name,
                 consumer,
-                topic,
-                handler,
-                runnerSettings.backoffRetryPolicy(),
+                kafka.topics().routeChanges(),
+                decorator.apply(effect.handler()),
+                sink,
+                deadLetters,
+                metrics,
                 runnerSettings,
+                runnerSettings.backoff(),
                 Clock.systemUTC());
       } catch (RuntimeException e) {
         state = State.CLOSED;
@@ -130,6 +223,83 @@ public final class ConsumerService implements AutoCloseable {
     }
   }
 
+  /**
+   * The consumer's health, for {@code /health/ready} (register it as a {@code HealthCheck}: {@code
+   * service::health}); it reads state the loop keeps and never blocks:
+   *
+   * <ul>
+   *   <li>{@link HealthStatus#UP} while it consumes normally;
+   *   <li>{@link HealthStatus#DEGRADED} while starting, while it is paused because its sink's
+   *       circuit breaker refuses calls (reason {@code sink unavailable}), or while a record waits
+   *       to be retried (reason {@code retrying}): it holds back, it does not skip;
+   *   <li>{@link HealthStatus#DOWN} before start, after close, and when its loop broke down.
+   * </ul>
+   *
+   * Detail: {@code consumer}, {@code state}, {@code sink}, {@code circuit_breaker}, {@code
+   * assigned_partitions}, {@code paused_partitions}, {@code retrying_partitions}, {@code
+   * lag_records}, and {@code reason} unless UP.
+   */
+  public ComponentHealth health() {
+    RunnerStatus status;
+    Sink guarded;
+    State current;
+    synchronized (lock) {
+      current = state;
+      status = runner == null ? null : runner.status();
+      guarded = sink;
+    }
+    String component = "consumer-" + name;
+    if (current == State.NEW || status == null) {
+      return ComponentHealth.down(component, current == State.NEW ? "not started" : "closed");
+    }
+    HealthStatus health;
+    String reason;
+    switch (status.phase()) {
+      case CREATED -> {
+        health = HealthStatus.DEGRADED;
+        reason = "starting";
+      }
+      case STOPPED -> {
+        health = HealthStatus.DOWN;
+        reason = "stopped";
+      }
+      case FAILED -> {
+        health = HealthStatus.DOWN;
+        reason = "consumer loop broke down: " + status.failure().orElse("unknown");
+      }
+      case RUNNING -> {
+        if (status.waitingForSink()) {
+          health = HealthStatus.DEGRADED;
+          reason =
+              "sink unavailable: paused until the "
+                  + guarded.dependency()
+                  + " circuit breaker"
+                  + " lets a probe through";
+        } else if (status.retryingPartitions() > 0) {
+          health = HealthStatus.DEGRADED;
+          reason = "retrying: a record waits to be tried again";
+        } else {
+          health = HealthStatus.UP;
+          reason = null;
+        }
+      }
+      default -> throw new IllegalStateException("unknown phase " + status.phase());
+    }
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("consumer", name);
+    detail.put("state", status.phase().name().toLowerCase(Locale.ROOT));
+    detail.put("sink", guarded.dependency().wireName());
+    detail.put("circuit_breaker", guarded.breaker().getState().name().toLowerCase(Locale.ROOT));
+    detail.put("assigned_partitions", status.assignedPartitions());
+    detail.put("paused_partitions", status.pausedPartitions());
+    detail.put("retrying_partitions", status.retryingPartitions());
+    detail.put("lag_records", status.lagRecords());
+    if (reason != null) {
+      detail.put("reason", reason);
+    }
+    return new ComponentHealth(component, health, detail);
+  }
+
   /** Stops the loop, waits for it within the bound, and closes the handler and its clients. */
   @Override
   public void close() {
@@ -150,19 +320,75 @@ public final class ConsumerService implements AutoCloseable {
     synchronized (lock) {
       closeResources();
     }
+    if (ownsContext) {
+      context.close();
+    }
   }
 
-  private ChangeHandler handler() {
-    return switch (name) {
+  private static String checkName(String consumerName) {
+    if (!NAMES.contains(consumerName)) {
+      throw new IllegalArgumentException(
+          "unknown consumer '" + consumerName + "'; known consumers: " + String.join(", ", NAMES));
+    }
+    return consumerName;
+  }
+
+  /** Reads the settings a consumer's effect needs now, so that a bad one fails construction. */
+  private EffectFactory effectFactory(String consumerName, Settings settings) {
+    return switch (consumerName) {
       case CACHE_INVALIDATION -> {
-        RedisClient client = redis.newClient();
-        resources.push(client::shutdown);
-        CacheInvalidationHandler invalidation = new CacheInvalidationHandler(client, redis.keys());
-        resources.push(invalidation);
-        yield invalidation;
+        RedisSettings redis = RedisSettings.from(settings);
+        yield opened -> {
+          RedisClient client = redis.newClient();
+          opened.push(client::shutdown);
+          CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys());
+          opened.push(handler);
+          return new Effect(handler, redisSink());
+        };
       }
-      default -> throw new IllegalStateException("no wiring for consumer " + name);
+      case CACHE_WARMING -> {
+        RedisSettings redis = RedisSettings.from(settings);
+        CacheSettings ttls = CacheSettings.from(settings);
+        yield opened -> {
+          RedisClient client = redis.newClient();
+          opened.push(client::shutdown);
+          CacheWarmingHandler handler =
+              new CacheWarmingHandler(client, redis.keys(), ttls, new RouteCacheWriter());
+          opened.push(handler);
+          return new Effect(handler, redisSink());
+        };
+      }
+      case AUDIT_LOG -> {
+        DatabaseSettings database = DatabaseSettings.from(settings);
+        yield opened -> {
+          HikariDataSource pool = auditPool(database).openPool("tm-" + AUDIT_LOG);
+          opened.push(pool);
+          Migrations.migrate(pool);
+          Jdbi jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+          return new Effect(
+              new AuditLogHandler(jdbi),
+              Sink.of(context.resilience(), Dependency.DATABASE, DatabaseFailures::isTransient));
+        };
+      }
+      default -> throw new IllegalArgumentException("no wiring for consumer " + consumerName);
     };
+  }
+
+  private Sink redisSink() {
+    return Sink.of(context.resilience(), Dependency.REDIS, RedisFailures::isTransient);
+  }
+
+  /**
+   * One thread writes the audit log: two connections (one spare while a broken one is replaced).
+   */
+  private static DatabaseSettings auditPool(DatabaseSettings database) {
+    return new DatabaseSettings(
+        database.url(),
+        database.user(),
+        database.password(),
+        Math.min(2, database.poolSize()),
+        database.connectionTimeout(),
+        database.statementTimeout());
   }
 
   private void awaitEnd(Thread running) {
@@ -194,4 +420,12 @@ public final class ConsumerService implements AutoCloseable {
       }
     }
   }
+
+  /** Opens a consumer's handler and what it needs, pushing each thing to close on the deque. */
+  @FunctionalInterface
+  private interface EffectFactory {
+    Effect open(Deque<AutoCloseable> opened);
+  }
+
+  private record Effect(ChangeHandler handler, Sink sink) {}
 }

@@ -13,12 +13,13 @@ public final class TestChanges {
 
   /**
    * The change that brought {@code route} to {@code revision}, with correlation id {@code
-   * corr-<revision>}; the first revision creates the route, later ones change its URL.
+   * corr-<revision>}; the first revision creates the route, later ones change its URL to {@link
+   * #url}({@code route}, {@code revision}).
    */
   public static RouteChange change(RouteKey route, long revision) {
-    Instant at = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(revision);
+    Instant at = at(revision);
     RouteState previous =
-        revision == 1 ? null : state(route, revision - 1, at.minusSeconds(1), revision - 1);
+        revision == 1 ? null : state(route, revision - 1, at.minusSeconds(1), true);
     return new RouteChange(
         1,
         UUID.randomUUID(),
@@ -26,20 +27,56 @@ public final class TestChanges {
         route.toString(),
         revision,
         previous,
-        state(route, revision, at, revision),
+        state(route, revision, at, true),
         at,
         "tester",
         "corr-" + revision);
   }
 
-  private static RouteState state(RouteKey route, long revision, Instant at, long urlVersion) {
+  /** The change that deactivated {@code route} at {@code revision} (at least 2), URL unchanged. */
+  public static RouteChange deactivation(RouteKey route, long revision) {
+    Instant at = at(revision);
+    RouteState previous = state(route, revision - 1, at.minusSeconds(1), true);
+    RouteState current =
+        new RouteState(
+            route.tenant(),
+            route.service(),
+            route.env(),
+            route.version(),
+            previous.url(),
+            false,
+            revision,
+            at);
+    return new RouteChange(
+        1,
+        UUID.randomUUID(),
+        Action.DEACTIVATED,
+        route.toString(),
+        revision,
+        previous,
+        current,
+        at,
+        "operator",
+        "corr-" + revision);
+  }
+
+  /** The URL {@link #change} gives a route at a revision. */
+  public static String url(RouteKey route, long revision) {
+    return "https://" + route.service() + ".example/v" + revision;
+  }
+
+  private static Instant at(long revision) {
+    return Instant.parse("2026-01-01T00:00:00Z").plusSeconds(revision);
+  }
+
+  private static RouteState state(RouteKey route, long revision, Instant at, boolean active) {
     return new RouteState(
         route.tenant(),
         route.service(),
         route.env(),
         route.version(),
-        "https://" + route.service() + ".example/v" + urlVersion,
-        true,
+        url(route, revision),
+        active,
         revision,
         at);
   }

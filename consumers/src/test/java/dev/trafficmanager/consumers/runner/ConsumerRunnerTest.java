@@ -2,22 +2,33 @@ package dev.trafficmanager.consumers.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.consumers.TestChanges;
+import dev.trafficmanager.consumers.runner.RunnerStatus.Phase;
 import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.resilience.Backoff;
+import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.resilience.RetryBudget;
+import dev.trafficmanager.resilience.RetryBudgetSettings;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.topic.Topic;
 import dev.trafficmanager.topic.Topics;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -31,27 +42,45 @@ class ConsumerRunnerTest {
   private static final TopicPartition P1 = new TopicPartition(TOPIC.name(), 1);
   private static final String ROUTE = "acme/billing/prod/v1";
   private static final String OTHER_ROUTE = "acme/search/prod/v1";
-  private static final RunnerSettings FAST =
-      new RunnerSettings(
-          Duration.ofMillis(20),
-          Duration.ofMillis(5),
-          Duration.ofMillis(20),
-          Duration.ofSeconds(1));
+  private static final RunnerSettings FAST = fast(10);
 
   private final LogBackedConsumer consumer = new LogBackedConsumer();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /** What the handler saw, in order: "<rev>:tried", then "<rev>:done" or "<rev>:failed". */
   private final List<String> journal = new CopyOnWriteArrayList<>();
 
-  /** Revisions whose side effect fails, as a write to a Redis that is down does. */
-  private final Set<Long> failing = ConcurrentHashMap.newKeySet();
+  /** Revisions whose side effect fails, and how. */
+  private final Map<Long, Supplier<RuntimeException>> failing = new ConcurrentHashMap<>();
+
+  /** What the dead-letter topic acknowledged. */
+  private final List<DeadLetter> deadLettered = new CopyOnWriteArrayList<>();
+
+  private volatile boolean deadLetterTopicDown;
+
+  private final DeadLetters deadLetters =
+      (record, error, attempts) -> {
+        if (deadLetterTopicDown) {
+          throw new KafkaException("dead-letter topic unreachable");
+        }
+        deadLettered.add(new DeadLetter(record.offset(), error, attempts));
+      };
+
+  /** A breaker the calls of these tests never open by themselves; tests open it by hand. */
+  private CircuitBreaker breaker =
+      CircuitBreaker.of("redis", CircuitBreakerConfig.custom().minimumNumberOfCalls(1_000).build());
+
+  private RetryBudget budget =
+      new RetryBudget(
+          new RetryBudgetSettings(20, Duration.ofSeconds(10), 1_000), Clock.systemUTC());
 
   private final ChangeHandler recordingHandler =
       change -> {
         journal.add(change.revision() + ":tried");
-        if (failing.contains(change.revision())) {
+        Supplier<RuntimeException> failure = failing.get(change.revision());
+        if (failure != null) {
           journal.add(change.revision() + ":failed");
-          throw new IllegalStateException("Redis is down");
+          throw failure.get();
         }
         journal.add(change.revision() + ":done");
       };
@@ -79,52 +108,51 @@ class ConsumerRunnerTest {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1, 2, 3);
 
-    start(handler, FAST, Clock.systemUTC());
+    start(handler);
 
-    await("all three changes committed")
-        .atMost(BOUND)
-        .until(() -> consumer.committedOffset(P0).equals(OptionalLong.of(3)));
+    await("all three changes committed").atMost(BOUND).until(() -> committed(P0, 3));
     // Revision n sits at offset n-1: a committed offset above n-1 would have skipped it on a crash.
     assertThat(committedWhenApplied).containsExactly("1@none", "2@none", "3@none");
+    assertThat(counter(ConsumerMetrics.RECORDS_PROCESSED)).isEqualTo(3);
   }
 
   @Test
   void doesNotCommitWhenTheHandlerThrows() {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1, 2, 3);
-    failing.add(2L);
+    failing.put(2L, Outage::new);
 
-    start(recordingHandler, FAST, Clock.systemUTC());
+    start(recordingHandler);
 
     await("the failed change tried three times").atMost(BOUND).until(() -> tries(2) >= 3);
     assertThat(consumer.committedOffset(P0)).hasValue(1);
     assertThat(journal).doesNotContain("3:tried");
     assertThat(runner.isRunning()).isTrue();
+    assertThat(counter(ConsumerMetrics.RETRIES)).isGreaterThanOrEqualTo(2);
   }
 
   @Test
   void retriesTheFailedChangeThenCommitsPastItOnceItSucceeds() {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1, 2, 3);
-    failing.add(2L);
-    start(recordingHandler, FAST, Clock.systemUTC());
+    failing.put(2L, Outage::new);
+    start(recordingHandler);
     await("the failed change tried twice").atMost(BOUND).until(() -> tries(2) >= 2);
 
     failing.clear();
 
-    await("every change committed")
-        .atMost(BOUND)
-        .until(() -> consumer.committedOffset(P0).equals(OptionalLong.of(3)));
+    await("every change committed").atMost(BOUND).until(() -> committed(P0, 3));
     assertThat(journal.stream().filter(entry -> entry.endsWith(":done")))
         .containsExactly("1:done", "2:done", "3:done");
+    assertThat(deadLettered).isEmpty();
   }
 
   @Test
   void changesAfterAFailedOneAreNotHandledBeforeItSucceeds() {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1, 2, 3);
-    failing.add(2L);
-    start(recordingHandler, FAST, Clock.systemUTC());
+    failing.put(2L, Outage::new);
+    start(recordingHandler);
     await("the failed change tried twice").atMost(BOUND).until(() -> tries(2) >= 2);
     failing.clear();
 
@@ -140,13 +168,11 @@ class ConsumerRunnerTest {
     consumer.assignAtNextPoll(List.of(P0, P1));
     appendChanges(P0, ROUTE, 1);
     appendChanges(P1, OTHER_ROUTE, 11, 12);
-    failing.add(1L);
+    failing.put(1L, Outage::new);
 
-    start(recordingHandler, FAST, Clock.systemUTC());
+    start(recordingHandler);
 
-    await("the healthy partition committed")
-        .atMost(BOUND)
-        .until(() -> consumer.committedOffset(P1).equals(OptionalLong.of(2)));
+    await("the healthy partition committed").atMost(BOUND).until(() -> committed(P1, 2));
     assertThat(consumer.committedOffset(P0)).isEmpty();
     assertThat(journal).contains("11:done", "12:done").doesNotContain("1:done");
   }
@@ -154,25 +180,27 @@ class ConsumerRunnerTest {
   @Test
   void waitsForTheBackoffBeforeRetrying() {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    RunnerSettings hourlyRetries =
-        new RunnerSettings(
-            Duration.ofMillis(20), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(1));
+    // Full jitter drawing the middle of [0, 1 h): a 30 minute wait.
+    Backoff halfAnHour = new Backoff(Duration.ofHours(1), Duration.ofHours(1), () -> 0.5);
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1);
-    failing.add(1L);
-    start(recordingHandler, hourlyRetries, clock);
+    failing.put(1L, Outage::new);
+    start(recordingHandler, FAST, clock, halfAnHour);
     await("the first attempt").atMost(BOUND).until(() -> tries(1) == 1);
 
     int pollsAfterFailure = consumer.polls();
     await("five more polls").atMost(BOUND).until(() -> consumer.polls() >= pollsAfterFailure + 5);
+    clock.advance(Duration.ofMinutes(29));
+    int pollsBeforeDue = consumer.polls();
+    await("five more polls").atMost(BOUND).until(() -> consumer.polls() >= pollsBeforeDue + 5);
     assertThat(tries(1)).isEqualTo(1);
 
-    clock.advance(Duration.ofHours(1));
+    clock.advance(Duration.ofMinutes(1));
     await("the retry after the backoff").atMost(BOUND).until(() -> tries(1) == 2);
   }
 
   @Test
-  void skipsUnreadableRecordsAndCommitsPastThem() {
+  void unreadableRecordsAreDeadLetteredAndTheRecordsAfterThemHandled() {
     consumer.assignAtNextPoll(List.of(P0));
     consumer.append(P0, ROUTE, "not json".getBytes(StandardCharsets.UTF_8));
     consumer.append(
@@ -181,11 +209,170 @@ class ConsumerRunnerTest {
         json(ROUTE, 1).replace("\"created\"", "\"renamed\"").getBytes(StandardCharsets.UTF_8));
     appendChanges(P0, ROUTE, 1);
 
-    start(recordingHandler, FAST, Clock.systemUTC());
+    start(recordingHandler);
 
-    await("every record settled")
+    await("every record settled").atMost(BOUND).until(() -> committed(P0, 3));
+    assertThat(journal).containsExactly("1:tried", "1:done");
+    assertThat(deadLettered)
+        .extracting(DeadLetter::offset, letter -> letter.error().getClass(), DeadLetter::attempts)
+        .containsExactly(
+            tuple(0L, UnreadableRecordException.class, 1),
+            tuple(1L, UnreadableRecordException.class, 1));
+    assertThat(counter(ConsumerMetrics.DLQ_RECORDS)).isEqualTo(2);
+  }
+
+  @Test
+  void aNonRetriableFailureIsDeadLetteredAtOnce() {
+    consumer.assignAtNextPoll(List.of(P0));
+    appendChanges(P0, ROUTE, 1, 2);
+    failing.put(1L, () -> new NonRetriableException("the sink rejects this change", null));
+
+    start(recordingHandler);
+
+    await("both records settled").atMost(BOUND).until(() -> committed(P0, 2));
+    assertThat(tries(1)).isEqualTo(1);
+    assertThat(deadLettered).singleElement().extracting(DeadLetter::attempts).isEqualTo(1);
+    assertThat(journal).contains("2:done");
+  }
+
+  @Test
+  void aRecordStillFailingAfterMaxAttemptsIsDeadLettered() {
+    consumer.assignAtNextPoll(List.of(P0));
+    appendChanges(P0, ROUTE, 1, 2);
+    failing.put(1L, () -> new IllegalStateException("a bug in the handler"));
+
+    start(recordingHandler, fast(3), Clock.systemUTC(), fast(3).backoff());
+
+    await("both records settled").atMost(BOUND).until(() -> committed(P0, 2));
+    assertThat(tries(1)).isEqualTo(3);
+    assertThat(deadLettered)
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.offset()).isZero();
+              assertThat(letter.attempts()).isEqualTo(3);
+              assertThat(letter.error()).isInstanceOf(IllegalStateException.class);
+            });
+    assertThat(journal).contains("2:done");
+  }
+
+  @Test
+  void anOutageNeverDeadLettersTheRecordHoweverOftenItFails() {
+    consumer.assignAtNextPoll(List.of(P0));
+    appendChanges(P0, ROUTE, 1);
+    failing.put(1L, Outage::new);
+    start(recordingHandler, fast(2), Clock.systemUTC(), fast(2).backoff());
+
+    await("many more attempts than the maximum").atMost(BOUND).until(() -> tries(1) >= 6);
+    assertThat(deadLettered).isEmpty();
+    assertThat(consumer.committedOffset(P0)).isEmpty();
+
+    failing.clear();
+    await("the change applied and committed").atMost(BOUND).until(() -> committed(P0, 1));
+    assertThat(deadLettered).isEmpty();
+  }
+
+  @Test
+  void whileTheBreakerIsOpenNoCallIsMadeAndEveryPartitionWaitsRewound() {
+    breaker.transitionToOpenState();
+    consumer.assignAtNextPoll(List.of(P0, P1));
+    appendChanges(P0, ROUTE, 1, 2);
+    appendChanges(P1, OTHER_ROUTE, 11);
+    // One attempt allowed: a wait that counted as one would dead-letter the records.
+    start(recordingHandler, fast(1), Clock.systemUTC(), fast(1).backoff());
+
+    await("the consumer waits for the sink")
         .atMost(BOUND)
-        .until(() -> consumer.committedOffset(P0).equals(OptionalLong.of(3)));
+        .until(() -> runner.status().waitingForSink() && runner.status().lagRecords() == 3);
+    int polls = consumer.polls();
+    await("five more polls").atMost(BOUND).until(() -> consumer.polls() >= polls + 5);
+    assertThat(journal).isEmpty();
+    assertThat(runner.status().pausedPartitions()).isEqualTo(2);
+    assertThat(gauge(ConsumerMetrics.PAUSED)).isEqualTo(1);
+    assertThat(gauge(ConsumerMetrics.LAG)).isEqualTo(3);
+    assertThat(consumer.committedOffset(P0)).isEmpty();
+
+    // The open-state wait is over: the next probe gets through.
+    breaker.transitionToHalfOpenState();
+
+    await("every change committed").atMost(BOUND).until(() -> committed(P0, 2) && committed(P1, 1));
+    assertThat(journal).containsSubsequence("1:done", "2:done").contains("11:done");
+    assertThat(deadLettered).isEmpty();
+    await("lag back to zero, nothing paused")
+        .atMost(BOUND)
+        .until(() -> gauge(ConsumerMetrics.LAG) == 0 && gauge(ConsumerMetrics.PAUSED) == 0);
+  }
+
+  @Test
+  void outagesOpenTheBreakerWhichPausesEveryPartitionUntilAProbeGoesThrough() {
+    breaker =
+        CircuitBreaker.of(
+            "redis",
+            CircuitBreakerConfig.custom()
+                .slidingWindow(10, 2, SlidingWindowType.COUNT_BASED)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofMillis(300))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+    consumer.assignAtNextPoll(List.of(P0, P1));
+    appendChanges(P0, ROUTE, 1);
+    appendChanges(P1, OTHER_ROUTE, 11);
+    failing.put(1L, Outage::new);
+    failing.put(11L, Outage::new);
+    start(recordingHandler);
+
+    await("the breaker opened and the consumer waits")
+        .atMost(BOUND)
+        .until(() -> runner.status().waitingForSink());
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+    failing.clear();
+
+    await("both changes committed and the consumer no longer waiting")
+        .atMost(BOUND)
+        .until(() -> committed(P0, 1) && committed(P1, 1) && !runner.status().waitingForSink());
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void anExhaustedRetryBudgetMakesNoCallAndTheRecordWaits() {
+    // No share of requests and no floor: every retry is refused.
+    budget =
+        new RetryBudget(new RetryBudgetSettings(0, Duration.ofSeconds(1), 0), Clock.systemUTC());
+    consumer.assignAtNextPoll(List.of(P0));
+    appendChanges(P0, ROUTE, 1);
+    failing.put(1L, Outage::new);
+    start(recordingHandler, fast(1), Clock.systemUTC(), fast(1).backoff());
+
+    await("three retries refused")
+        .atMost(BOUND)
+        .until(() -> counter(ConsumerMetrics.RETRIES_REFUSED) >= 3);
+
+    assertThat(tries(1)).isEqualTo(1);
+    assertThat(budget.rejections()).isGreaterThanOrEqualTo(3);
+    assertThat(deadLettered).isEmpty();
+    assertThat(consumer.committedOffset(P0)).isEmpty();
+    assertThat(runner.status().retryingPartitions()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedDeadLetterWriteKeepsTheRecordAndTriesAgain() {
+    deadLetterTopicDown = true;
+    consumer.assignAtNextPoll(List.of(P0));
+    consumer.append(P0, ROUTE, "not json".getBytes(StandardCharsets.UTF_8));
+    appendChanges(P0, ROUTE, 1);
+    start(recordingHandler);
+
+    await("the dead-letter write failed twice")
+        .atMost(BOUND)
+        .until(() -> counter(ConsumerMetrics.RETRIES) >= 2);
+    assertThat(consumer.committedOffset(P0)).isEmpty();
+    assertThat(journal).isEmpty();
+
+    deadLetterTopicDown = false;
+
+    await("both records settled").atMost(BOUND).until(() -> committed(P0, 2));
+    assertThat(deadLettered).singleElement().extracting(DeadLetter::offset).isEqualTo(0L);
     assertThat(journal).containsExactly("1:tried", "1:done");
   }
 
@@ -195,7 +382,7 @@ class ConsumerRunnerTest {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1, 2);
 
-    start(change -> seen.add(MDC.get(ConsumerRunner.CORRELATION_ID)), FAST, Clock.systemUTC());
+    start(change -> seen.add(MDC.get(ConsumerRunner.CORRELATION_ID)));
 
     await("both changes handled").atMost(BOUND).until(() -> seen.size() == 2);
     assertThat(seen).containsExactly("corr-1", "corr-2");
@@ -206,7 +393,7 @@ class ConsumerRunnerTest {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1);
     consumer.rejectCommits(true);
-    start(recordingHandler, FAST, Clock.systemUTC());
+    start(recordingHandler);
     await("the change handled and its commit rejected")
         .atMost(BOUND)
         .until(() -> journal.contains("1:done") && consumer.rejectedCommits() >= 1);
@@ -218,31 +405,28 @@ class ConsumerRunnerTest {
           consumer.rebalance(List.of());
         });
 
-    await("the finished offset committed on revoke")
-        .atMost(BOUND)
-        .until(() -> consumer.committedOffset(P0).equals(OptionalLong.of(1)));
+    await("the finished offset committed on revoke").atMost(BOUND).until(() -> committed(P0, 1));
   }
 
   @Test
   void wakeupStopsTheLoopAndClosesTheConsumer() {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1);
-    start(recordingHandler, FAST, Clock.systemUTC());
-    await("the change committed")
-        .atMost(BOUND)
-        .until(() -> consumer.committedOffset(P0).equals(OptionalLong.of(1)));
+    start(recordingHandler);
+    await("the change committed").atMost(BOUND).until(() -> committed(P0, 1));
 
     runner.wakeup();
 
     await("runner thread ended").atMost(BOUND).until(() -> !thread.isAlive());
     assertThat(consumer.closed()).isTrue();
     assertThat(runner.isRunning()).isFalse();
+    assertThat(runner.status().phase()).isEqualTo(Phase.STOPPED);
   }
 
   @Test
   void refusesToRunTwice() {
     consumer.assignAtNextPoll(List.of(P0));
-    start(recordingHandler, FAST, Clock.systemUTC());
+    start(recordingHandler);
     await("runner running").atMost(BOUND).until(runner::isRunning);
 
     assertThatThrownBy(runner::run)
@@ -254,28 +438,67 @@ class ConsumerRunnerTest {
   void aBrokenPollEndsTheRunnerAndClosesTheConsumer() {
     consumer.assignAtNextPoll(List.of(P0));
     consumer.setPollException(new KafkaException("broker says no"));
-    ConsumerRunner broken =
-        new ConsumerRunner(
-            "test", consumer, TOPIC, recordingHandler, policy(FAST), FAST, Clock.systemUTC());
+    ConsumerRunner broken = runner(recordingHandler, FAST, Clock.systemUTC(), FAST.backoff());
 
     assertThatThrownBy(broken::run).isInstanceOf(KafkaException.class);
     assertThat(broken.isRunning()).isFalse();
+    assertThat(broken.status().phase()).isEqualTo(Phase.FAILED);
+    assertThat(broken.status().failure()).hasValueSatisfying(f -> assertThat(f).contains("no"));
     assertThat(consumer.closed()).isTrue();
   }
 
-  private void start(ChangeHandler handler, RunnerSettings settings, Clock clock) {
-    runner =
-        new ConsumerRunner("test", consumer, TOPIC, handler, policy(settings), settings, clock);
+  private static RunnerSettings fast(int maxAttempts) {
+    return new RunnerSettings(
+        Duration.ofMillis(20),
+        Duration.ofMillis(5),
+        Duration.ofMillis(20),
+        Duration.ofSeconds(1),
+        maxAttempts,
+        Duration.ofMillis(10),
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(1));
+  }
+
+  private void start(ChangeHandler handler) {
+    start(handler, FAST, Clock.systemUTC(), FAST.backoff());
+  }
+
+  private void start(ChangeHandler handler, RunnerSettings settings, Clock clock, Backoff backoff) {
+    runner = runner(handler, settings, clock, backoff);
     thread = new Thread(runner, "test-consumer");
     thread.start();
   }
 
-  private static FailurePolicy policy(RunnerSettings settings) {
-    return settings.backoffRetryPolicy();
+  private ConsumerRunner runner(
+      ChangeHandler handler, RunnerSettings settings, Clock clock, Backoff backoff) {
+    Sink sink = new Sink(Dependency.REDIS, breaker, budget, e -> e instanceof Outage);
+    return new ConsumerRunner(
+        "test",
+        consumer,
+        TOPIC,
+        handler,
+        sink,
+        deadLetters,
+        new ConsumerMetrics("test", meters),
+        settings,
+        backoff,
+        clock);
+  }
+
+  private boolean committed(TopicPartition partition, long offset) {
+    return consumer.committedOffset(partition).equals(OptionalLong.of(offset));
   }
 
   private long tries(long revision) {
     return journal.stream().filter(entry -> entry.equals(revision + ":tried")).count();
+  }
+
+  private double counter(String name) {
+    return meters.get(name).tag(ConsumerMetrics.TAG, "test").counter().count();
+  }
+
+  private double gauge(String name) {
+    return meters.get(name).tag(ConsumerMetrics.TAG, "test").gauge().value();
   }
 
   private void appendChanges(TopicPartition partition, String route, long... revisions) {
@@ -289,4 +512,13 @@ class ConsumerRunnerTest {
     return new String(
         TOPIC.valueSerde().serializer().serialize(TOPIC.name(), change), StandardCharsets.UTF_8);
   }
+
+  /** Redis down, as the sink's classification sees it: a transient failure. */
+  private static final class Outage extends RuntimeException {
+    Outage() {
+      super("Redis is down");
+    }
+  }
+
+  private record DeadLetter(long offset, RuntimeException error, int attempts) {}
 }

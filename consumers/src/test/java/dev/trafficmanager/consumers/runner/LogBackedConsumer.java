@@ -1,10 +1,12 @@
 package dev.trafficmanager.consumers.runner;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -12,14 +14,17 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * A {@link MockConsumer} that keeps its records the way a broker keeps its log, so that a seek back
  * fetches them again (MockConsumer hands each added record out once); and whose poll, when it has
  * nothing to return, blocks for its timeout like a real one instead of spinning.
  */
-final class LogBackedConsumer extends MockConsumer<String, byte[]> {
-  private final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> log = new HashMap<>();
+final class LogBackedConsumer extends MockConsumer<byte[], byte[]> {
+  private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> log = new HashMap<>();
   // MockConsumer reports 0 as the committed offset of a partition it no longer has; a group does
   // not.
   private final Map<TopicPartition, Long> groupOffsets = new HashMap<>();
@@ -36,15 +41,37 @@ final class LogBackedConsumer extends MockConsumer<String, byte[]> {
     Map<TopicPartition, Long> beginning = new HashMap<>();
     partitions.forEach(partition -> beginning.put(partition, 0L));
     updateBeginningOffsets(beginning);
+    Map<TopicPartition, Long> end = new HashMap<>();
+    partitions.forEach(
+        partition -> end.put(partition, (long) log.getOrDefault(partition, List.of()).size()));
+    updateEndOffsets(end);
     schedulePollTask(() -> rebalance(partitions));
   }
 
   /** Appends a record to a partition's log and returns its offset. */
   synchronized long append(TopicPartition partition, String key, byte[] value) {
-    List<ConsumerRecord<String, byte[]>> records =
+    return append(partition, key, value, new RecordHeaders());
+  }
+
+  /** Appends a record with headers to a partition's log and returns its offset. */
+  synchronized long append(TopicPartition partition, String key, byte[] value, Headers headers) {
+    List<ConsumerRecord<byte[], byte[]>> records =
         log.computeIfAbsent(partition, p -> new ArrayList<>());
     long offset = records.size();
-    records.add(new ConsumerRecord<>(partition.topic(), partition.partition(), offset, key, value));
+    records.add(
+        new ConsumerRecord<>(
+            partition.topic(),
+            partition.partition(),
+            offset,
+            ConsumerRecord.NO_TIMESTAMP,
+            TimestampType.NO_TIMESTAMP_TYPE,
+            ConsumerRecord.NULL_SIZE,
+            ConsumerRecord.NULL_SIZE,
+            key.getBytes(StandardCharsets.UTF_8),
+            value,
+            headers,
+            Optional.empty()));
+    updateEndOffsets(Map.of(partition, offset + 1));
     notifyAll();
     return offset;
   }
@@ -69,10 +96,10 @@ final class LogBackedConsumer extends MockConsumer<String, byte[]> {
   }
 
   @Override
-  public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+  public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
     polls++;
     feedFromPositions();
-    ConsumerRecords<String, byte[]> records = super.poll(timeout);
+    ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
     if (records.isEmpty()) {
       try {
         wait(Math.max(1, timeout.toMillis()));
@@ -111,7 +138,7 @@ final class LogBackedConsumer extends MockConsumer<String, byte[]> {
         continue;
       }
       long position = position(partition);
-      for (ConsumerRecord<String, byte[]> record : log.getOrDefault(partition, List.of())) {
+      for (ConsumerRecord<byte[], byte[]> record : log.getOrDefault(partition, List.of())) {
         if (record.offset() >= position) {
           addRecord(record);
         }

@@ -20,14 +20,21 @@ class RunnerSettingsTest {
             new Settings(
                 Map.of(KafkaSettings.BOOTSTRAP, "k:9092", KafkaSettings.TOPIC_PREFIX, "t1.")));
 
-    Map<String, Object> props = RunnerSettings.consumerProperties(kafka, "tm-cache-invalidation");
+    Map<String, Object> props =
+        RunnerSettings.DEFAULTS.consumerProperties(kafka, "tm-cache-invalidation");
 
     assertThat(props)
         .containsEntry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "k:9092")
         .containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "t1.tm-cache-invalidation")
         .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
         .containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
-        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .containsEntry(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
+  }
+
+  @Test
+  void withNoVariableSetTheDefaultsApply() {
+    assertThat(RunnerSettings.from(new Settings(Map.of()))).isEqualTo(RunnerSettings.DEFAULTS);
   }
 
   @Test
@@ -39,7 +46,11 @@ class RunnerSettingsTest {
                     RunnerSettings.POLL_TIMEOUT, "100ms",
                     RunnerSettings.RETRY_INITIAL_BACKOFF, "1s",
                     RunnerSettings.RETRY_MAX_BACKOFF, "1m",
-                    RunnerSettings.CLOSE_TIMEOUT, "3s")));
+                    RunnerSettings.CLOSE_TIMEOUT, "3s",
+                    RunnerSettings.MAX_ATTEMPTS, "4",
+                    RunnerSettings.LAG_REFRESH, "250ms",
+                    RunnerSettings.MAX_POLL_INTERVAL, "2m",
+                    RunnerSettings.DLQ_TIMEOUT, "5s")));
 
     assertThat(settings)
         .isEqualTo(
@@ -47,7 +58,25 @@ class RunnerSettingsTest {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(1),
-                Duration.ofSeconds(3)));
+                Duration.ofSeconds(3),
+                4,
+                Duration.ofMillis(250),
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void theBackoffDoublesFromTheInitialWaitUpToTheMaximum() {
+    RunnerSettings settings =
+        RunnerSettings.from(
+            new Settings(
+                Map.of(
+                    RunnerSettings.RETRY_INITIAL_BACKOFF, "100ms",
+                    RunnerSettings.RETRY_MAX_BACKOFF, "1s")));
+
+    assertThat(settings.backoff().ceiling(0)).isEqualTo(Duration.ofMillis(100));
+    assertThat(settings.backoff().ceiling(3)).isEqualTo(Duration.ofMillis(800));
+    assertThat(settings.backoff().ceiling(4)).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -63,5 +92,14 @@ class RunnerSettingsTest {
     assertThatThrownBy(() -> RunnerSettings.from(settings))
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining(RunnerSettings.RETRY_MAX_BACKOFF);
+  }
+
+  @Test
+  void zeroAttemptsAreRejectedByName() {
+    Settings settings = new Settings(Map.of(RunnerSettings.MAX_ATTEMPTS, "0"));
+
+    assertThatThrownBy(() -> RunnerSettings.from(settings))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining(RunnerSettings.MAX_ATTEMPTS);
   }
 }

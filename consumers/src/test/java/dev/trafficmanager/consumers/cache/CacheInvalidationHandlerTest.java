@@ -1,4 +1,4 @@
-package dev.trafficmanager.consumers.invalidation;
+package dev.trafficmanager.consumers.cache;
 
 import static dev.trafficmanager.consumers.TestChanges.change;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,15 +47,25 @@ class CacheInvalidationHandlerTest {
   }
 
   @Test
-  void throwsWhileRedisIsDown(@TempDir Path redisData) {
-    // A server that is never started: its port is free, so nothing listens there.
-    EmbeddedRedisServer absent = new EmbeddedRedisServer(redisData, 0);
-    RedisSettings redis = RedisSettings.from(new Settings(Map.of(RedisSettings.URL, absent.url())));
+  void throwsWhileRedisIsDownAndWorksAtOnceWhenItIsBack(@TempDir Path redisData) {
+    EmbeddedRedisServer server = new EmbeddedRedisServer(redisData, 0);
+    RedisSettings redis = RedisSettings.from(new Settings(Map.of(RedisSettings.URL, server.url())));
     RedisClient client = redis.newClient();
     try (CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
-      assertThatThrownBy(() -> handler.handle(change(ROUTE, 1))).isInstanceOf(RedisException.class);
+      server.start();
+      handler.handle(change(ROUTE, 1));
+      server.stop();
+
+      assertThatThrownBy(() -> handler.handle(change(ROUTE, 2)))
+          .isInstanceOf(RedisException.class)
+          .matches(e -> RedisFailures.isTransient((RedisException) e), "an outage");
+
+      server.start();
+      // No waiting for the client's own reconnect: the handler connects afresh.
+      handler.handle(change(ROUTE, 3));
     } finally {
       client.shutdown();
+      server.close();
     }
   }
 }

@@ -1,0 +1,35 @@
+package dev.trafficmanager.consumers.cache;
+
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisReadOnlyException;
+import java.util.List;
+
+/** Which Redis failures are an outage of Redis, rather than a fault of the command sent. */
+public final class RedisFailures {
+  // Error replies that describe the server's state, not the command: it will pass.
+  private static final List<String> SERVER_STATE_ERRORS =
+      List.of("MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM");
+
+  private RedisFailures() {}
+
+  /**
+   * True for Redis unreachable, disconnected, timed out, loading, busy, read-only or out of memory;
+   * false for an error reply about the command itself (a script error, a wrong type) and for
+   * anything that is not a Redis failure.
+   */
+  public static boolean isTransient(RuntimeException failure) {
+    if (failure instanceof RedisCommandExecutionException reply) {
+      if (reply instanceof RedisBusyException
+          || reply instanceof RedisLoadingException
+          || reply instanceof RedisReadOnlyException) {
+        return true;
+      }
+      String message = String.valueOf(reply.getMessage());
+      return SERVER_STATE_ERRORS.stream().anyMatch(message::startsWith);
+    }
+    return failure instanceof RedisException;
+  }
+}

@@ -1,0 +1,182 @@
+package dev.trafficmanager.consumers.audit;
+
+import static dev.trafficmanager.consumers.TestChanges.change;
+import static dev.trafficmanager.consumers.TestChanges.deactivation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.consumers.runner.NonRetriableException;
+import dev.trafficmanager.database.Migrations;
+import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedServers.class)
+class AuditLogHandlerTest {
+  private static final RouteKey ROUTE = RouteKey.parse("acme/billing/prod/v1");
+
+  @Test
+  void writesOneRowPerChangeWithWhoDidWhatWhenAndTheStateBeforeAndAfter(TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          RouteChange deactivated = deactivation(ROUTE, 2);
+
+          handler.handle(deactivated);
+
+          Map<String, Object> row =
+              jdbi.withHandle(h -> h.createQuery("SELECT * FROM audit_log").mapToMap().one());
+          assertThat(row)
+              .containsEntry("event_id", deactivated.eventId())
+              .containsEntry("route_key", "acme/billing/prod/v1")
+              .containsEntry("tenant", "acme")
+              .containsEntry("service", "billing")
+              .containsEntry("env", "prod")
+              .containsEntry("version", "v1")
+              .containsEntry("action", "deactivated")
+              .containsEntry("previous_url", deactivated.previous().url())
+              .containsEntry("new_url", deactivated.current().url())
+              .containsEntry("previous_active", true)
+              .containsEntry("new_active", false)
+              .containsEntry("revision", 2L)
+              .containsEntry("actor", "operator")
+              .containsEntry("correlation_id", "corr-2");
+          OffsetDateTime occurredAt =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery("SELECT occurred_at FROM audit_log")
+                          .mapTo(OffsetDateTime.class)
+                          .one());
+          assertThat(occurredAt.toInstant()).isEqualTo(deactivated.occurredAt());
+          assertThat(row.get("processed_at")).isNotNull();
+        });
+  }
+
+  @Test
+  void aRoutesFirstRevisionHasNoPreviousState(TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          handler.handle(change(ROUTE, 1));
+
+          Map<String, Object> row =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery("SELECT previous_url, previous_active, action FROM audit_log")
+                          .mapToMap()
+                          .one());
+          assertThat(row)
+              .containsEntry("previous_url", null)
+              .containsEntry("previous_active", null)
+              .containsEntry("action", "created");
+        });
+  }
+
+  @Test
+  void aDuplicateOrAReplayedChangeIsANoOp(TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          RouteChange first = change(ROUTE, 1);
+          RouteChange second = change(ROUTE, 2);
+          handler.handle(first);
+          handler.handle(second);
+
+          handler.handle(first);
+          handler.handle(second);
+          // The same revision re-emitted under another event id (a processor rebuild).
+          handler.handle(withEventId(second, UUID.randomUUID()));
+
+          List<UUID> rows =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery("SELECT event_id FROM audit_log ORDER BY revision")
+                          .mapTo(UUID.class)
+                          .list());
+          assertThat(rows).containsExactly(first.eventId(), second.eventId());
+        });
+  }
+
+  @Test
+  void aRowTheDatabaseRejectsIsNotRetried(TestEnvironment env) {
+    RouteChange good = change(ROUTE, 1);
+    RouteChange withoutActor =
+        new RouteChange(
+            1,
+            good.eventId(),
+            good.action(),
+            good.routeKey(),
+            1,
+            null,
+            good.current(),
+            good.occurredAt(),
+            null,
+            good.correlationId());
+    withHandler(
+        env,
+        (handler, jdbi) ->
+            assertThatThrownBy(() -> handler.handle(withoutActor))
+                .isInstanceOf(NonRetriableException.class)
+                .hasMessageContaining("actor"));
+  }
+
+  @Test
+  void anUnreachableDatabaseIsAnOutage() {
+    DatabaseSettings nowhere =
+        new DatabaseSettings(
+            "jdbc:postgresql://localhost:1/nowhere",
+            "postgres",
+            "",
+            1,
+            Duration.ofMillis(250),
+            Duration.ofSeconds(1));
+    try (HikariDataSource pool = nowhere.openPool("test-nowhere")) {
+      AuditLogHandler handler =
+          new AuditLogHandler(Jdbi.create(pool).installPlugin(new PostgresPlugin()));
+
+      assertThatThrownBy(() -> handler.handle(change(ROUTE, 1)))
+          .isInstanceOf(RuntimeException.class)
+          .isNotInstanceOf(NonRetriableException.class)
+          .matches(e -> DatabaseFailures.isTransient((RuntimeException) e), "an outage");
+    }
+  }
+
+  private static RouteChange withEventId(RouteChange change, UUID eventId) {
+    return new RouteChange(
+        change.schemaVersion(),
+        eventId,
+        change.action(),
+        change.routeKey(),
+        change.revision(),
+        change.previous(),
+        change.current(),
+        change.occurredAt(),
+        change.actor(),
+        change.correlationId());
+  }
+
+  private static void withHandler(TestEnvironment env, Use use) {
+    try (HikariDataSource pool = env.database().openPool("test-audit")) {
+      Migrations.migrate(pool);
+      Jdbi jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+      use.accept(new AuditLogHandler(jdbi), jdbi);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Use {
+    void accept(AuditLogHandler handler, Jdbi jdbi);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.trafficmanager.consumers.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
+import org.junit.jupiter.api.Test;
+
+class RedisFailuresTest {
+
+  @Test
+  void anUnreachableDisconnectedOrSlowRedisIsAnOutage() {
+    assertThat(RedisFailures.isTransient(new RedisConnectionException("Connection refused")))
+        .isTrue();
+    assertThat(RedisFailures.isTransient(new RedisException("Currently not connected."))).isTrue();
+    assertThat(RedisFailures.isTransient(new RedisCommandTimeoutException("timed out"))).isTrue();
+  }
+
+  @Test
+  void aServerThatIsLoadingBusyOrOutOfMemoryIsAnOutage() {
+    assertThat(RedisFailures.isTransient(new RedisLoadingException("LOADING dataset"))).isTrue();
+    assertThat(RedisFailures.isTransient(new RedisBusyException("BUSY script running"))).isTrue();
+    assertThat(
+            RedisFailures.isTransient(
+                new RedisCommandExecutionException("OOM command not allowed")))
+        .isTrue();
+  }
+
+  @Test
+  void anErrorReplyAboutTheCommandItselfIsNot() {
+    assertThat(
+            RedisFailures.isTransient(
+                new RedisCommandExecutionException("ERR Error running script")))
+        .isFalse();
+    assertThat(RedisFailures.isTransient(new RedisCommandExecutionException("WRONGTYPE")))
+        .isFalse();
+    assertThat(RedisFailures.isTransient(new IllegalStateException("a bug"))).isFalse();
+  }
+}
