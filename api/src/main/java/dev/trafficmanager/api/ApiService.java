@@ -2,59 +2,145 @@ package dev.trafficmanager.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.database.Database;
+import dev.trafficmanager.api.health.CacheHealth;
+import dev.trafficmanager.api.health.DatabaseWatch;
+import dev.trafficmanager.api.health.KafkaHealth;
 import dev.trafficmanager.api.http.HttpApi;
 import dev.trafficmanager.api.http.WriteAnswers;
 import dev.trafficmanager.api.outbox.OutboxRelay;
 import dev.trafficmanager.api.outbox.OutboxSettings;
+import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.CacheConnection;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.resolve.RouteCache;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
+import dev.trafficmanager.cache.CacheSettings;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.health.ComponentHealth;
+import dev.trafficmanager.health.HealthCheck;
+import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.resilience.Dependency;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API service and its composition root: the HTTP API (writes, reads, resolve, health), its
- * PostgreSQL pool and migrations, the Redis resolve cache and the outbox relay.
+ * The API service and its composition root: the HTTP API (writes, reads, resolve, audit queries,
+ * health, metrics), its PostgreSQL pool, the Redis resolve cache, the outbox relay and the database
+ * watch behind readiness.
  *
- * <p>{@link #start()} migrates the database with Flyway, then starts the relay and HTTP on {@code
- * TM_HTTP_PORT}. Redis being down does not stop it (reads fall back to PostgreSQL); PostgreSQL
- * being down does (the migration fails). {@link #close()} stops what was started, in reverse, and
- * may be called any number of times; a failed {@code start()} has already closed what it opened.
+ * <p>It takes the process's {@link ServiceContext}: its breakers, retry budgets and bulkheads
+ * (shared with whatever else runs in the process), its meter registry and its {@link
+ * dev.trafficmanager.health.Draining} switch. {@link #ApiService(Settings)} is the shorthand for a
+ * process that runs the API alone: it creates a context of its own and closes it with the service.
+ *
+ * <p>{@link #start()} migrates the database, then starts the relay and HTTP on {@code
+ * TM_HTTP_PORT}. Redis and Kafka being down does not stop it (reads fall back to PostgreSQL, events
+ * wait in the outbox); PostgreSQL being down does (the migration fails).
+ *
+ * <p>Readiness ({@code /health/ready}) reports {@code postgresql} (required), {@code redis}
+ * (optional: down is degraded), {@code kafka} (optional: writes go to the outbox, so Kafka down
+ * delays events but the API still serves), {@code draining} (required), then any component added
+ * with {@link #addHealthCheck}.
+ *
+ * <p>Draining: once the process's draining switch is on, readiness answers 503 but requests are
+ * still served, so that load balancers notice before connections are refused. {@link #close()} then
+ * refuses new API requests, stops accepting connections, waits for the requests in flight (at most
+ * {@code TM_DRAIN_TIMEOUT}), stops HTTP, lets the relay publish what is pending (bounded), and
+ * closes the rest. It may be called any number of times; a failed {@code start()} has already
+ * closed what it opened.
  */
 public final class ApiService implements AutoCloseable {
+  /** The {@code service} tag of the meters of a context this service creates itself. */
+  public static final String SERVICE_NAME = "api";
+
   private static final Logger log = LoggerFactory.getLogger(ApiService.class);
 
+  private final ServiceContext context;
+  private final boolean ownsContext;
   private final ApiSettings settings;
   private final DatabaseSettings database;
   private final RedisSettings redis;
   private final KafkaSettings kafka;
   private final OutboxSettings outbox;
+  private final CacheSettings cache;
+  private final List<ExtraCheck> extraChecks = new ArrayList<>();
 
   private HikariDataSource pool;
   private CacheConnection cacheConnection;
+  private DatabaseWatch watch;
   private OutboxRelay relay;
   private HttpApi http;
   private boolean started;
   private boolean closed;
 
-  /** Reads every setting now, so a bad one fails here, naming its variable. */
+  /**
+   * Reads every setting from the context's settings now, so a bad one fails here, naming its
+   * variable. The context stays the caller's to close, after this service.
+   */
+  public ApiService(ServiceContext context) {
+    this(context, false);
+  }
+
+  /**
+   * A service with a context of its own ({@code service="api"} on its meters), closed with it: for
+   * a process, or a test, that runs the API alone.
+   */
   public ApiService(Settings settings) {
-    this.settings = ApiSettings.from(settings);
-    this.database = DatabaseSettings.from(settings);
-    this.redis = RedisSettings.from(settings);
-    this.kafka = KafkaSettings.from(settings);
-    this.outbox = OutboxSettings.from(settings);
+    this(ServiceContext.create(settings, SERVICE_NAME), true);
+  }
+
+  private ApiService(ServiceContext context, boolean ownsContext) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.ownsContext = ownsContext;
+    try {
+      Settings given = context.settings();
+      this.settings = ApiSettings.from(given);
+      this.database = DatabaseSettings.from(given);
+      this.redis = RedisSettings.from(given);
+      this.kafka = KafkaSettings.from(given);
+      this.outbox = OutboxSettings.from(given);
+      this.cache = CacheSettings.from(given);
+    } catch (RuntimeException e) {
+      if (ownsContext) {
+        context.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Adds a component to this service's readiness report, after the API's own: the {@code local}
+   * process adds the processor and the consumers. A required component that is DOWN makes the
+   * process unready; an optional one only degrades it.
+   *
+   * @throws IllegalStateException once {@link #start()} was called
+   */
+  public synchronized void addHealthCheck(String name, boolean required, HealthCheck check) {
+    if (started || closed) {
+      throw new IllegalStateException("health checks are added before start()");
+    }
+    extraChecks.add(
+        new ExtraCheck(
+            Objects.requireNonNull(name, "name"),
+            required,
+            Objects.requireNonNull(check, "check")));
   }
 
   /**
@@ -70,23 +156,53 @@ public final class ApiService implements AutoCloseable {
     try {
       pool = database.openPool("tm-api");
       Migrations.migrate(pool);
-      Jdbi jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+      Database db =
+          new Database(Jdbi.create(pool).installPlugin(new PostgresPlugin()), context.resilience());
       ObjectMapper mapper = EventJson.newMapper();
+      Circuits circuits = new Circuits(context.resilience(), Clock.systemUTC());
 
       cacheConnection = CacheConnection.open(redis);
-      RouteReader reader = new RouteReader(jdbi);
+      RouteReader reader = new RouteReader(db);
       Resolver resolver =
           new Resolver(
               new RouteCache(
-                  cacheConnection, redis.keys(), settings.cacheTtl(), settings.negativeCacheTtl()),
+                  cacheConnection,
+                  redis.keys(),
+                  cache,
+                  circuits.breaker(Dependency.REDIS),
+                  context.meters()),
               reader);
-      RouteWriter writer =
-          new RouteWriter(jdbi, Clock.systemUTC(), new WriteAnswers(mapper)::render);
+      RouteWriter writer = new RouteWriter(db, Clock.systemUTC(), new WriteAnswers(mapper)::render);
 
-      relay = new OutboxRelay(database, kafka, outbox);
+      watch = new DatabaseWatch(pool, circuits, context.meters());
+      watch.start();
+      relay = new OutboxRelay(database, kafka, outbox, circuits, context.meters());
       relay.start();
 
-      http = new HttpApi(writer, reader, resolver, mapper);
+      HealthReport.Builder health =
+          HealthReport.builder(context.resilience(), context.draining())
+              .required(Dependency.DATABASE.wireName(), watch)
+              .optional(
+                  Dependency.REDIS.wireName(),
+                  new CacheHealth(cacheConnection, circuits.breaker(Dependency.REDIS)))
+              .optional(
+                  Dependency.KAFKA.wireName(),
+                  new KafkaHealth(relay, circuits.breaker(Dependency.KAFKA), watch))
+              .required("draining", this::drainingHealth);
+      for (ExtraCheck extra : extraChecks) {
+        if (extra.required()) {
+          health.required(extra.name(), extra.check());
+        } else {
+          health.optional(extra.name(), extra.check());
+        }
+      }
+
+      http =
+          new HttpApi(
+              new HttpApi.Backends(writer, reader, resolver, new AuditReader(db), health.build()),
+              context,
+              circuits,
+              mapper);
       http.start(settings.httpPort());
       log.info("event=api_started port={} database={}", http.port(), database.url());
     } catch (RuntimeException e) {
@@ -107,7 +223,11 @@ public final class ApiService implements AutoCloseable {
     return http.port();
   }
 
-  /** Stops HTTP, then the relay, the Redis connection and the pool. */
+  /**
+   * Stops HTTP gracefully (requests in flight may finish within {@code TM_DRAIN_TIMEOUT}), then the
+   * relay (after publishing what is pending, if Kafka is reachable), the database watch, the Redis
+   * connection, the pool and, if this service created it, the context.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -116,7 +236,14 @@ public final class ApiService implements AutoCloseable {
     closed = true;
     RuntimeException failure = null;
     for (AutoCloseable part :
-        new AutoCloseable[] {http == null ? null : http::stop, relay, cacheConnection, pool}) {
+        new AutoCloseable[] {
+          http == null ? null : () -> http.stop(settings.drainTimeout()),
+          relay,
+          watch,
+          cacheConnection,
+          pool,
+          ownsContext ? context : null
+        }) {
       if (part == null) {
         continue;
       }
@@ -135,4 +262,14 @@ public final class ApiService implements AutoCloseable {
       throw failure;
     }
   }
+
+  private ComponentHealth drainingHealth() {
+    boolean draining = context.draining().isDraining() || (http != null && http.isClosing());
+    return new ComponentHealth(
+        "draining",
+        draining ? HealthStatus.DOWN : HealthStatus.UP,
+        Map.of("in_flight", context.draining().inFlight()));
+  }
+
+  private record ExtraCheck(String name, boolean required, HealthCheck check) {}
 }

@@ -1,38 +1,28 @@
 package dev.trafficmanager.api;
 
-import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
 import java.time.Duration;
 
 /**
- * The API's own settings: where it listens and how long the resolve cache keeps an answer. The
- * database, Redis, Kafka and outbox settings are read by their own records.
+ * The API's own settings: where it listens and how long it lets requests in flight finish when it
+ * stops. The database, Redis, Kafka, outbox, cache and resilience settings are read by their own
+ * records.
  *
  * @param httpPort the HTTP port; 0 picks any free port
- * @param cacheTtl how long Redis keeps a route that resolves
- * @param negativeCacheTtl how long Redis keeps the answer that a route is unknown or inactive
+ * @param drainTimeout how long {@link ApiService#close()} waits for requests in flight before it
+ *     stops the server anyway
  */
-public record ApiSettings(int httpPort, Duration cacheTtl, Duration negativeCacheTtl) {
+public record ApiSettings(int httpPort, Duration drainTimeout) {
   public static final String HTTP_PORT = "TM_HTTP_PORT";
-  public static final String CACHE_TTL = "TM_CACHE_TTL";
-  public static final String CACHE_NEGATIVE_TTL = "TM_CACHE_NEGATIVE_TTL";
+  public static final String DRAIN_TIMEOUT = "TM_DRAIN_TIMEOUT";
 
-  /** Reads the settings, throwing {@link InvalidSettingException} naming the first bad one. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Reads the settings, throwing an InvalidSettingException naming the first bad one. */
   public static ApiSettings from(Settings settings) {
     return new ApiSettings(
         settings.integer(HTTP_PORT, 8080, 0, 65535),
-        positive(settings, CACHE_TTL, Duration.ofSeconds(60)),
-        positive(settings, CACHE_NEGATIVE_TTL, Duration.ofSeconds(10)));
-  }
-
-  private static Duration positive(Settings settings, String name, Duration defaultValue) {
-    Duration value = settings.duration(name, defaultValue);
-    // Redis rejects an expiry of zero, and a cache entry without expiry would break the staleness
-    // bound.
-    if (value.toMillis() < 1) {
-      throw new InvalidSettingException(
-          name, settings.optional(name).orElse(""), "expected at least 1ms");
-    }
-    return value;
+        settings.duration(
+            DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)));
   }
 }

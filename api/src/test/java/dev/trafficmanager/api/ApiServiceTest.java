@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -57,12 +56,7 @@ class ApiServiceTest {
   @Test
   void anUnreachableDatabaseAnswers503WithRetryAfter(TestEnvironment env) {
     Settings settings = env.with(Map.of(DatabaseSettings.CONNECTION_TIMEOUT, "500ms"));
-    DatabaseSettings database = env.database();
-    Matcher url = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]+)(.*)").matcher(database.url());
-    assertThat(url.matches()).isTrue();
-    String name = url.group(2);
-    Jdbi admin =
-        Jdbi.create(url.group(1) + "postgres" + url.group(3), database.user(), database.password());
+    DatabaseSwitch database = new DatabaseSwitch(env.database());
     try (ApiService api = new ApiService(settings)) {
       api.start();
       ApiClient client = new ApiClient(api.httpPort());
@@ -70,16 +64,7 @@ class ApiServiceTest {
               client.post(ROUTES, ApiClient.route("acme", "billing", "prod", "v1", URL)).status())
           .isEqualTo(201);
 
-      // Refuse new sessions and end the open ones: the pool can no longer reach the database.
-      admin.useHandle(
-          h -> {
-            h.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
-            h.createQuery(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db")
-                .bind("db", name)
-                .mapTo(Boolean.class)
-                .list();
-          });
+      database.cut();
       try {
         for (ApiClient.Response response :
             new ApiClient.Response[] {
@@ -90,10 +75,31 @@ class ApiServiceTest {
           assertThat(response.status()).as(response.toString()).isEqualTo(503);
           assertThat(response.header("Retry-After")).contains("1");
           assertThat(response.json().path("error").asText()).isEqualTo("unavailable");
+          assertThat(response.json().path("reason").asText()).isEqualTo("database_unreachable");
         }
       } finally {
-        admin.useHandle(h -> h.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true"));
+        database.restore();
       }
+    }
+  }
+
+  @Test
+  void aServiceWithAContextOfItsOwnClosesItAndOneGivenAContextLeavesItOpen(TestEnvironment env) {
+    ServiceContext shared = ServiceContext.create(env.settings(), "shared");
+    try (ApiService api = new ApiService(shared)) {
+      api.start();
+    }
+    assertThat(shared.meters().isClosed()).isFalse();
+    shared.close();
+  }
+
+  @Test
+  void healthChecksCanOnlyBeAddedBeforeStart(TestEnvironment env) {
+    try (ApiService api = new ApiService(env.settings())) {
+      api.addHealthCheck("extra", false, () -> ComponentHealth.up("extra"));
+      api.start();
+      assertThatThrownBy(() -> api.addHealthCheck("late", false, () -> ComponentHealth.up("late")))
+          .isInstanceOf(IllegalStateException.class);
     }
   }
 }

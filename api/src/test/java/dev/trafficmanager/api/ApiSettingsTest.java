@@ -11,30 +11,23 @@ import org.junit.jupiter.api.Test;
 
 class ApiSettingsTest {
   @Test
-  void defaultsArePort8080AndSixtyAndTenSecondTtls() {
-    ApiSettings settings = ApiSettings.from(new Settings(Map.of()));
-    assertThat(settings)
-        .isEqualTo(new ApiSettings(8080, Duration.ofSeconds(60), Duration.ofSeconds(10)));
+  void defaultsArePort8080AndAThirtySecondDrain() {
+    assertThat(ApiSettings.from(new Settings(Map.of())))
+        .isEqualTo(new ApiSettings(8080, Duration.ofSeconds(30)));
   }
 
   @Test
   void readsEachVariable() {
     ApiSettings settings =
-        ApiSettings.from(
-            new Settings(
-                Map.of(
-                    "TM_HTTP_PORT", "0",
-                    "TM_CACHE_TTL", "5m",
-                    "TM_CACHE_NEGATIVE_TTL", "1500ms")));
-    assertThat(settings)
-        .isEqualTo(new ApiSettings(0, Duration.ofMinutes(5), Duration.ofMillis(1500)));
+        ApiSettings.from(new Settings(Map.of("TM_HTTP_PORT", "0", "TM_DRAIN_TIMEOUT", "5s")));
+    assertThat(settings).isEqualTo(new ApiSettings(0, Duration.ofSeconds(5)));
   }
 
   @Test
-  void aZeroTtlIsRejectedNamingTheVariable() {
-    assertThatThrownBy(() -> ApiSettings.from(new Settings(Map.of("TM_CACHE_NEGATIVE_TTL", "0s"))))
+  void aDrainTimeoutOutOfRangeIsRejectedNamingTheVariable() {
+    assertThatThrownBy(() -> ApiSettings.from(new Settings(Map.of("TM_DRAIN_TIMEOUT", "1h"))))
         .isInstanceOf(InvalidSettingException.class)
-        .hasMessageContaining("TM_CACHE_NEGATIVE_TTL");
+        .hasMessageContaining("TM_DRAIN_TIMEOUT");
   }
 
   @Test

@@ -16,14 +16,13 @@ final class CorrelationIds {
   static final String MDC_KEY = "correlation_id";
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final String ATTRIBUTE = "tm.correlation_id";
+  private static final String INVALID = "tm.correlation_id_invalid";
 
   private CorrelationIds() {}
 
   /**
-   * Before every request.
-   *
-   * @throws InvalidInputException naming the header when the caller's id breaks the rule (the
-   *     response then carries a fresh id)
+   * Before every request: the caller's id if valid, else a fresh one (and the caller's is
+   * remembered as invalid for {@link #rejectInvalid}).
    */
   static void assign(Context ctx) {
     String given = ctx.header(HEADER);
@@ -33,6 +32,18 @@ final class CorrelationIds {
     ctx.header(HEADER, id);
     MDC.put(MDC_KEY, id);
     if (given != null && !valid) {
+      ctx.attribute(INVALID, Boolean.TRUE);
+    }
+  }
+
+  /**
+   * Before every request that matched an endpoint.
+   *
+   * @throws InvalidInputException naming the header when the caller's id broke the rule (the
+   *     response carries the fresh id)
+   */
+  static void rejectInvalid(Context ctx) {
+    if (ctx.attribute(INVALID) != null) {
       throw new InvalidInputException(HEADER, "must be 1 to 128 characters of [A-Za-z0-9._:-]");
     }
   }

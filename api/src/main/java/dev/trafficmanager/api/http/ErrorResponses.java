@@ -2,19 +2,21 @@ package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.trafficmanager.api.database.DatabaseFailures;
 import dev.trafficmanager.api.idempotency.IdempotencyKey;
 import dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException;
+import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.routes.RouteConflictException;
 import dev.trafficmanager.api.routes.RouteNotFoundException;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.Violation;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -22,17 +24,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Maps every failure to a JSON error response: bad input 400, unknown route 404, conflicting create
- * 409, reused idempotency key 422, PostgreSQL unreachable 503 with {@code Retry-After}, and
- * anything unexpected 500, logged with its stack trace but never sending it.
+ * 409, reused idempotency key 422, and anything unexpected 500, logged with its stack trace but
+ * never sending it.
+ *
+ * <p>503 with {@code Retry-After}, at once and never after waiting on a pool: a circuit breaker
+ * that refused the call ({@code circuit_open}, retry after the seconds until it lets a probe
+ * through), a full bulkhead ({@code overloaded}, 1 s), PostgreSQL unreachable after the retries the
+ * budget allowed ({@code database_unreachable}, 1 s), the instance shutting down ({@code draining},
+ * 1 s, and the connection is closed).
  */
 final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
-  static final String RETRY_AFTER_SECONDS = "1";
+  static final String RETRY_AFTER = "Retry-After";
 
   private final ObjectWriter json;
+  private final Circuits circuits;
 
-  ErrorResponses(ObjectWriter json) {
+  ErrorResponses(ObjectWriter json, Circuits circuits) {
     this.json = json;
+    this.circuits = circuits;
   }
 
   void register(Javalin app) {
@@ -59,16 +69,56 @@ final class ErrorResponses {
                         new Violation(
                             IdempotencyKey.HEADER, "was already used for a different request")))));
     app.exception(
+        CallNotPermittedException.class,
+        (e, ctx) -> {
+          String dependency = e.getCausingCircuitBreakerName();
+          log.debug("event=circuit_open dependency={} path={}", dependency, ctx.path());
+          unavailable(
+              ctx,
+              circuits.retryAfterSeconds(dependency),
+              ErrorBody.unavailable(
+                  "circuit_open",
+                  dependency + " is unavailable (circuit breaker open), retry later"));
+        });
+    app.exception(
+        BulkheadFullException.class,
+        (e, ctx) -> {
+          log.debug("event=bulkhead_full bulkhead={} path={}", e.getBulkheadName(), ctx.path());
+          unavailable(
+              ctx,
+              1,
+              ErrorBody.unavailable(
+                  "overloaded",
+                  "too many concurrent " + e.getBulkheadName() + " requests, retry later"));
+        });
+    app.exception(
+        ServiceUnavailableException.class,
+        (e, ctx) -> {
+          ctx.header("Connection", "close");
+          unavailable(ctx, 1, ErrorBody.unavailable(e.reason(), e.getMessage()));
+        });
+    app.exception(
         HttpResponseException.class,
         (e, ctx) -> send(ctx, e.getStatus(), new ErrorBody(code(e.getStatus()), e.getMessage())));
     app.exception(Exception.class, this::unexpected);
   }
 
+  /** Whether the failure is answered with 503: the request may succeed if retried later. */
+  static boolean isUnavailable(Throwable failure) {
+    return failure instanceof CallNotPermittedException
+        || failure instanceof BulkheadFullException
+        || failure instanceof ServiceUnavailableException
+        || DatabaseFailures.isTransient(failure);
+  }
+
   private void unexpected(Exception e, Context ctx) {
-    if (isDatabaseUnreachable(e)) {
+    if (DatabaseFailures.isTransient(e)) {
       log.warn("event=database_unavailable path={} error=\"{}\"", ctx.path(), e.toString());
-      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-      send(ctx, 503, new ErrorBody("unavailable", "the database is unavailable, retry later"));
+      unavailable(
+          ctx,
+          1,
+          ErrorBody.unavailable(
+              "database_unreachable", "the database is unavailable, retry later"));
       return;
     }
     log.error("event=request_failed method={} path={}", ctx.method(), ctx.path(), e);
@@ -79,26 +129,9 @@ final class ErrorResponses {
             "internal_error", "unexpected error, correlation id " + CorrelationIds.of(ctx)));
   }
 
-  /**
-   * True when the pool could not hand out a connection in time, or PostgreSQL broke the connection
-   * (SQLState class 08) or is shutting down or starting up (57P01 to 57P03).
-   */
-  static boolean isDatabaseUnreachable(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        if (state.startsWith("08")
-            || state.equals("57P01")
-            || state.equals("57P02")
-            || state.equals("57P03")) {
-          return true;
-        }
-      }
-    }
-    return false;
+  private void unavailable(Context ctx, long retryAfterSeconds, ErrorBody body) {
+    ctx.header(RETRY_AFTER, String.valueOf(retryAfterSeconds));
+    send(ctx, 503, body);
   }
 
   private static String code(int status) {

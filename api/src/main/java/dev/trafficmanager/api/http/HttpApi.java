@@ -1,37 +1,86 @@
 package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
+import dev.trafficmanager.config.ServiceContext;
+import dev.trafficmanager.health.Draining;
+import dev.trafficmanager.health.HealthReport;
 import io.javalin.Javalin;
-import io.javalin.http.ContentType;
+import io.javalin.http.Context;
+import jakarta.servlet.DispatcherType;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of the API: the route endpoints, {@code /health}, correlation ids and the JSON
- * error mapping, on one Javalin server.
+ * The HTTP face of the API on one Javalin server: the route and audit endpoints, health and
+ * metrics, correlation ids, per-request accounting (in-flight count and timing) and the JSON error
+ * mapping.
+ *
+ * <p>{@link #stop(Duration)} stops gracefully: requests to {@code /api/} arriving from then on are
+ * refused with 503 ({@code draining}) and their connection closed, the server stops accepting
+ * connections, requests in flight may finish within the bound, then the server stops.
  */
 public final class HttpApi {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
   // A valid write body is under 3 KB; anything far larger is refused before it is buffered.
   private static final long MAX_REQUEST_BYTES = 64 * 1024;
 
-  private final Javalin app;
+  /** What the endpoints serve. */
+  public record Backends(
+      RouteWriter writer,
+      RouteReader reader,
+      Resolver resolver,
+      AuditReader audit,
+      HealthReport health) {}
 
-  public HttpApi(RouteWriter writer, RouteReader reader, Resolver resolver, ObjectMapper mapper) {
+  private final Javalin app;
+  private final Draining draining;
+  private volatile boolean closing;
+
+  public HttpApi(
+      Backends backends, ServiceContext context, Circuits circuits, ObjectMapper mapper) {
+    this.draining = context.draining();
+    RequestAccounting accounting = new RequestAccounting(draining, context.meters());
     this.app =
         Javalin.create(
             config -> {
               config.showJavalinBanner = false;
               config.startupWatcherEnabled = false;
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              config.jetty.modifyServletContextHandler(
+                  handler ->
+                      handler.addFilter(
+                          new FilterHolder(accounting), "/*", EnumSet.of(DispatcherType.REQUEST)));
             });
     app.before(CorrelationIds::assign);
+    app.beforeMatched(RequestAccounting::rememberRouteTemplate);
+    app.beforeMatched(CorrelationIds::rejectInvalid);
+    app.beforeMatched(this::refuseWhileClosing);
     app.after(CorrelationIds::release);
-    new ErrorResponses(mapper.writer()).register(app);
-    app.get(
-        "/health",
-        ctx -> ctx.contentType(ContentType.APPLICATION_JSON).result("{\"status\":\"up\"}"));
-    new RouteEndpoints(writer, reader, resolver, mapper).register(app);
+    JsonResponder json = new JsonResponder(mapper);
+    new ErrorResponses(mapper.writer(), circuits).register(app);
+    new HealthEndpoints(backends.health(), context.metrics(), json).register(app);
+    new RouteEndpoints(
+            backends.writer(),
+            backends.reader(),
+            backends.resolver(),
+            context.resilience(),
+            context.meters(),
+            mapper)
+        .register(app);
+    new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
+        .register(app);
   }
 
   /** Starts listening on {@code port} (0 = any free port). */
@@ -44,8 +93,53 @@ public final class HttpApi {
     return app.port();
   }
 
-  /** Stops accepting requests and lets running ones finish. */
-  public void stop() {
+  /** Whether {@link #stop(Duration)} has begun. */
+  public boolean isClosing() {
+    return closing;
+  }
+
+  /**
+   * Stops gracefully: refuses new API requests, stops accepting connections, waits up to {@code
+   * drainTimeout} for the requests in flight, then stops the server (aborting what still runs).
+   */
+  public void stop(Duration drainTimeout) {
+    closing = true;
+    stopAccepting();
+    int inFlight = draining.inFlight();
+    boolean idle;
+    try {
+      idle = draining.awaitIdle(drainTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      idle = false;
+    }
+    if (idle) {
+      log.info("event=http_drained in_flight_at_stop={}", inFlight);
+    } else {
+      log.warn(
+          "event=http_drain_timeout drain_timeout_ms={} still_in_flight={}",
+          drainTimeout.toMillis(),
+          draining.inFlight());
+    }
     app.stop();
+  }
+
+  private void stopAccepting() {
+    for (Connector connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof NetworkConnector network) {
+        try {
+          network.close();
+        } catch (RuntimeException e) {
+          log.debug("closing the connector failed error={}", e.toString());
+        }
+      }
+    }
+  }
+
+  private void refuseWhileClosing(Context ctx) {
+    if (closing && ctx.path().startsWith("/api/")) {
+      throw new ServiceUnavailableException(
+          "draining", "this instance is shutting down, retry on another one");
+    }
   }
 }

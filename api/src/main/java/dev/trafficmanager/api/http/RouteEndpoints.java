@@ -4,11 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
+import dev.trafficmanager.api.resolve.Resolution;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.routes.ChangeUrl;
 import dev.trafficmanager.api.routes.CreateRoute;
@@ -21,18 +21,25 @@ import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
 import dev.trafficmanager.api.routes.SetActivation;
 import dev.trafficmanager.api.routes.WriteReply;
-import dev.trafficmanager.route.InvalidInputException;
+import dev.trafficmanager.resilience.Compartment;
+import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.route.RouteRules;
-import dev.trafficmanager.route.Violation;
 import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
-import java.util.ArrayList;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-/** The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. */
+/**
+ * The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. Input
+ * is validated first; the work then runs in its bulkhead ({@code writes} or {@code reads}), so a
+ * bad request is answered 400 even when the bulkhead is full, and a full bulkhead answers 503 at
+ * once instead of queueing.
+ */
 final class RouteEndpoints {
   static final String ROUTES = "/api/v1/routes";
   private static final String ROUTE = ROUTES + "/{tenant}/{service}/{env}/{version}";
@@ -40,14 +47,24 @@ final class RouteEndpoints {
   private final RouteWriter writer;
   private final RouteReader reader;
   private final Resolver resolver;
-  private final ObjectMapper mapper;
+  private final Resilience resilience;
+  private final WriteMetrics writes;
+  private final JsonResponder json;
   private final ObjectReader strictJson;
 
-  RouteEndpoints(RouteWriter writer, RouteReader reader, Resolver resolver, ObjectMapper mapper) {
+  RouteEndpoints(
+      RouteWriter writer,
+      RouteReader reader,
+      Resolver resolver,
+      Resilience resilience,
+      MeterRegistry meters,
+      ObjectMapper mapper) {
     this.writer = writer;
     this.reader = reader;
     this.resolver = resolver;
-    this.mapper = mapper;
+    this.resilience = resilience;
+    this.writes = new WriteMetrics(meters);
+    this.json = new JsonResponder(mapper);
     // Trailing garbage and duplicate keys make a body ambiguous: reject rather than guess.
     this.strictJson =
         mapper
@@ -57,54 +74,64 @@ final class RouteEndpoints {
   }
 
   void register(Javalin app) {
-    app.post(ROUTES, this::create);
-    app.post(ROUTES + "/activate", ctx -> setActivation(ctx, true));
-    app.post(ROUTES + "/deactivate", ctx -> setActivation(ctx, false));
-    app.put(ROUTE, this::changeUrl);
+    app.post(ROUTES, ctx -> write(ctx, "create", RouteEndpoints::create));
+    app.post(ROUTES + "/activate", ctx -> write(ctx, "activate", r -> setActivation(r, true)));
+    app.post(ROUTES + "/deactivate", ctx -> write(ctx, "deactivate", r -> setActivation(r, false)));
+    app.put(ROUTE, ctx -> write(ctx, "change_url", RouteEndpoints::changeUrl));
     app.get(ROUTES + "/resolve", this::resolve);
     app.get(ROUTE, this::get);
     app.get(ROUTES, this::list);
   }
 
-  private void create(Context ctx) {
-    WriteRequest request = WriteRequest.read(ctx, strictJson);
+  private static RouteCommand create(WriteRequest request) {
     String tenant = request.name("tenant");
     String service = request.name("service");
     String env = request.name("env");
     String version = request.name("version");
     String url = request.url("url");
     request.requireValid();
-    write(ctx, new CreateRoute(new RouteKey(tenant, service, env, version), url), request);
+    return new CreateRoute(new RouteKey(tenant, service, env, version), url);
   }
 
-  private void setActivation(Context ctx, boolean active) {
-    WriteRequest request = WriteRequest.read(ctx, strictJson);
+  private static RouteCommand setActivation(WriteRequest request, boolean active) {
     String tenant = request.name("tenant");
     String service = request.name("service");
     String env = request.name("env");
     String version = request.name("version");
     request.requireValid();
-    write(ctx, new SetActivation(new RouteKey(tenant, service, env, version), active), request);
+    return new SetActivation(new RouteKey(tenant, service, env, version), active);
   }
 
-  private void changeUrl(Context ctx) {
-    WriteRequest request = WriteRequest.read(ctx, strictJson);
+  private static RouteCommand changeUrl(WriteRequest request) {
     String tenant = request.pathName("tenant");
     String service = request.pathName("service");
     String env = request.pathName("env");
     String version = request.pathName("version");
     String url = request.url("url");
     request.requireValid();
-    write(ctx, new ChangeUrl(new RouteKey(tenant, service, env, version), url), request);
+    return new ChangeUrl(new RouteKey(tenant, service, env, version), url);
   }
 
-  private void write(Context ctx, RouteCommand command, WriteRequest request) {
-    WriteReply reply = writer.write(command, request.context());
+  private void write(Context ctx, String action, Function<WriteRequest, RouteCommand> parse) {
+    WriteReply reply;
+    try {
+      WriteRequest request = WriteRequest.read(ctx, strictJson);
+      RouteCommand command = parse.apply(request);
+      reply = inBulkhead(Compartment.WRITES, () -> writer.write(command, request.context()));
+    } catch (RuntimeException e) {
+      writes.failed(action, e);
+      throw e;
+    }
+    writes.succeeded(action, reply);
     if (reply.replayed()) {
       ctx.header("Idempotent-Replayed", "true");
     }
     StoredAnswer answer = reply.answer();
     ctx.status(answer.status()).contentType(ContentType.APPLICATION_JSON).result(answer.body());
+  }
+
+  private <T> T inBulkhead(Compartment compartment, Supplier<T> work) {
+    return resilience.bulkhead(compartment).executeSupplier(work);
   }
 
   private void get(Context ctx) {
@@ -114,49 +141,28 @@ final class RouteEndpoints {
             ctx.pathParam("service"),
             ctx.pathParam("env"),
             ctx.pathParam("version"));
-    Route route = reader.find(key).orElseThrow(() -> new RouteNotFoundException(key));
-    json(ctx, route);
+    Route route =
+        inBulkhead(Compartment.READS, () -> reader.find(key))
+            .orElseThrow(() -> new RouteNotFoundException(key));
+    json.send(ctx, 200, route);
   }
 
   private void list(Context ctx) {
-    List<Violation> violations = new ArrayList<>();
-    String tenant = ctx.queryParam("tenant");
-    Optional<String> service = Optional.ofNullable(ctx.queryParam("service"));
-    Optional<String> env = Optional.ofNullable(ctx.queryParam("env"));
-    RouteRules.checkName("tenant", tenant).ifPresent(violations::add);
-    service.flatMap(s -> RouteRules.checkName("service", s)).ifPresent(violations::add);
-    env.flatMap(e -> RouteRules.checkName("env", e)).ifPresent(violations::add);
-    int limit = limit(ctx.queryParam("limit"), violations);
-    Optional<RouteKey> after = Optional.empty();
-    String cursor = ctx.queryParam(PageCursor.PARAM);
-    if (cursor != null && violations.stream().noneMatch(v -> v.field().equals("tenant"))) {
-      try {
-        after = Optional.of(PageCursor.decode(cursor, tenant));
-      } catch (InvalidInputException e) {
-        violations.addAll(e.violations());
-      }
-    }
-    if (!violations.isEmpty()) {
-      throw new InvalidInputException(violations);
-    }
-    RoutePage page = reader.page(new RouteQuery(tenant, service, env, limit, after));
-    json(ctx, new RouteList(page.items(), page.next().map(PageCursor::encode).orElse(null)));
-  }
-
-  private static int limit(String value, List<Violation> violations) {
-    if (value == null) {
-      return RouteQuery.DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= RouteQuery.MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below like an out-of-range number
-    }
-    violations.add(new Violation("limit", "must be an integer from 1 to " + RouteQuery.MAX_LIMIT));
-    return RouteQuery.DEFAULT_LIMIT;
+    QueryParameters params = new QueryParameters(ctx);
+    String tenant = params.name("tenant");
+    Optional<String> service = params.optionalName("service");
+    Optional<String> env = params.optionalName("env");
+    int limit = params.integer("limit", RouteQuery.DEFAULT_LIMIT, 1, RouteQuery.MAX_LIMIT);
+    // A cursor belongs to one tenant, so it can only be checked against a valid one.
+    Optional<RouteKey> after =
+        RouteRules.checkName("tenant", tenant).isPresent()
+            ? Optional.empty()
+            : params.decoded(PageCursor.PARAM, cursor -> PageCursor.decode(cursor, tenant));
+    params.requireValid();
+    RouteQuery query = new RouteQuery(tenant, service, env, limit, after);
+    RoutePage page = inBulkhead(Compartment.READS, () -> reader.page(query));
+    json.send(
+        ctx, 200, new RouteList(page.items(), page.next().map(PageCursor::encode).orElse(null)));
   }
 
   private void resolve(Context ctx) {
@@ -166,17 +172,10 @@ final class RouteEndpoints {
             ctx.queryParam("service"),
             ctx.queryParam("env"),
             ctx.queryParam("version"));
-    json(ctx, resolver.resolve(key).orElseThrow(() -> new RouteNotFoundException(key)));
-  }
-
-  private void json(Context ctx, Object body) {
-    String text;
-    try {
-      text = mapper.writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a response body is always serialisable", e);
-    }
-    ctx.status(200).contentType(ContentType.APPLICATION_JSON).result(text);
+    Resolution resolution =
+        inBulkhead(Compartment.READS, () -> resolver.resolve(key))
+            .orElseThrow(() -> new RouteNotFoundException(key));
+    json.send(ctx, 200, resolution);
   }
 
   @JsonPropertyOrder({"items", "next_cursor"})

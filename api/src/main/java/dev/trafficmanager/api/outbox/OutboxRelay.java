@@ -1,11 +1,17 @@
 package dev.trafficmanager.api.outbox;
 
+import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.resilience.Backoff;
+import dev.trafficmanager.resilience.Dependency;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
@@ -22,8 +28,9 @@ import org.slf4j.MDC;
  * <ul>
  *   <li><b>Nothing committed is lost.</b> A row is marked published only after the broker
  *       acknowledged it on all in-sync replicas; a row that failed stays pending and is retried,
- *       with bounded, jittered back-off, for as long as Kafka is unreachable. Delivery is at least
- *       once: a row can be published twice (an ack lost in a crash or timeout), never skipped.
+ *       with exponential backoff and full jitter ({@link Backoff}), for as long as Kafka is
+ *       unreachable. Delivery is at least once: a row can be published twice (an ack lost in a
+ *       crash or timeout), never skipped.
  *   <li><b>Per-route order.</b> A route's rows are published in id (= revision) order, and a
  *       revision is never sent before the previous one of the same route was acknowledged.
  *   <li><b>One active relay</b> across every instance sharing a database: the leader holds a
@@ -31,11 +38,26 @@ import org.slf4j.MDC;
  *       poll interval; when the leader's session ends (process died, connection broke) the lock is
  *       released and a standby takes over. A leader whose connection breaks stops publishing and
  *       becomes a standby.
+ *   <li><b>Kafka's circuit breaker.</b> Each publish attempt is one call on the process's {@code
+ *       kafka} breaker and records its outcome (a record the broker refused alone, such as one too
+ *       large, does not count against Kafka). While the breaker is open the relay sends nothing: it
+ *       waits until the breaker lets a probe through. While the breaker is not closed and nothing
+ *       is pending, the leader probes Kafka with a metadata request, so the breaker closes again
+ *       without waiting for the next write.
  *   <li><b>Latency</b>: the leader {@code LISTEN}s on {@link #CHANNEL} and wakes when a writer's
  *       {@code NOTIFY} commits; otherwise it polls every poll interval. Polling alone is correct.
  *   <li><b>Retention</b>: the leader deletes published rows older than the retention, in bounded
  *       batches.
+ *   <li><b>Stopping</b>: {@link #close()} finishes the batch in progress and, while Kafka is
+ *       reachable, publishes what is still pending for at most one delivery timeout more.
  * </ul>
+ *
+ * <p>The relay's retries are not drawn from the Kafka retry budget: it is one loop, its backoff and
+ * the breaker already bound how often it calls, and the budget's refusal could only make it wait
+ * longer, which the backoff does.
+ *
+ * <p>Meters: {@code tm_outbox_published_total} (rows acknowledged by Kafka) and {@code
+ * tm_outbox_publish_failures_total} (rows whose publish attempt failed; each retry counts again).
  *
  * <p>All work runs on one thread, {@value #THREAD_NAME}, started by {@link #start()}. The relay
  * opens its own connection (outside any pool, so the lock lives exactly as long as the session)
@@ -46,43 +68,70 @@ public final class OutboxRelay implements AutoCloseable {
   public static final String CHANNEL = "outbox";
 
   static final String THREAD_NAME = "tm-outbox-relay";
+  static final String PUBLISHED = "tm.outbox.published";
+  static final String PUBLISH_FAILURES = "tm.outbox.publish.failures";
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
   /** The most time one retention sweep may take before the relay goes back to publishing. */
   private static final Duration SWEEP_BUDGET = Duration.ofSeconds(1);
 
+  /** How often a relay waiting for a notification checks whether it was asked to stop. */
+  private static final Duration STOP_CHECK = Duration.ofMillis(200);
+
   private final DatabaseSettings db;
   private final KafkaSettings kafka;
   private final OutboxSettings settings;
+  private final Circuits circuits;
+  private final CircuitBreaker kafkaBreaker;
+  private final Backoff backoff;
+  private final Counter published;
+  private final Counter publishFailures;
   private final Duration ackTimeout;
   private final Thread thread;
   private final AtomicBoolean started = new AtomicBoolean();
   private final Object pauses = new Object();
   private volatile boolean stopping;
   private volatile boolean leader;
+  private volatile boolean kafkaFailing;
 
   // Owned by the relay thread.
-  private final Backoff kafkaBackoff;
-  private final Backoff databaseBackoff;
   private RelaySession session;
   private Producer<String, byte[]> producer;
+  private int kafkaFailures;
+  private int databaseFailures;
   private boolean databaseFailing;
   private boolean standingBy;
-  private boolean kafkaFailing;
+  private boolean waitingForCircuit;
   private boolean catchingUp;
   private long outageStartedNanos;
   private long rowsSinceOutage;
   private long nextSweepNanos;
 
-  public OutboxRelay(DatabaseSettings db, KafkaSettings kafka, OutboxSettings settings) {
+  /**
+   * @param circuits the process's breakers; the relay uses the {@code kafka} one
+   * @param meters where the relay's counters go
+   */
+  public OutboxRelay(
+      DatabaseSettings db,
+      KafkaSettings kafka,
+      OutboxSettings settings,
+      Circuits circuits,
+      MeterRegistry meters) {
     this.db = db;
     this.kafka = kafka;
     this.settings = settings;
+    this.circuits = circuits;
+    this.kafkaBreaker = circuits.breaker(Dependency.KAFKA);
+    this.backoff = new Backoff(settings.pollInterval(), settings.maxBackoff());
+    this.published =
+        Counter.builder(PUBLISHED).description("Outbox rows Kafka acknowledged").register(meters);
+    this.publishFailures =
+        Counter.builder(PUBLISH_FAILURES)
+            .description("Outbox rows whose publish attempt failed; they stay pending")
+            .register(meters);
     this.ackTimeout =
         settings.deliveryTimeout().plus(RelayProducer.MAX_BLOCK).plus(Duration.ofSeconds(5));
-    this.kafkaBackoff = newBackoff(settings);
-    this.databaseBackoff = newBackoff(settings);
     this.thread = new Thread(this::run, THREAD_NAME);
     // The relay never keeps a process alive by itself: its owner's lifecycle decides.
     this.thread.setDaemon(true);
@@ -106,9 +155,15 @@ public final class OutboxRelay implements AutoCloseable {
     return leader;
   }
 
+  /** Whether this relay leads and its last attempt to publish failed (rows stay pending). */
+  public boolean isKafkaFailing() {
+    return leader && kafkaFailing;
+  }
+
   /**
    * Stops the relay: finishes (or abandons, once the producer's delivery timeout has passed) the
-   * batch in progress, closes the producer and ends the session, releasing the leader lock.
+   * batch in progress, publishes what is still pending if Kafka is reachable (for at most one
+   * delivery timeout), closes the producer and ends the session, releasing the leader lock.
    * Idempotent. Rows not yet marked stay pending for the next leader.
    */
   @Override
@@ -121,7 +176,12 @@ public final class OutboxRelay implements AutoCloseable {
       return;
     }
     Duration bound =
-        ackTimeout.plus(settings.pollInterval()).plus(db.connectionTimeout()).plusSeconds(5);
+        ackTimeout
+            .multipliedBy(2)
+            .plus(settings.deliveryTimeout())
+            .plus(settings.pollInterval())
+            .plus(db.connectionTimeout())
+            .plusSeconds(5);
     try {
       thread.join(bound.toMillis());
       if (thread.isAlive()) {
@@ -159,14 +219,14 @@ public final class OutboxRelay implements AutoCloseable {
           }
         } catch (SQLException e) {
           stepDown(e);
-          pause(databaseBackoff.next());
+          pause(backoff.delay(databaseFailures++));
         } catch (InterruptException e) {
           // Only close() interrupts, once the relay overran its bound: stop now.
           break;
         } catch (RuntimeException e) {
           log.error("outbox relay failed unexpectedly, stepping down and retrying", e);
           stepDown(null);
-          pause(databaseBackoff.next());
+          pause(backoff.delay(databaseFailures++));
         }
       }
     } finally {
@@ -187,20 +247,40 @@ public final class OutboxRelay implements AutoCloseable {
     boolean publishNow = true;
     while (!stopping) {
       if (!publishNow) {
-        session.awaitNotification(settings.pollInterval());
+        awaitNotification();
         if (stopping) {
-          return;
+          break;
         }
       }
       Batch batch = publishBatch();
       databaseReachable();
       if (batch == Batch.KAFKA_FAILED) {
-        pause(kafkaBackoff.next());
+        pause(backoff.delay(kafkaFailures++));
         publishNow = true;
         continue;
       }
+      if (batch == Batch.CIRCUIT_OPEN) {
+        pause(circuitWait());
+        publishNow = true;
+        continue;
+      }
+      if (batch == Batch.DRAINED) {
+        probeKafkaIfRecovering();
+      }
       sweepIfDue();
       publishNow = batch == Batch.FULL;
+    }
+    flushBeforeStopping();
+  }
+
+  /** Waits for a writer's NOTIFY for at most one poll interval, or until asked to stop. */
+  private void awaitNotification() throws SQLException {
+    long deadline = System.nanoTime() + settings.pollInterval().toNanos();
+    long left;
+    while (!stopping && (left = deadline - System.nanoTime()) > 0) {
+      if (session.awaitNotification(Duration.ofNanos(Math.min(left, STOP_CHECK.toNanos())))) {
+        return;
+      }
     }
   }
 
@@ -210,7 +290,9 @@ public final class OutboxRelay implements AutoCloseable {
     /** Fewer rows than a batch: the backlog is drained. */
     DRAINED,
     /** Some row could not be published; it stays pending. */
-    KAFKA_FAILED
+    KAFKA_FAILED,
+    /** Kafka's circuit breaker refused the attempt; every row stays pending. */
+    CIRCUIT_OPEN
   }
 
   private Batch publishBatch() throws SQLException {
@@ -219,6 +301,19 @@ public final class OutboxRelay implements AutoCloseable {
       finishCatchingUp();
       return Batch.DRAINED;
     }
+    if (!kafkaBreaker.tryAcquirePermission()) {
+      if (!waitingForCircuit) {
+        waitingForCircuit = true;
+        log.info(
+            "the Kafka circuit breaker is open, rows stay pending until it lets a probe through"
+                + " rows_pending_in_batch={} wait_ms={}",
+            rows.size(),
+            circuits.untilProbe(Dependency.KAFKA).toMillis());
+      }
+      return Batch.CIRCUIT_OPEN;
+    }
+    waitingForCircuit = false;
+    long start = System.nanoTime();
     PublishResult result;
     try {
       if (producer == null) {
@@ -227,13 +322,21 @@ public final class OutboxRelay implements AutoCloseable {
       result =
           new BatchPublisher(producer, kafka.topics().routeEvents().name(), ackTimeout)
               .publish(rows);
+    } catch (InterruptException e) {
+      kafkaBreaker.releasePermission();
+      throw e;
     } catch (KafkaException e) {
-      if (e instanceof InterruptException) {
-        throw e;
-      }
+      kafkaBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      publishFailures.increment();
       onKafkaFailure(new PublishResult.Failure(rows.get(0), e), rows.size());
       return Batch.KAFKA_FAILED;
+    } catch (RuntimeException e) {
+      kafkaBreaker.releasePermission();
+      throw e;
     }
+    recordOnBreaker(result, System.nanoTime() - start);
+    published.increment(result.acknowledged().size());
+    publishFailures.increment(result.failed());
     // Mark before deciding anything else: acknowledged rows must not be sent again needlessly.
     session.markPublished(result.acknowledgedIds());
     if (kafkaFailing || catchingUp) {
@@ -243,7 +346,7 @@ public final class OutboxRelay implements AutoCloseable {
       onKafkaFailure(result.firstFailure().orElseThrow(), result.failed() + result.held());
       return Batch.KAFKA_FAILED;
     }
-    kafkaBackoff.reset();
+    kafkaFailures = 0;
     if (kafkaFailing) {
       kafkaFailing = false;
       catchingUp = true;
@@ -253,6 +356,70 @@ public final class OutboxRelay implements AutoCloseable {
       return Batch.DRAINED;
     }
     return Batch.FULL;
+  }
+
+  private void recordOnBreaker(PublishResult result, long nanos) {
+    PublishResult.Failure failure = result.firstFailure().orElse(null);
+    if (failure != null && failure.isTransient()) {
+      kafkaBreaker.onError(nanos, TimeUnit.NANOSECONDS, failure.cause());
+    } else {
+      // The broker answered: a record it refused alone says nothing about Kafka's health.
+      kafkaBreaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** How long to wait for an open breaker: until its probe is due, within the backoff's bounds. */
+  private Duration circuitWait() {
+    Duration wait = circuits.untilProbe(Dependency.KAFKA);
+    if (wait.compareTo(settings.pollInterval()) < 0) {
+      return settings.pollInterval();
+    }
+    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+  }
+
+  /**
+   * With nothing to publish, an open or half-open breaker would wait for the next write to learn
+   * that Kafka is back. A metadata request is a call like any other: it lets the breaker close (or
+   * open again) now.
+   */
+  private void probeKafkaIfRecovering() {
+    CircuitBreaker.State state = kafkaBreaker.getState();
+    if ((state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.HALF_OPEN)
+        || !circuits.untilProbe(Dependency.KAFKA).isZero()
+        || !kafkaBreaker.tryAcquirePermission()) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      if (producer == null) {
+        producer = RelayProducer.open(kafka, settings);
+      }
+      producer.partitionsFor(kafka.topics().routeEvents().name());
+      kafkaBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    } catch (InterruptException e) {
+      kafkaBreaker.releasePermission();
+      throw e;
+    } catch (KafkaException e) {
+      kafkaBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      closeProducer();
+      log.debug("Kafka probe failed error={}", e.toString());
+    }
+  }
+
+  /**
+   * Publishes what the last writes left pending, so a stopping instance hands over nothing it could
+   * have sent; skipped while Kafka is failing, bounded by one delivery timeout.
+   */
+  private void flushBeforeStopping() throws SQLException {
+    if (kafkaFailing || !leader) {
+      return;
+    }
+    long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
+    Batch batch;
+    do {
+      batch = publishBatch();
+    } while (batch == Batch.FULL && System.nanoTime() - deadline < 0);
+    log.info("outbox relay flushed before stopping outcome={}", batch.name().toLowerCase());
   }
 
   /**
@@ -337,23 +504,17 @@ public final class OutboxRelay implements AutoCloseable {
     standingBy = false;
     kafkaFailing = false;
     catchingUp = false;
+    waitingForCircuit = false;
     closeProducer();
     closeSession();
   }
 
   private void databaseReachable() {
-    databaseBackoff.reset();
+    databaseFailures = 0;
     if (databaseFailing) {
       databaseFailing = false;
       log.info("outbox relay reached the database again");
     }
-  }
-
-  private static Backoff newBackoff(OutboxSettings settings) {
-    return new Backoff(
-        settings.pollInterval(),
-        settings.maxBackoff(),
-        () -> ThreadLocalRandom.current().nextDouble());
   }
 
   private void pause(Duration duration) {

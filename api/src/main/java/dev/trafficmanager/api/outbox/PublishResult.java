@@ -2,6 +2,8 @@ package dev.trafficmanager.api.outbox;
 
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * What became of one batch of outbox rows.
@@ -15,7 +17,18 @@ import java.util.Optional;
 record PublishResult(
     List<OutboxRow> acknowledged, int failed, int held, Optional<Failure> firstFailure) {
 
-  record Failure(OutboxRow row, Throwable cause) {}
+  record Failure(OutboxRow row, Throwable cause) {
+    /**
+     * Whether the failure says Kafka is unreachable or unwell (a timeout, a retriable broker error,
+     * a broken producer), rather than that the broker refused this one record (too large, invalid):
+     * only the former counts against Kafka's circuit breaker.
+     */
+    boolean isTransient() {
+      return cause instanceof RetriableException
+          || cause instanceof java.util.concurrent.TimeoutException
+          || !(cause instanceof ApiException);
+    }
+  }
 
   boolean failedAny() {
     return failed > 0;

@@ -77,6 +77,15 @@ public final class CacheConnection implements AutoCloseable {
     return isConnected(current) ? Optional.of(current.join().sync()) : Optional.empty();
   }
 
+  /**
+   * Whether commands can reach Redis now: connected once and not currently disconnected. Does not
+   * start a connection attempt.
+   */
+  public boolean isConnected() {
+    CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
+    return isConnected(current) && current.join().isOpen();
+  }
+
   private static boolean isConnected(CompletableFuture<StatefulRedisConnection<String, String>> f) {
     return f != null && f.isDone() && !f.isCompletedExceptionally();
   }

@@ -1,27 +1,30 @@
 package dev.trafficmanager.api.routes;
 
+import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.route.RouteKey;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
-/** Reads routes straight from PostgreSQL. */
+/**
+ * Reads routes straight from PostgreSQL, through the database's circuit breaker and retry budget.
+ */
 public final class RouteReader {
-  private final Jdbi jdbi;
+  private final Database database;
   private final RouteRepository repository = new RouteRepository();
 
-  public RouteReader(Jdbi jdbi) {
-    this.jdbi = jdbi;
+  public RouteReader(Database database) {
+    this.database = database;
   }
 
   public Optional<Route> find(RouteKey key) {
-    return jdbi.withHandle(handle -> repository.find(handle, key));
+    return database.withHandle(handle -> repository.find(handle, key));
   }
 
   /** The page the query asks for; walking {@code next} visits every matching route once. */
   public RoutePage page(RouteQuery query) {
     // One row past the limit tells whether another page follows without a count query.
-    List<Route> rows = jdbi.withHandle(handle -> repository.page(handle, query, query.limit() + 1));
+    List<Route> rows =
+        database.withHandle(handle -> repository.page(handle, query, query.limit() + 1));
     if (rows.size() <= query.limit()) {
       return new RoutePage(rows, Optional.empty());
     }

@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.routes;
 
+import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.idempotency.IdempotencyRecords;
 import dev.trafficmanager.api.idempotency.IdempotentRequest;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * that changes nothing writes nothing and emits no event.
  *
  * <p>Writers to one route serialize on its row lock, so its revisions and events are contiguous.
+ * The transaction runs through the database's circuit breaker and retry budget ({@link Database}).
  */
 public final class RouteWriter {
   private static final Logger log = LoggerFactory.getLogger(RouteWriter.class);
 
-  private final Jdbi jdbi;
+  private final Database database;
   private final Clock clock;
   private final Function<WriteOutcome, StoredAnswer> render;
   private final RouteRepository routes = new RouteRepository();
@@ -39,8 +40,8 @@ public final class RouteWriter {
    * @param render turns an outcome into the answer the caller receives (and a retry with the same
    *     idempotency key receives again)
    */
-  public RouteWriter(Jdbi jdbi, Clock clock, Function<WriteOutcome, StoredAnswer> render) {
-    this.jdbi = jdbi;
+  public RouteWriter(Database database, Clock clock, Function<WriteOutcome, StoredAnswer> render) {
+    this.database = database;
     this.clock = clock;
     this.render = render;
   }
@@ -55,19 +56,22 @@ public final class RouteWriter {
    */
   public WriteReply write(RouteCommand command, WriteContext context) {
     Committed committed =
-        jdbi.inTransaction(
+        database.inTransaction(
             handle -> {
               Optional<IdempotentRequest> idempotent = context.idempotentRequest();
               if (idempotent.isPresent()) {
                 Optional<StoredAnswer> earlier = idempotency.claim(handle, idempotent.get());
                 if (earlier.isPresent()) {
-                  return new Committed(new WriteReply(earlier.get(), true), Optional.empty());
+                  return new Committed(
+                      new WriteReply(earlier.get(), true, WriteOutcome.Effect.UNCHANGED),
+                      Optional.empty());
                 }
               }
               Applied applied = apply(handle, command, context);
               StoredAnswer answer = render.apply(applied.outcome());
               idempotent.ifPresent(r -> idempotency.complete(handle, r.key(), answer));
-              return new Committed(new WriteReply(answer, false), applied.event());
+              return new Committed(
+                  new WriteReply(answer, false, applied.outcome().effect()), applied.event());
             });
     committed
         .event()

@@ -2,13 +2,18 @@ package dev.trafficmanager.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.resilience.Resilience;
+import dev.trafficmanager.resilience.ResilienceSettings;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
 import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +29,12 @@ class ErrorResponsesTest {
     app = Javalin.create(config -> config.showJavalinBanner = false);
     app.before(CorrelationIds::assign);
     app.after(CorrelationIds::release);
-    new ErrorResponses(EventJson.newMapper().writer()).register(app);
+    new ErrorResponses(
+            EventJson.newMapper().writer(),
+            new Circuits(
+                Resilience.create(ResilienceSettings.defaults(), new SimpleMeterRegistry()),
+                Clock.systemUTC()))
+        .register(app);
     app.get(
         "/boom",
         ctx -> {
@@ -71,7 +81,9 @@ class ErrorResponsesTest {
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).contains("1");
-    assertThat(response.body()).contains("\"error\":\"unavailable\"");
+    assertThat(response.body())
+        .contains("\"error\":\"unavailable\"")
+        .contains("\"reason\":\"database_unreachable\"");
   }
 
   @Test

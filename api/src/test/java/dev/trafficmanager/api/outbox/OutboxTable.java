@@ -1,6 +1,7 @@
 package dev.trafficmanager.api.outbox;
 
 import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
@@ -15,7 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The outbox table of a test database, written the way the write path writes it (the contract
@@ -30,12 +31,13 @@ final class OutboxTable {
     this.db = db;
   }
 
+  /** Creates the schema the way every service does at start. */
   void migrate() {
-    Flyway.configure()
-        .dataSource(db.url(), db.user(), db.password())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(db.url());
+    dataSource.setUser(db.user());
+    dataSource.setPassword(db.password());
+    Migrations.migrate(dataSource);
   }
 
   Connection connect() throws SQLException {
@@ -45,12 +47,24 @@ final class OutboxTable {
   /** Inserts and commits one row; returns its id. */
   long insert(String routeKey, long revision) throws SQLException {
     try (Connection c = connect()) {
-      return insert(c, routeKey, revision);
+      return insert(c, routeKey, revision, true);
+    }
+  }
+
+  /** Inserts and commits one row without waking the relay, as if its NOTIFY were lost. */
+  long insertWithoutNotify(String routeKey, long revision) throws SQLException {
+    try (Connection c = connect()) {
+      return insert(c, routeKey, revision, false);
     }
   }
 
   /** Inserts one row on the given connection, in whatever transaction it has open. */
   long insert(Connection c, String routeKey, long revision) throws SQLException {
+    return insert(c, routeKey, revision, true);
+  }
+
+  private long insert(Connection c, String routeKey, long revision, boolean notify)
+      throws SQLException {
     RouteEvent event = event(routeKey, revision);
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -67,8 +81,10 @@ final class OutboxTable {
         rs.next();
         id = rs.getLong(1);
       }
-      try (var st = c.createStatement()) {
-        st.execute("NOTIFY " + OutboxRelay.CHANNEL);
+      if (notify) {
+        try (var st = c.createStatement()) {
+          st.execute("NOTIFY " + OutboxRelay.CHANNEL);
+        }
       }
       return id;
     }

@@ -1,11 +1,16 @@
 package dev.trafficmanager.api.outbox;
 
+import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.resilience.Resilience;
+import dev.trafficmanager.resilience.ResilienceSettings;
 import dev.trafficmanager.testkit.TopicReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,9 +18,14 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Relays built from a test environment's settings, tuned to react quickly, closed together. */
+/**
+ * Relays built from a test environment's settings, tuned to react quickly, closed together. They
+ * share one set of circuit breakers and one meter registry, as the services of one process do.
+ */
 final class RelayFixture implements AutoCloseable {
   private final Settings settings;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final Circuits circuits;
   private final List<OutboxRelay> relays = new ArrayList<>();
 
   RelayFixture(Settings environment, Map<String, String> overrides) {
@@ -25,6 +35,17 @@ final class RelayFixture implements AutoCloseable {
     tuned.put(OutboxSettings.DELIVERY_TIMEOUT, "3s");
     tuned.putAll(overrides);
     this.settings = environment.with(tuned);
+    this.circuits =
+        new Circuits(
+            Resilience.create(ResilienceSettings.from(settings), meters), Clock.systemUTC());
+  }
+
+  Circuits circuits() {
+    return circuits;
+  }
+
+  SimpleMeterRegistry meters() {
+    return meters;
   }
 
   Settings settings() {
@@ -49,7 +70,12 @@ final class RelayFixture implements AutoCloseable {
 
   OutboxRelay created() {
     OutboxRelay relay =
-        new OutboxRelay(DatabaseSettings.from(settings), kafka(), OutboxSettings.from(settings));
+        new OutboxRelay(
+            DatabaseSettings.from(settings),
+            kafka(),
+            OutboxSettings.from(settings),
+            circuits,
+            meters);
     relays.add(relay);
     return relay;
   }

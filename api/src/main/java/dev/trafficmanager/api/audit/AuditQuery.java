@@ -1,0 +1,66 @@
+package dev.trafficmanager.api.audit;
+
+import dev.trafficmanager.event.Action;
+import dev.trafficmanager.route.InvalidInputException;
+import dev.trafficmanager.route.RouteKey;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** A page request over the audit trail, newest first; {@code limit} entries at most. */
+public sealed interface AuditQuery {
+  int DEFAULT_LIMIT = 50;
+  int MAX_LIMIT = 500;
+
+  int limit();
+
+  /**
+   * One route's history by revision, newest first, below {@code beforeRevision} when given.
+   *
+   * @throws InvalidInputException naming {@code limit} when out of range
+   */
+  record RouteHistory(RouteKey route, int limit, OptionalLong beforeRevision)
+      implements AuditQuery {
+    public RouteHistory {
+      Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(beforeRevision, "beforeRevision");
+      checkLimit(limit);
+    }
+  }
+
+  /**
+   * The events that occurred from {@code from} (inclusive) until {@code until} (exclusive, open
+   * when absent), newest first, of one tenant or one action when given, after the position {@code
+   * after} when given.
+   *
+   * @throws InvalidInputException naming {@code limit} when out of range, {@code end_time} unless
+   *     {@code until} is after {@code from}
+   */
+  record TimeWindow(
+      Instant from,
+      Optional<Instant> until,
+      Optional<String> tenant,
+      Optional<Action> action,
+      int limit,
+      Optional<AuditPosition> after)
+      implements AuditQuery {
+    public TimeWindow {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(until, "until");
+      Objects.requireNonNull(tenant, "tenant");
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(after, "after");
+      checkLimit(limit);
+      if (until.isPresent() && !until.get().isAfter(from)) {
+        throw new InvalidInputException("end_time", "must be after start_time");
+      }
+    }
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidInputException("limit", "must be an integer from 1 to " + MAX_LIMIT);
+    }
+  }
+}

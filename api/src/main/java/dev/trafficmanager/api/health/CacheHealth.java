@@ -1,0 +1,48 @@
+package dev.trafficmanager.api.health;
+
+import dev.trafficmanager.api.resolve.CacheConnection;
+import dev.trafficmanager.health.ComponentHealth;
+import dev.trafficmanager.health.HealthCheck;
+import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.resilience.Dependency;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The health of the resolve cache, from state the API already keeps (no call to Redis): DOWN while
+ * there is no connection or the {@code redis} breaker is open, DEGRADED while it is half-open, UP
+ * otherwise. The API registers it as optional: without Redis, resolve answers from PostgreSQL.
+ */
+public final class CacheHealth implements HealthCheck {
+  private final CacheConnection connection;
+  private final CircuitBreaker breaker;
+
+  public CacheHealth(CacheConnection connection, CircuitBreaker breaker) {
+    this.connection = connection;
+    this.breaker = breaker;
+  }
+
+  @Override
+  public ComponentHealth check() {
+    boolean connected = connection.isConnected();
+    CircuitBreaker.State state = breaker.getState();
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("connected", connected);
+    detail.put("circuit_breaker", state.name().toLowerCase(Locale.ROOT));
+    detail.put("failure_rate", breaker.getMetrics().getFailureRate());
+    HealthStatus status;
+    if (!connected
+        || state == CircuitBreaker.State.OPEN
+        || state == CircuitBreaker.State.FORCED_OPEN) {
+      status = HealthStatus.DOWN;
+      detail.put("reason", "resolve answers from PostgreSQL without the cache");
+    } else if (state == CircuitBreaker.State.HALF_OPEN) {
+      status = HealthStatus.DEGRADED;
+    } else {
+      status = HealthStatus.UP;
+    }
+    return new ComponentHealth(Dependency.REDIS.wireName(), status, detail);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.trafficmanager.api.http;
+
+import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.metrics.Metrics;
+import io.javalin.Javalin;
+import java.util.Map;
+
+/**
+ * Health and metrics: {@code /health} and {@code /health/live} (the process answers), {@code
+ * /health/ready} (200 when ready, 503 when not, with every component's status and detail), {@code
+ * /health/resilience} (breakers, bulkheads, retry budgets, draining, requests in flight) and {@code
+ * /metrics} (Prometheus text format).
+ */
+final class HealthEndpoints {
+  static final String HEALTH = "/health";
+
+  private final HealthReport report;
+  private final Metrics metrics;
+  private final JsonResponder json;
+
+  HealthEndpoints(HealthReport report, Metrics metrics, JsonResponder json) {
+    this.report = report;
+    this.metrics = metrics;
+    this.json = json;
+  }
+
+  void register(Javalin app) {
+    app.get(HEALTH, ctx -> json.send(ctx, 200, Map.of("status", "up")));
+    app.get(HEALTH + "/live", ctx -> json.send(ctx, 200, Map.of("status", "up")));
+    app.get(
+        HEALTH + "/ready",
+        ctx -> {
+          HealthReport.Readiness readiness = report.readiness();
+          json.send(ctx, readiness.ready() ? 200 : 503, readiness.toMap());
+        });
+    app.get(HEALTH + "/resilience", ctx -> json.send(ctx, 200, report.resilience().toMap()));
+    app.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+  }
+}

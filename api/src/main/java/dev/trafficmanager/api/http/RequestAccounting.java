@@ -1,0 +1,103 @@
+package dev.trafficmanager.api.http;
+
+import dev.trafficmanager.health.Draining;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A servlet filter around all of Javalin, so it sees each request from its first byte to its last:
+ * it counts the request in flight ({@link Draining#enter()}, which a stopping server waits on) and
+ * times it.
+ *
+ * <p>The request counts until its response is completely written, which is what a stopping server
+ * waits for.
+ *
+ * <p>Meter: {@code http_server_requests_seconds{method,uri,status}}, a histogram, where {@code uri}
+ * is the route template ({@code /api/v1/routes/{tenant}/{service}/{env}/{version}}), never the path
+ * itself, so the number of series stays bounded: {@code NOT_FOUND} for a path no route matches,
+ * {@code UNKNOWN} for a request refused before routing.
+ */
+final class RequestAccounting implements Filter {
+  static final String METRIC = "http.server.requests";
+  private static final String ROUTE_TEMPLATE = "tm.route_template";
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
+  private final Draining draining;
+  private final MeterRegistry meters;
+
+  RequestAccounting(Draining draining, MeterRegistry meters) {
+    this.draining = draining;
+    this.meters = meters;
+  }
+
+  /**
+   * Before every request that matched an endpoint (Javalin knows the template only then): keeps the
+   * route template for the metric.
+   */
+  static void rememberRouteTemplate(Context ctx) {
+    ctx.attribute(ROUTE_TEMPLATE, ctx.endpointHandlerPath());
+  }
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    long start = System.nanoTime();
+    try (Draining.InFlight inFlight = draining.enter()) {
+      chain.doFilter(request, response);
+      complete(response);
+    } finally {
+      record(
+          (HttpServletRequest) request, (HttpServletResponse) response, System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Writes the rest of the response now, so that a request stops counting as in flight only once
+   * its answer has left: a server stopped right after would otherwise cut off the last bytes.
+   */
+  private static void complete(ServletResponse response) throws IOException {
+    try {
+      response.getOutputStream().close();
+    } catch (IllegalStateException usedWriter) {
+      response.getWriter().close();
+    }
+  }
+
+  private void record(HttpServletRequest request, HttpServletResponse response, long nanos) {
+    int status = response.getStatus();
+    Object template = request.getAttribute(ROUTE_TEMPLATE);
+    String uri =
+        template instanceof String t && !t.isEmpty() ? t : status == 404 ? "NOT_FOUND" : "UNKNOWN";
+    Timer.builder(METRIC)
+        .description("HTTP requests by route template and status")
+        .tag("method", request.getMethod())
+        .tag("uri", uri)
+        .tag("status", String.valueOf(status))
+        .serviceLevelObjectives(BUCKETS)
+        .register(meters)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+}

@@ -1,0 +1,261 @@
+package dev.trafficmanager.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ExtendWith(SharedServers.class)
+class AuditApiTest {
+  private static final String AUDIT = "/api/v1/audit";
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+  private static RunningApi running;
+  private static ApiClient client;
+
+  @BeforeAll
+  static void start(TestEnvironment env) {
+    running = RunningApi.start(env.settings());
+    client = running.client();
+    AuditRows rows = new AuditRows(env.jdbi());
+    // acme/billing: five revisions, one an hour from 5 h ago to 1 h ago.
+    String a = "https://billing.example/a";
+    String b = "https://billing.example/b";
+    rows.insert("acme", "billing", 1, "created", null, null, a, true, hoursAgo(5));
+    rows.insert("acme", "billing", 2, "deactivated", a, true, a, false, hoursAgo(4));
+    rows.insert("acme", "billing", 3, "activated", a, false, a, true, hoursAgo(3));
+    rows.insert("acme", "billing", 4, "url_changed", a, true, b, true, hoursAgo(2));
+    rows.insert("acme", "billing", 5, "deactivated", b, true, b, false, hoursAgo(1));
+    // acme/search: created 40 days ago, deactivated 2 days ago.
+    String s = "https://search.example/";
+    rows.insert(
+        "acme", "search", 1, "created", null, null, s, true, NOW.minus(Duration.ofDays(40)));
+    rows.insert(
+        "acme", "search", 2, "deactivated", s, true, s, false, NOW.minus(Duration.ofDays(2)));
+    // other/auth: created half an hour ago.
+    rows.insert(
+        "other",
+        "auth",
+        1,
+        "created",
+        null,
+        null,
+        "https://auth.example/",
+        true,
+        NOW.minus(Duration.ofMinutes(30)));
+    // tie/ties: seven revisions recorded at the very same instant.
+    Instant tie = NOW.minus(Duration.ofDays(10));
+    for (int revision = 1; revision <= 7; revision++) {
+      rows.insert(
+          "tie",
+          "ties",
+          revision,
+          "url_changed",
+          "https://t.example/" + (revision - 1),
+          true,
+          "https://t.example/" + revision,
+          true,
+          tie);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    running.close();
+  }
+
+  private static Instant hoursAgo(int hours) {
+    return NOW.minus(Duration.ofHours(hours));
+  }
+
+  @Test
+  void aRoutesHistoryIsNewestFirstWithItsPreviousAndCurrentState() {
+    JsonNode page = ok(AUDIT + "/route?tenant=acme&service=billing&env=prod&version=v1&limit=10");
+
+    assertThat(revisions(page)).containsExactly(5L, 4L, 3L, 2L, 1L);
+    assertThat(page.path("next_cursor").isNull()).isTrue();
+    JsonNode changed = page.path("items").get(1);
+    assertThat(changed.path("action").asText()).isEqualTo("url_changed");
+    assertThat(changed.path("route_key").asText()).isEqualTo("acme/billing/prod/v1");
+    assertThat(changed.path("tenant").asText()).isEqualTo("acme");
+    assertThat(changed.path("service").asText()).isEqualTo("billing");
+    assertThat(changed.path("env").asText()).isEqualTo("prod");
+    assertThat(changed.path("version").asText()).isEqualTo("v1");
+    assertThat(changed.path("previous").path("url").asText())
+        .isEqualTo("https://billing.example/a");
+    assertThat(changed.path("previous").path("active").asBoolean()).isTrue();
+    assertThat(changed.path("current").path("url").asText()).isEqualTo("https://billing.example/b");
+    assertThat(changed.path("current").path("active").asBoolean()).isTrue();
+    assertThat(changed.path("actor").asText()).isEqualTo("deploy-bot");
+    assertThat(changed.path("correlation_id").asText()).isEqualTo("corr-billing-4");
+    assertThat(Instant.parse(changed.path("occurred_at").asText())).isEqualTo(hoursAgo(2));
+    assertThat(changed.path("processed_at").asText()).isNotBlank();
+    assertThat(changed.path("event_id").asText()).hasSize(36);
+    JsonNode first = page.path("items").get(4);
+    assertThat(first.has("previous")).isTrue();
+    assertThat(first.path("previous").isNull()).as("revision 1 has no previous state").isTrue();
+  }
+
+  @Test
+  void aRoutesHistoryPagesWithTheCursor() {
+    List<Long> seen = new ArrayList<>();
+    List<Integer> pageSizes = new ArrayList<>();
+    String query = AUDIT + "/route?tenant=acme&service=billing&env=prod&version=v1&limit=2";
+    String cursor = null;
+    do {
+      JsonNode page = ok(query + (cursor == null ? "" : "&cursor=" + cursor));
+      seen.addAll(revisions(page));
+      pageSizes.add(page.path("items").size());
+      cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
+    } while (cursor != null);
+
+    assertThat(seen).containsExactly(5L, 4L, 3L, 2L, 1L);
+    assertThat(pageSizes).containsExactly(2, 2, 1);
+  }
+
+  @Test
+  void recentEventsAreThoseOfTheLastDaysOptionallyOfOneTenant() {
+    assertThat(routeRevisions(ok(AUDIT + "/recent?days=3")))
+        .containsExactly(
+            "other/auth/prod/v1#1",
+            "acme/billing/prod/v1#5",
+            "acme/billing/prod/v1#4",
+            "acme/billing/prod/v1#3",
+            "acme/billing/prod/v1#2",
+            "acme/billing/prod/v1#1",
+            "acme/search/prod/v1#2");
+    assertThat(routeRevisions(ok(AUDIT + "/recent?days=3&tenant=acme&limit=2")))
+        .containsExactly("acme/billing/prod/v1#5", "acme/billing/prod/v1#4");
+    assertThat(ok(AUDIT + "/recent").path("items").size())
+        .as("30 days by default: all but the 40-day-old event")
+        .isEqualTo(14);
+  }
+
+  @Test
+  void eventsByActionAreThoseOfTheLastHours() {
+    assertThat(routeRevisions(ok(AUDIT + "/action?action=deactivated&hours=3")))
+        .containsExactly("acme/billing/prod/v1#5");
+    assertThat(routeRevisions(ok(AUDIT + "/action?action=deactivated&hours=72")))
+        .containsExactly(
+            "acme/billing/prod/v1#5", "acme/billing/prod/v1#2", "acme/search/prod/v1#2");
+  }
+
+  @Test
+  void aTimeRangeIncludesItsStartAndExcludesItsEnd() {
+    String start = encode(OffsetDateTime.ofInstant(hoursAgo(4), ZoneOffset.ofHours(2)).toString());
+    String end = hoursAgo(2).toString();
+
+    JsonNode page = ok(AUDIT + "/time-range?start_time=" + start + "&end_time=" + end);
+
+    assertThat(routeRevisions(page))
+        .containsExactly("acme/billing/prod/v1#3", "acme/billing/prod/v1#2");
+  }
+
+  @Test
+  void pagingWalksEveryEventOnceEvenWhenTheyShareATimestamp() {
+    List<Long> seen = new ArrayList<>();
+    String query =
+        AUDIT
+            + "/time-range?tenant=tie&limit=3&start_time="
+            + NOW.minus(Duration.ofDays(11))
+            + "&end_time="
+            + NOW.minus(Duration.ofDays(9));
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonNode page = ok(query + (cursor == null ? "" : "&cursor=" + cursor));
+      seen.addAll(revisions(page));
+      cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
+      pages++;
+    } while (cursor != null);
+
+    assertThat(seen).hasSize(7).doesNotHaveDuplicates();
+    assertThat(pages).isEqualTo(3);
+  }
+
+  static Stream<String[]> badQueries() {
+    String route = AUDIT + "/route?tenant=acme&service=billing&env=prod&version=v1";
+    String routeCursor = ok(route + "&limit=1").path("next_cursor").asText();
+    return Stream.of(
+        new String[] {AUDIT + "/route?tenant=acme&service=billing&env=prod", "version"},
+        new String[] {AUDIT + "/route?tenant=Acme&service=billing&env=prod&version=v1", "tenant"},
+        new String[] {route + "&limit=0", "limit"},
+        new String[] {route + "&limit=501", "limit"},
+        new String[] {route + "&limit=ten", "limit"},
+        new String[] {route + "&cursor=%21%21", "cursor"},
+        new String[] {AUDIT + "/recent?days=0", "days"},
+        new String[] {AUDIT + "/recent?days=366", "days"},
+        new String[] {AUDIT + "/recent?tenant=a%2Fb", "tenant"},
+        new String[] {AUDIT + "/recent?cursor=" + routeCursor, "cursor"},
+        new String[] {AUDIT + "/action?hours=1", "action"},
+        new String[] {AUDIT + "/action?action=deleted", "action"},
+        new String[] {AUDIT + "/action?action=created&hours=0", "hours"},
+        new String[] {AUDIT + "/action?action=created&hours=8761", "hours"},
+        new String[] {AUDIT + "/time-range?end_time=2026-01-01T00:00:00Z", "start_time"},
+        new String[] {AUDIT + "/time-range?start_time=2026-01-01T00:00:00Z", "end_time"},
+        new String[] {
+          AUDIT + "/time-range?start_time=yesterday&end_time=2026-01-01T00:00:00Z", "start_time"
+        },
+        new String[] {
+          AUDIT + "/time-range?start_time=2026-01-01T00:00:00&end_time=2026-01-02T00:00:00Z",
+          "start_time"
+        },
+        new String[] {
+          AUDIT + "/time-range?start_time=2026-01-02T00:00:00Z&end_time=2026-01-01T00:00:00Z",
+          "end_time"
+        });
+  }
+
+  @ParameterizedTest(name = "{1}: {0}")
+  @MethodSource("badQueries")
+  void aBadParameterIs400NamingIt(String path, String parameter) {
+    ApiClient.Response response = client.get(path);
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(400);
+    assertThat(response.json().path("error").asText()).isEqualTo("invalid_request");
+    List<String> fields = new ArrayList<>();
+    response.json().path("violations").forEach(v -> fields.add(v.path("field").asText()));
+    assertThat(fields).as(response.toString()).containsExactly(parameter);
+  }
+
+  private static JsonNode ok(String path) {
+    ApiClient.Response response = client.get(path);
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    return response.json();
+  }
+
+  private static List<Long> revisions(JsonNode page) {
+    List<Long> revisions = new ArrayList<>();
+    page.path("items").forEach(i -> revisions.add(i.path("revision").asLong()));
+    return revisions;
+  }
+
+  private static List<String> routeRevisions(JsonNode page) {
+    List<String> entries = new ArrayList<>();
+    page.path("items")
+        .forEach(
+            i -> entries.add(i.path("route_key").asText() + "#" + i.path("revision").asLong()));
+    return entries;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
