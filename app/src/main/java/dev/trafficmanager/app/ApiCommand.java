@@ -19,10 +19,9 @@ final class ApiCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ServiceLifecycle lifecycle = new ServiceLifecycle()) {
-      lifecycle.started(new ApiService(settings)).start();
-      lifecycle.awaitShutdownSignal();
-    }
-    return 0;
+    return ServiceProcess.run(
+        settings,
+        ApiService.SERVICE_NAME,
+        (context, lifecycle) -> lifecycle.started(new ApiService(context)).start());
   }
 }

@@ -1,7 +1,11 @@
 package dev.trafficmanager.app;
 
+import dev.trafficmanager.api.ApiSettings;
+import dev.trafficmanager.api.http.OpsServer;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.health.HealthReport;
+import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +16,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "consumer",
     mixinStandardHelpOptions = true,
-    description = "Run one side-effect consumer of route-changes.")
+    description = {
+      "Run one side-effect consumer of route-changes.",
+      "Serves /health/* and /metrics on TM_HTTP_PORT."
+    })
 final class ConsumerCommand implements Callable<Integer> {
   private final Settings settings;
 
@@ -22,11 +29,11 @@ final class ConsumerCommand implements Callable<Integer> {
       completionCandidates = ConsumerNames.class)
   String name;
 
+  @Spec CommandSpec spec;
+
   ConsumerCommand(Settings settings) {
     this.settings = settings;
   }
-
-  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -35,14 +42,24 @@ final class ConsumerCommand implements Callable<Integer> {
           spec.commandLine(),
           "unknown consumer '" + name + "'; choose one of " + ConsumerService.names());
     }
-    try (ServiceLifecycle lifecycle = new ServiceLifecycle()) {
-      lifecycle.started(new ConsumerService(name, settings)).start();
-      lifecycle.awaitShutdownSignal();
-    }
-    return 0;
+    return ServiceProcess.run(
+        settings,
+        name,
+        (context, lifecycle) -> {
+          ConsumerService consumer = new ConsumerService(name, context);
+          OpsServer ops =
+              lifecycle.started(
+                  new OpsServer(
+                      context,
+                      HealthReport.builder(context.resilience(), context.draining())
+                          .required("consumer-" + name, consumer::health)
+                          .build()));
+          ops.start(ApiSettings.from(settings).httpPort());
+          lifecycle.started(consumer).start();
+        });
   }
 
-  static final class ConsumerNames extends java.util.ArrayList<String> {
+  static final class ConsumerNames extends ArrayList<String> {
     ConsumerNames() {
       super(ConsumerService.names());
     }

@@ -4,6 +4,7 @@ import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.embedded.EmbeddedKafka;
@@ -13,7 +14,10 @@ import dev.trafficmanager.kafka.TopicCreator;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.processor.ProcessorService;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one process: a real Kafka broker in-process, real PostgreSQL and Redis as
  * child processes (each skipped when its external setting is given), then the API with its outbox
- * relay, the processor and the cache-invalidation consumer. Data lives under one state directory,
- * so a restart keeps it.
+ * relay, the processor and the consumers, sharing one service context. Data lives under one state
+ * directory, so a restart keeps it.
  */
 final class LocalStack implements AutoCloseable {
   static final String STATE_DIR = "TM_LOCAL_STATE_DIR";
@@ -30,28 +34,48 @@ final class LocalStack implements AutoCloseable {
   static final String DB_PORT = "TM_LOCAL_DB_PORT";
   static final String REDIS_PORT = "TM_LOCAL_REDIS_PORT";
   static final String DATABASE = "traffic_manager";
+  static final String SERVICE_NAME = "local";
 
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
   private final Settings given;
-  private final ServiceLifecycle lifecycle = new ServiceLifecycle();
+  private final ServiceContext context;
+  private final ServiceLifecycle lifecycle;
   private Settings effective;
   private ApiService api;
 
   LocalStack(Settings given) {
     this.given = given;
+    this.context = ServiceContext.create(given, SERVICE_NAME);
+    this.lifecycle =
+        new ServiceLifecycle(context.draining(), DrainSettings.from(given, Duration.ZERO).grace());
+    lifecycle.started(context);
   }
 
-  /** Starts everything and returns once the pipeline serves; on failure stops what it started. */
+  /**
+   * Starts everything and returns once the pipeline serves; on failure stops what it started.
+   * Services stop in the reverse order: the API first (it drains requests and flushes the relay),
+   * then the processor and the consumers (committing their offsets), then the servers.
+   */
   Settings start() {
     long startedAt = System.nanoTime();
     try {
       effective = given.with(startEmbeddedServers());
       new TopicCreator(KafkaSettings.from(effective)).createMissing();
-      api = lifecycle.started(new ApiService(effective));
+      ServiceContext context = this.context.withSettings(effective);
+      List<ConsumerService> consumers = new ArrayList<>();
+      for (String name : ConsumerService.names()) {
+        ConsumerService consumer = lifecycle.started(new ConsumerService(name, context));
+        consumer.start();
+        consumers.add(consumer);
+      }
+      ProcessorService processor = lifecycle.started(new ProcessorService(context));
+      processor.start();
+      api = lifecycle.started(new ApiService(context));
+      // Reads and writes go on without them, so they degrade readiness rather than remove it.
+      api.addHealthCheck(ProcessorService.HEALTH_NAME, false, processor::health);
+      consumers.forEach(c -> api.addHealthCheck("consumer-" + c.name(), false, c::health));
       api.start();
-      lifecycle.started(new ProcessorService(effective)).start();
-      lifecycle.started(new ConsumerService(ConsumerService.CACHE_INVALIDATION, effective)).start();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -78,6 +102,7 @@ final class LocalStack implements AutoCloseable {
   private Map<String, String> startEmbeddedServers() {
     Path stateDir = Path.of(given.string(STATE_DIR, ".traffic-manager")).toAbsolutePath();
     Map<String, String> endpoints = new HashMap<>();
+    // Registered before the services, so stopped after every service that uses them.
     if (!given.isSet(DatabaseSettings.URL)) {
       var postgres =
           lifecycle.started(

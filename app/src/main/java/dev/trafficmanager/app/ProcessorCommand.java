@@ -1,6 +1,9 @@
 package dev.trafficmanager.app;
 
+import dev.trafficmanager.api.ApiSettings;
+import dev.trafficmanager.api.http.OpsServer;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.health.HealthReport;
 import dev.trafficmanager.processor.ProcessorService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,7 +11,10 @@ import picocli.CommandLine.Command;
 @Command(
     name = "processor",
     mixinStandardHelpOptions = true,
-    description = "Run the Kafka Streams processor: route-events to route-changes and routes.")
+    description = {
+      "Run the Kafka Streams processor: route-events to route-changes and routes.",
+      "Serves /health/* and /metrics on TM_HTTP_PORT."
+    })
 final class ProcessorCommand implements Callable<Integer> {
   private final Settings settings;
 
@@ -18,10 +24,20 @@ final class ProcessorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ServiceLifecycle lifecycle = new ServiceLifecycle()) {
-      lifecycle.started(new ProcessorService(settings)).start();
-      lifecycle.awaitShutdownSignal();
-    }
-    return 0;
+    return ServiceProcess.run(
+        settings,
+        ProcessorService.HEALTH_NAME,
+        (context, lifecycle) -> {
+          ProcessorService processor = new ProcessorService(context);
+          OpsServer ops =
+              lifecycle.started(
+                  new OpsServer(
+                      context,
+                      HealthReport.builder(context.resilience(), context.draining())
+                          .required(ProcessorService.HEALTH_NAME, processor::health)
+                          .build()));
+          ops.start(ApiSettings.from(settings).httpPort());
+          lifecycle.started(processor).start();
+        });
   }
 }

@@ -1,5 +1,7 @@
 package dev.trafficmanager.app;
 
+import dev.trafficmanager.health.Draining;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
@@ -8,18 +10,29 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Owns what a command started and stops it in reverse order, once.
+ * Owns what a process started and stops it in reverse order, once, draining first.
  *
- * <p>SIGTERM and SIGINT are taken over instead of left to the JVM's shutdown hooks because hooks
- * run concurrently and in no set order: embedded PostgreSQL and Redis register hooks of their own
- * and would be killed while the API, relay, processor and consumers are still draining into them.
- * Here the services stop first, then the servers they use; the JVM exits after that.
+ * <p>On SIGTERM or SIGINT: readiness turns 503 at once while requests are still served for the
+ * grace period (so load balancers stop sending), then each service stops in the reverse of its
+ * start: the API finishes its in-flight requests and flushes the relay, Streams and consumers
+ * commit, and the servers they used go last.
+ *
+ * <p>The signals are taken over instead of left to the JVM's shutdown hooks because hooks run
+ * concurrently and in no set order: embedded PostgreSQL and Redis register hooks of their own and
+ * would be killed while the services are still draining into them.
  */
 final class ServiceLifecycle implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceLifecycle.class);
 
+  private final Draining draining;
+  private final Duration grace;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+  ServiceLifecycle(Draining draining, Duration grace) {
+    this.draining = draining;
+    this.grace = grace;
+  }
 
   /** Registers something already started; it is closed before everything registered earlier. */
   synchronized <T extends AutoCloseable> T started(T service) {
@@ -27,20 +40,23 @@ final class ServiceLifecycle implements AutoCloseable {
     return service;
   }
 
-  /** Blocks until SIGTERM or SIGINT (Ctrl-C), then stops everything in order. */
+  /** Blocks until SIGTERM or SIGINT (Ctrl-C), then drains and stops everything in order. */
   void awaitShutdownSignal() throws InterruptedException {
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(
-          new Signal(name),
-          signal -> {
-            log.info("received SIG{}, stopping", signal.getName());
-            stopRequested.countDown();
-          });
+      Signal.handle(new Signal(name), signal -> stopRequested.countDown());
     }
     // Any other way out of the JVM (System.exit elsewhere, SIGHUP) still stops what it can.
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "lifecycle-shutdown"));
     stopRequested.await();
+    drain();
     close();
+  }
+
+  private void drain() throws InterruptedException {
+    draining.startDraining();
+    log.info(
+        "draining: readiness is 503, serving for {} ms more before stopping", grace.toMillis());
+    Thread.sleep(grace.toMillis());
   }
 
   @Override

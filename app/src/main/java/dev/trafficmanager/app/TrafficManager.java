@@ -1,5 +1,8 @@
 package dev.trafficmanager.app;
 
+import dev.trafficmanager.app.operate.RebuildProcessorCommand;
+import dev.trafficmanager.app.operate.ReplayCommand;
+import dev.trafficmanager.app.operate.RepublishCommand;
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
 import picocli.CommandLine;
@@ -16,7 +19,10 @@ import picocli.CommandLine.Command;
       ApiCommand.class,
       ProcessorCommand.class,
       ConsumerCommand.class,
-      CreateTopicsCommand.class
+      CreateTopicsCommand.class,
+      ReplayCommand.class,
+      RebuildProcessorCommand.class,
+      RepublishCommand.class
     })
 public final class TrafficManager implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

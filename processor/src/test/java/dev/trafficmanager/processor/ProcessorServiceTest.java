@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.health.ComponentHealth;
+import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.EventHeaders;
@@ -71,6 +74,68 @@ class ProcessorServiceTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining(env.topics().routeEvents().name());
       assertThat(service.isRunning()).isFalse();
+    }
+  }
+
+  @Test
+  void healthIsUpWhileRunningAndDownBeforeStartAndAfterClose(TestEnvironment env) {
+    env.createTopics();
+    ProcessorService service = new ProcessorService(env.settings());
+    try (service) {
+      assertThat(service.health().status()).isEqualTo(HealthStatus.DOWN);
+      assertThat(service.health().detail()).containsEntry("state", "created");
+
+      service.start();
+
+      ComponentHealth running =
+          await("processor healthy")
+              .atMost(Duration.ofSeconds(60))
+              .until(service::health, h -> h.status() == HealthStatus.UP);
+      assertThat(running.name()).isEqualTo(ProcessorService.HEALTH_NAME);
+      assertThat(running.detail())
+          .containsEntry("application_id", env.kafka().groupId("traffic-manager-processor"))
+          .containsKey("state");
+    }
+    assertThat(service.health().status()).isEqualTo(HealthStatus.DOWN);
+    assertThat(service.health().detail()).containsEntry("state", "not_running");
+  }
+
+  @Test
+  void streamsMetricsAppearInTheSharedRegistryAndLeaveItOnClose(TestEnvironment env) {
+    env.createTopics();
+    try (ServiceContext context = ServiceContext.create(env.settings(), "processor-test")) {
+      try (ProcessorService service = new ProcessorService(context)) {
+        service.start();
+        produceRaw(env.kafka(), "{not json".getBytes(StandardCharsets.UTF_8));
+
+        // The pipeline's own counter is registered when its task starts, after the binding: the
+        // refresh picks it up, and the invalid record counts in it.
+        await("the pipeline's invalid-events counter scraped at 1")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> context.metrics().scrape(),
+                scrape ->
+                    scrape
+                        .lines()
+                        .anyMatch(
+                            line ->
+                                line.startsWith("kafka_stream_route_pipeline_invalid_events_total{")
+                                    && line.endsWith(" 1.0")));
+        assertThat(context.metrics().scrape()).contains("kafka_stream_thread_process_total");
+      }
+
+      String afterClose = context.metrics().scrape();
+      assertThat(afterClose).doesNotContain("kafka_stream_").contains("jvm_memory_used_bytes");
+    }
+  }
+
+  private static void produceRaw(KafkaSettings kafka, byte[] value) {
+    Map<String, Object> props = kafka.clientProperties("processor-test-producer");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(kafka.topics().routeEvents().name(), ROUTE, value));
+      producer.flush();
     }
   }
 

@@ -31,6 +31,11 @@ public final class Settings {
     return new Settings(merged);
   }
 
+  /** The variables as given, e.g. to hand them to a child process. */
+  public Map<String, String> asMap() {
+    return env;
+  }
+
   public Optional<String> optional(String name) {
     return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
   }

@@ -27,7 +27,10 @@ public final class Progress {
     LINES,
     NONE;
 
-    /** {@code auto} (a bar on a terminal, lines otherwise), {@code bar}, {@code lines}, {@code none}. */
+    /**
+     * {@code auto} (a bar on a terminal, lines otherwise), {@code bar}, {@code lines}, {@code
+     * none}.
+     */
     public static Style parse(String value) {
       return switch (value.strip().toLowerCase(Locale.ROOT)) {
         case "auto" -> System.console() != null ? BAR : LINES;
@@ -87,11 +90,14 @@ public final class Progress {
   }
 
   /** Progress on the system clock, plain lines every {@link #DEFAULT_LINE_INTERVAL}. */
-  public static Progress start(PrintWriter out, String label, String unit, long total, Style style) {
+  public static Progress start(
+      PrintWriter out, String label, String unit, long total, Style style) {
     return new Progress(out, label, unit, total, style, DEFAULT_LINE_INTERVAL, System::nanoTime);
   }
 
-  /** Sets the count done so far and draws if the style's interval has passed since the last draw. */
+  /**
+   * Sets the count done so far and draws if the style's interval has passed since the last draw.
+   */
   public void update(long doneSoFar) {
     done = doneSoFar;
     if (style == Style.NONE || finished) {

@@ -1,0 +1,35 @@
+package dev.trafficmanager.api.http;
+
+import dev.trafficmanager.config.ServiceContext;
+import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.health.HealthReport;
+import io.javalin.Javalin;
+
+/**
+ * The operations face of a process without the API (the processor, a consumer): the same {@code
+ * /health}, {@code /health/live}, {@code /health/ready}, {@code /health/resilience} and {@code
+ * /metrics} the API serves, so every container is probed and scraped alike.
+ */
+public final class OpsServer implements AutoCloseable {
+  private final Javalin app;
+
+  public OpsServer(ServiceContext context, HealthReport health) {
+    this.app = Javalin.create(config -> config.showJavalinBanner = false);
+    new HealthEndpoints(health, context.metrics(), new JsonResponder(EventJson.newMapper()))
+        .register(app);
+  }
+
+  /** Starts serving; port 0 picks a free one. */
+  public void start(int port) {
+    app.start(port);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.trafficmanager.app;
+
+import dev.trafficmanager.config.ServiceContext;
+import dev.trafficmanager.config.Settings;
+
+/**
+ * One service per process, as in a container: one {@link ServiceContext} (one retry budget per
+ * dependency, one set of breakers, one metrics registry), run until SIGTERM, then drained.
+ */
+final class ServiceProcess {
+  /** Starts the service's parts, registering each with the lifecycle as it starts. */
+  @FunctionalInterface
+  interface Starter {
+    void start(ServiceContext context, ServiceLifecycle lifecycle) throws Exception;
+  }
+
+  private ServiceProcess() {}
+
+  static int run(Settings settings, String serviceName, Starter starter) throws Exception {
+    ServiceContext context = ServiceContext.create(settings, serviceName);
+    DrainSettings drain = DrainSettings.from(settings, DrainSettings.SERVICE_DEFAULT);
+    try (ServiceLifecycle lifecycle = new ServiceLifecycle(context.draining(), drain.grace())) {
+      lifecycle.started(context);
+      starter.start(context, lifecycle);
+      lifecycle.awaitShutdownSignal();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,174 @@
+package dev.trafficmanager.app.operate;
+
+import dev.trafficmanager.app.operate.progress.Progress;
+import dev.trafficmanager.app.operate.republish.EventRange;
+import dev.trafficmanager.app.operate.republish.OutboxEvents;
+import dev.trafficmanager.app.operate.republish.RangeCount;
+import dev.trafficmanager.app.operate.republish.RepublishResult;
+import dev.trafficmanager.app.operate.republish.Republisher;
+import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.config.Settings;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code republish}: sends stored events from the outbox to route-events again. */
+@Command(
+    name = "republish",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Publish the events stored in PostgreSQL's outbox to route-events again, exactly as the"
+          + " outbox relay published them (key, payload bytes, correlation-id and event-type"
+          + " headers), in outbox order: after Kafka lost data, this restores the event log and,"
+          + " through the processor, every downstream effect. The processor and every consumer"
+          + " drop revisions they have already applied, so republishing what Kafka still holds is"
+          + " harmless.",
+      "Only published rows are sent (pending ones are the relay's), and only rows still in the"
+          + " outbox: published rows are deleted after TM_OUTBOX_RETENTION (7d by default).",
+      "A processor that still holds its state has applied every revision it saw; to rebuild"
+          + " route-changes and routes from the restored log, run rebuild-processor first.",
+    },
+    footer = {
+      "",
+      "Exit status: 0 done, 1 failed (run it again: duplicates are harmless), 2 invalid usage.",
+      "Example: republish --from 2026-11-26T00:00:00Z --to 2026-11-26T12:00:00Z --tenant acme"
+    })
+public final class RepublishCommand implements Callable<Integer> {
+  private static final int FETCH_SIZE = 1000;
+
+  private final Settings settings;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "<RFC 3339>",
+      converter = Rfc3339.class,
+      description = "Events created at or after this time, e.g. 2026-11-26T00:00:00Z.")
+  Instant from;
+
+  @Option(
+      names = "--to",
+      paramLabel = "<RFC 3339>",
+      converter = Rfc3339.class,
+      description = "Events created before this time. Default: now.")
+  Instant to;
+
+  @Option(names = "--tenant", paramLabel = "<tenant>", description = "Only this tenant's events.")
+  String tenant;
+
+  @Option(names = "--dry-run", description = "Count what would be sent, send nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "<style>",
+      converter = ProgressStyle.class,
+      defaultValue = "auto",
+      description =
+          "auto (a bar on a terminal, plain lines otherwise), bar, lines or none. Default: auto.")
+  Progress.Style progress;
+
+  public RepublishCommand(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    EventRange range;
+    try {
+      range = new EventRange(from, to == null ? Instant.now() : to, Optional.ofNullable(tenant));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    KafkaSettings kafka = KafkaSettings.from(settings);
+    String topic = kafka.topics().routeEvents().name();
+    DatabaseSettings database = DatabaseSettings.from(settings);
+    try (Connection connection = connect(database)) {
+      OutboxEvents events = new OutboxEvents(connection, FETCH_SIZE);
+      RangeCount count = events.count(range);
+      out.printf(
+          "Republish %d event(s) created %s, to %s.%n", count.published(), range.describe(), topic);
+      count
+          .oldestStored()
+          .filter(oldest -> oldest.isAfter(range.from()))
+          .ifPresent(
+              oldest ->
+                  out.printf(
+                      "Note: the outbox holds nothing created before %s; older events were"
+                          + " deleted after the retention and cannot be republished.%n",
+                      oldest));
+      if (count.pending() > 0) {
+        out.printf(
+            "Note: %d event(s) of the range are not published yet; the outbox relay publishes"
+                + " them.%n",
+            count.pending());
+      }
+      if (dryRun) {
+        out.println("Dry run: nothing was published.");
+        return 0;
+      }
+      RepublishResult result;
+      try (Producer<String, byte[]> producer =
+          new KafkaProducer<>(Republisher.producerConfig(kafka))) {
+        Progress bar = Progress.start(out, "republish", "events", count.published(), progress);
+        result = new Republisher(producer, topic).publish(events, range, bar);
+      }
+      if (result.failure().isPresent()) {
+        RepublishResult.Failure failure = result.failure().get();
+        err.printf(
+            "Failed after %d acknowledged event(s): %s%s. Run the same command again: events"
+                + " already applied are dropped downstream.%n",
+            result.acknowledged(),
+            failure.error(),
+            failure.event() == null
+                ? ""
+                : String.format(
+                    " (outbox id %d, route %s, revision %d)",
+                    failure.event().id(), failure.event().routeKey(), failure.event().revision()));
+        return 1;
+      }
+      out.printf(
+          Locale.ROOT,
+          "Republished %d event(s) to %s in %.1f s (%.0f events/s).%n",
+          result.acknowledged(),
+          topic,
+          result.elapsed().toMillis() / 1000.0,
+          result.ratePerSecond());
+      return 0;
+    } catch (SQLException e) {
+      err.printf("Failed: cannot read the outbox at %s: %s%n", database.url(), e.getMessage());
+      return 1;
+    }
+  }
+
+  /** One plain connection: a pool would open several for a job that uses one. */
+  private static Connection connect(DatabaseSettings database) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", database.user());
+    props.setProperty("password", database.password());
+    props.setProperty(
+        "connectTimeout", String.valueOf(Math.max(1, database.connectionTimeout().toSeconds())));
+    props.setProperty("ApplicationName", Republisher.CLIENT_ID);
+    return DriverManager.getConnection(database.url(), props);
+  }
+}
