@@ -62,16 +62,16 @@ final class LocalStack implements AutoCloseable {
     try {
       effective = given.with(startEmbeddedServers());
       new TopicCreator(KafkaSettings.from(effective)).createMissing();
-      ServiceContext context = this.context.withSettings(effective);
+      ServiceContext shared = context.withSettings(effective);
       List<ConsumerService> consumers = new ArrayList<>();
       for (String name : ConsumerService.names()) {
-        ConsumerService consumer = lifecycle.started(new ConsumerService(name, context));
+        ConsumerService consumer = lifecycle.started(new ConsumerService(name, shared));
         consumer.start();
         consumers.add(consumer);
       }
-      ProcessorService processor = lifecycle.started(new ProcessorService(context));
+      ProcessorService processor = lifecycle.started(new ProcessorService(shared));
       processor.start();
-      api = lifecycle.started(new ApiService(context));
+      api = lifecycle.started(new ApiService(shared));
       // Reads and writes go on without them, so they degrade readiness rather than remove it.
       api.addHealthCheck(ProcessorService.HEALTH_NAME, false, processor::health);
       consumers.forEach(c -> api.addHealthCheck("consumer-" + c.name(), false, c::health));

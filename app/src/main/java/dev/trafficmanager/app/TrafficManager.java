@@ -5,6 +5,7 @@ import dev.trafficmanager.app.operate.ReplayCommand;
 import dev.trafficmanager.app.operate.RepublishCommand;
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,12 +30,15 @@ public final class TrafficManager implements Runnable {
 
   public static final String LOG_FORMAT = "TM_LOG_FORMAT";
 
+  private static final Set<String> SERVICES = Set.of("api", "processor", "consumer");
+
   public static void main(String[] args) {
     Settings settings = Settings.fromEnvironment();
     // Logback reads this when the first logger is created, so it is set before anything logs.
-    // People run `local` at a terminal; services in containers feed log shippers JSON.
-    boolean local = args.length > 0 && args[0].equals("local");
-    if (settings.string(LOG_FORMAT, local ? "console" : "json").equals("console")) {
+    // Services in containers feed log shippers JSON; `local` and the operator tools are run by
+    // people at a terminal.
+    boolean service = args.length > 0 && SERVICES.contains(args[0]);
+    if (settings.string(LOG_FORMAT, service ? "json" : "console").equals("console")) {
       System.setProperty("logback.configurationFile", "logback-console.xml");
     }
     System.exit(commandLine(settings).execute(args));

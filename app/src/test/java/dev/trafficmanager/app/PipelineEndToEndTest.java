@@ -2,6 +2,7 @@ package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.api.ApiSettings;
+import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.processor.ProcessorService;
@@ -21,13 +22,18 @@ class PipelineEndToEndTest {
   void servicesGivenExternalServersByUrlRunThePipeline(TestEnvironment env) throws Exception {
     Settings settings = env.settings();
     env.createTopics();
-    try (ApiService api = new ApiService(settings);
-        ProcessorService processor = new ProcessorService(settings);
+    try (ServiceContext context = ServiceContext.create(settings, "e2e");
         ConsumerService invalidation =
-            new ConsumerService(ConsumerService.CACHE_INVALIDATION, settings)) {
-      api.start();
-      processor.start();
+            new ConsumerService(ConsumerService.CACHE_INVALIDATION, context);
+        ConsumerService warming = new ConsumerService(ConsumerService.CACHE_WARMING, context);
+        ConsumerService audit = new ConsumerService(ConsumerService.AUDIT_LOG, context);
+        ProcessorService processor = new ProcessorService(context);
+        ApiService api = new ApiService(context)) {
       invalidation.start();
+      warming.start();
+      audit.start();
+      processor.start();
+      api.start();
 
       new PipelineScenario(api.httpPort(), settings).createResolveDeactivate();
     }

@@ -13,8 +13,10 @@ import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.TopicReader;
+import dev.trafficmanager.topic.EventHeaders;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
@@ -22,17 +24,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
 /**
  * The walking skeleton's promise, checked against a running pipeline however it was started:
  * create, resolve through the cache, deactivate, and see the cache entry go and the route stop
  * resolving without waiting for the TTL, with revisions 1 and 2 on the event log and the change
- * stream.
+ * stream, the request's correlation id on the records and in the audit log.
  */
 final class PipelineScenario {
   private static final ObjectMapper json = new ObjectMapper();
@@ -59,8 +64,10 @@ final class PipelineScenario {
         {"tenant":"acme","service":"checkout","env":"prod","version":"v1","url":"%s"}"""
             .formatted(URL);
 
-    HttpResponse<String> created = post("/api/v1/routes", body);
+    String correlationId = "e2e-" + UUID.randomUUID();
+    HttpResponse<String> created = post("/api/v1/routes", body, correlationId);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("X-Correlation-ID")).contains(correlationId);
     assertThat(json.readTree(created.body()).get("revision").asLong()).isEqualTo(1);
 
     // The creation's own invalidation must have passed before the cache is filled, or it would
@@ -82,14 +89,18 @@ final class PipelineScenario {
       assertThat(deactivated.statusCode()).as(deactivated.body()).isEqualTo(200);
       assertThat(json.readTree(deactivated.body()).get("revision").asLong()).isEqualTo(2);
 
-      // The positive entry lives 60 s; its disappearance well within that is the invalidation.
-      await("cache entry deleted by the invalidation consumer")
+      // The positive entry lives 60 s; its going well within that is the invalidation (deleted,
+      // or replaced by cache-warming's negative entry of revision 2).
+      await("the positive cache entry is gone")
           .atMost(ofSeconds(30))
-          .until(() -> connection.sync().exists(cacheKey) == 0);
+          .until(() -> resolvesFromCache(connection.sync().get(cacheKey)) == false);
     }
     assertThat(get(resolvePath()).statusCode()).as("deactivated route resolves").isEqualTo(404);
 
-    List<RouteEvent> events = values(topics.readAll(kafka.topics().routeEvents()));
+    List<ConsumerRecord<String, RouteEvent>> eventRecords =
+        topics.readAll(kafka.topics().routeEvents());
+    assertThat(header(eventRecords.get(0), EventHeaders.CORRELATION_ID)).isEqualTo(correlationId);
+    List<RouteEvent> events = values(eventRecords);
     assertThat(events)
         .extracting(RouteEvent::revision, RouteEvent::action, RouteEvent::active)
         .containsExactly(tuple(1L, Action.CREATED, true), tuple(2L, Action.DEACTIVATED, false));
@@ -106,6 +117,30 @@ final class PipelineScenario {
     assertThat(changes.get(1).previous()).isEqualTo(changes.get(0).current());
     assertThat(changes.get(1).current().active()).isFalse();
     assertThat(changes.get(1).current().url()).isEqualTo(URL);
+    assertThat(changes.get(0).correlationId()).isEqualTo(correlationId);
+
+    JsonNode history =
+        await("both changes in the audit log")
+            .atMost(ofSeconds(30))
+            .until(
+                () -> json.readTree(get(auditPath()).body()).get("items"),
+                items -> items != null && items.size() == 2);
+    assertThat(history.get(0).get("revision").asLong()).isEqualTo(2);
+    assertThat(history.get(1).get("revision").asLong()).isEqualTo(1);
+    assertThat(history.get(1).get("correlation_id").asText()).isEqualTo(correlationId);
+  }
+
+  private static boolean resolvesFromCache(String value) {
+    return value != null && CacheEntry.parse(value).resolves();
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static String auditPath() {
+    return "/api/v1/audit/route?tenant=acme&service=checkout&env=prod&version=v1";
   }
 
   /** Waits until the consumer group has committed past the first change of the route. */
@@ -142,9 +177,15 @@ final class PipelineScenario {
   }
 
   HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+    return post(path, body, UUID.randomUUID().toString());
+  }
+
+  HttpResponse<String> post(String path, String body, String correlationId)
+      throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .header("Content-Type", "application/json")
+            .header("X-Correlation-ID", correlationId)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -174,7 +174,7 @@ final class RouteEndpoints {
             ctx.queryParam("version"));
     Resolution resolution =
         inBulkhead(Compartment.READS, () -> resolver.resolve(key))
-            .orElseThrow(() -> new RouteNotFoundException(key));
+            .orElseThrow(() -> RouteNotFoundException.notResolvable(key));
     json.send(ctx, 200, resolution);
   }
 

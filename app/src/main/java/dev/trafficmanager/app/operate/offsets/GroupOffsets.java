@@ -1,5 +1,6 @@
 package dev.trafficmanager.app.operate.offsets;
 
+import dev.trafficmanager.kafka.AdminResults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,9 +11,6 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -207,20 +205,7 @@ public final class GroupOffsets {
     return offsets;
   }
 
-  /** Waits for an Admin result; a Kafka error is rethrown as itself, unwrapped. */
   private <T> T get(KafkaFuture<T> future) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for Kafka", e);
-    }
+    return AdminResults.await(future, timeout);
   }
 }

@@ -4,6 +4,7 @@ import dev.trafficmanager.app.operate.offsets.GroupOffsets;
 import dev.trafficmanager.app.operate.offsets.OffsetTarget;
 import dev.trafficmanager.app.operate.offsets.ResetPlan;
 import dev.trafficmanager.app.operate.offsets.TopicSelection;
+import dev.trafficmanager.kafka.AdminResults;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.processor.RouteTopology;
 import java.io.IOException;
@@ -15,9 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaFuture;
@@ -163,19 +161,7 @@ public final class StreamsReset {
   }
 
   private <T> T get(KafkaFuture<T> future) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for Kafka", e);
-    }
+    return AdminResults.await(future, timeout);
   }
 
   private static void sleep(Duration duration) {
