@@ -206,7 +206,11 @@ public final class ApiService implements AutoCloseable {
       http.start(settings.httpPort());
       log.info("event=api_started port={} database={}", http.port(), database.url());
     } catch (RuntimeException e) {
-      close();
+      try {
+        close();
+      } catch (RuntimeException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
       throw e;
     }
   }

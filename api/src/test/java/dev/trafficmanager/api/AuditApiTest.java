@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -220,6 +221,14 @@ class AuditApiTest {
         new String[] {
           AUDIT + "/time-range?start_time=2026-01-02T00:00:00Z&end_time=2026-01-01T00:00:00Z",
           "end_time"
+        },
+        // RFC 3339 years have four digits; PostgreSQL could not store most longer ones anyway.
+        new String[] {
+          AUDIT + "/time-range?start_time=2026-01-01T00:00:00Z&end_time=%2B300000-01-01T00:00:00Z",
+          "end_time"
+        },
+        new String[] {
+          AUDIT + "/recent?cursor=" + positionCursor("+300000-01-01T00:00:00Z"), "cursor"
         });
   }
 
@@ -233,6 +242,14 @@ class AuditApiTest {
     List<String> fields = new ArrayList<>();
     response.json().path("violations").forEach(v -> fields.add(v.path("field").asText()));
     assertThat(fields).as(response.toString()).containsExactly(parameter);
+  }
+
+  /** A cursor of the time-ordered queries, as {@code AuditCursor} encodes one, at {@code at}. */
+  private static String positionCursor(String at) {
+    String position = "t" + at + "_" + "00000000-0000-4000-8000-000000000001";
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(position.getBytes(StandardCharsets.UTF_8));
   }
 
   private static JsonNode ok(String path) {

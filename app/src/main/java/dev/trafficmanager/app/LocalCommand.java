@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Run the whole pipeline in one process: Kafka (in-process KRaft broker), PostgreSQL and Redis"
-          + " (child processes), the API, the outbox relay, the processor and the cache-invalidation"
-          + " consumer.",
+          + " (child processes), the API, the outbox relay, the processor and the three side-effect"
+          + " consumers (cache-invalidation, cache-warming, audit-log).",
       "Each embedded server is skipped when its external setting is given: TM_KAFKA_BOOTSTRAP,"
           + " TM_DB_URL, TM_REDIS_URL. Data stays under TM_LOCAL_STATE_DIR (./.traffic-manager)."
     })

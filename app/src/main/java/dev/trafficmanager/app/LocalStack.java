@@ -46,9 +46,10 @@ final class LocalStack implements AutoCloseable {
 
   LocalStack(Settings given) {
     this.given = given;
+    // Read before the context is created, so that a bad value leaves nothing open.
+    Duration grace = DrainSettings.from(given, Duration.ZERO).grace();
     this.context = ServiceContext.create(given, SERVICE_NAME);
-    this.lifecycle =
-        new ServiceLifecycle(context.draining(), DrainSettings.from(given, Duration.ZERO).grace());
+    this.lifecycle = new ServiceLifecycle(context.draining(), grace);
     lifecycle.started(context);
   }
 

@@ -17,8 +17,9 @@ final class ServiceProcess {
   private ServiceProcess() {}
 
   static int run(Settings settings, String serviceName, Starter starter) throws Exception {
-    ServiceContext context = ServiceContext.create(settings, serviceName);
+    // Read before the context is created, so that a bad value leaves nothing open.
     DrainSettings drain = DrainSettings.from(settings, DrainSettings.SERVICE_DEFAULT);
+    ServiceContext context = ServiceContext.create(settings, serviceName);
     try (ServiceLifecycle lifecycle = new ServiceLifecycle(context.draining(), drain.grace())) {
       lifecycle.started(context);
       starter.start(context, lifecycle);

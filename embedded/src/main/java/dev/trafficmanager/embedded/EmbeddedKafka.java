@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka broker in this JVM: one KRaft node that is both broker and controller, with a
- * static single-voter quorum, listening on {@code localhost}.
+ * A real Kafka broker in this JVM: one KRaft node that is both broker and controller, with a static
+ * single-voter quorum, listening on {@code localhost}.
  *
  * <p>The log directory is formatted on the first start only, so a restart over the same directory
  * keeps topics, records and committed offsets. Replication settings suit a single node (every
@@ -55,7 +55,9 @@ public final class EmbeddedKafka implements EmbeddedServer {
     this.controllerPort = Ports.freeIfZero(0);
   }
 
-  /** A broker on a free port whose data lives in a temporary directory deleted by {@link #close()}. */
+  /**
+   * A broker on a free port whose data lives in a temporary directory deleted by {@link #close()}.
+   */
   public static EmbeddedKafka temporary() {
     return new EmbeddedKafka(WorkDirectory.temporary("tm-kafka-"), 0);
   }
@@ -145,7 +147,12 @@ public final class EmbeddedKafka implements EmbeddedServer {
     props.put("controller.listener.names", CONTROLLER_LISTENER);
     props.put(
         "listeners",
-        "PLAINTEXT://localhost:" + port + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+        "PLAINTEXT://localhost:"
+            + port
+            + ","
+            + CONTROLLER_LISTENER
+            + "://localhost:"
+            + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -202,7 +209,8 @@ public final class EmbeddedKafka implements EmbeddedServer {
             return;
           }
         } catch (ExecutionException | TimeoutException e) {
-          log.debug("kafka not serving yet bootstrap={} cause={}", bootstrapServers(), e.toString());
+          log.debug(
+              "kafka not serving yet bootstrap={} cause={}", bootstrapServers(), e.toString());
         }
         Thread.sleep(50);
       }

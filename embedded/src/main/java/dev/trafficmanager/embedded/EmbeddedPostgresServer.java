@@ -46,7 +46,9 @@ public final class EmbeddedPostgresServer implements EmbeddedServer {
     this.port = Ports.freeIfZero(port);
   }
 
-  /** A server on a free port whose data lives in a temporary directory deleted by {@link #close()}. */
+  /**
+   * A server on a free port whose data lives in a temporary directory deleted by {@link #close()}.
+   */
   public static EmbeddedPostgresServer temporary() {
     return new EmbeddedPostgresServer(WorkDirectory.temporary("tm-postgres-"), 0);
   }

@@ -34,7 +34,9 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
     this.port = Ports.freeIfZero(port);
   }
 
-  /** A server on a free port whose data lives in a temporary directory deleted by {@link #close()}. */
+  /**
+   * A server on a free port whose data lives in a temporary directory deleted by {@link #close()}.
+   */
   public static EmbeddedRedisServer temporary() {
     return new EmbeddedRedisServer(WorkDirectory.temporary("tm-redis-"), 0);
   }

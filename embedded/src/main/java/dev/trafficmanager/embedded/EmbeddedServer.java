@@ -3,8 +3,8 @@ package dev.trafficmanager.embedded;
 /**
  * A real server this process starts and stops, for local runs and tests.
  *
- * <p>A server keeps its port and its data directory for its whole life: {@link #stop()} followed
- * by {@link #start()} brings back the same server with the same data, the way an operator would
+ * <p>A server keeps its port and its data directory for its whole life: {@link #stop()} followed by
+ * {@link #start()} brings back the same server with the same data, the way an operator would
  * restart it. {@link #close()} stops it for good and removes what it created for itself.
  */
 public interface EmbeddedServer extends AutoCloseable {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The directory a server keeps its data in: either one the caller gave, which outlives the server,
@@ -49,26 +47,7 @@ final class WorkDirectory {
   /** Deletes the directory if this process created it; a directory the caller gave is kept. */
   void release() {
     if (ownedRoot != null) {
-      deleteRecursively(ownedRoot);
-    }
-  }
-
-  static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(WorkDirectory::delete);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + path, e);
+      Directories.deleteRecursively(ownedRoot);
     }
   }
 }

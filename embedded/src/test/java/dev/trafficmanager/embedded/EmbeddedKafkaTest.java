@@ -90,7 +90,10 @@ class EmbeddedKafkaTest {
 
   private static void createTopic(String bootstrap, String topic) throws Exception {
     try (Admin admin = admin(bootstrap)) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -98,8 +101,10 @@ class EmbeddedKafkaTest {
       throws ExecutionException, InterruptedException {
     Map<String, Object> props =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            3_000);
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>(topic, key, value)).get();
@@ -109,8 +114,10 @@ class EmbeddedKafkaTest {
   private static List<String> readAll(String bootstrap, String topic) {
     Map<String, Object> props =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     TopicPartition partition = new TopicPartition(topic, 0);
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =

@@ -24,7 +24,8 @@ class EmbeddedPostgresServerTest {
       execute(postgres, url, "CREATE TABLE kept (id int)", "INSERT INTO kept VALUES (42)");
 
       postgres.stop();
-      assertThatThrownBy(() -> queryInt(postgres, url, "SELECT 1")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> queryInt(postgres, url, "SELECT 1"))
+          .isInstanceOf(SQLException.class);
       postgres.start();
 
       assertThat(postgres.jdbcUrl("postgres")).isEqualTo(url);

@@ -37,8 +37,7 @@ public record ProcessorConfig(
   // Under exactly-once, output becomes visible to read_committed consumers only when the
   // transaction commits, so the commit interval is the floor of the pipeline's propagation latency
   // (a deactivated route stops resolving no sooner). 100 ms keeps that floor low at the cost of
-  // more
-  // transactions; it is also Kafka Streams' own default under exactly-once.
+  // more transactions; it is also Kafka Streams' own default under exactly-once.
   static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
   // -1 lets the broker decide (default.replication.factor): 1 on a local single broker, the

@@ -43,7 +43,7 @@ public record DatabaseSettings(
     config.setPassword(password);
     config.setMaximumPoolSize(poolSize);
     config.setConnectionTimeout(connectionTimeout.toMillis());
-    // Fail the pool's start-up fast but let it come up while PostgreSQL is still down.
+    // No connection is tried at start-up, so the pool comes up while PostgreSQL is still down.
     config.setInitializationFailTimeout(-1);
     config.addDataSourceProperty("connectTimeout", Math.max(1, connectionTimeout.toSeconds()));
     config.addDataSourceProperty("socketTimeout", Math.max(1, statementTimeout.toSeconds() * 2));

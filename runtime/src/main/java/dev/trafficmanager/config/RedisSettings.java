@@ -25,9 +25,7 @@ public record RedisSettings(String url, CacheKeys keys, Duration commandTimeout)
    * a cache that is down must cost a reader nothing but a fallback.
    */
   public RedisClient newClient() {
-    RedisURI uri = RedisURI.create(url);
-    uri.setTimeout(commandTimeout);
-    RedisClient client = RedisClient.create(uri);
+    RedisClient client = RedisClient.create(uri());
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -35,5 +33,12 @@ public record RedisSettings(String url, CacheKeys keys, Duration commandTimeout)
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
             .build());
     return client;
+  }
+
+  /** The server's address with {@link #commandTimeout()} as its command timeout. */
+  public RedisURI uri() {
+    RedisURI uri = RedisURI.create(url);
+    uri.setTimeout(commandTimeout);
+    return uri;
   }
 }

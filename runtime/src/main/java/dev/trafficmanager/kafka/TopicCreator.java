@@ -1,12 +1,10 @@
 package dev.trafficmanager.kafka;
 
 import dev.trafficmanager.config.KafkaSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -17,6 +15,8 @@ import org.slf4j.LoggerFactory;
 /** Creates the pipeline's topics where they are missing; existing topics are left as they are. */
 public final class TopicCreator {
   private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaSettings kafka;
 
@@ -48,19 +48,14 @@ public final class TopicCreator {
               .toList();
       for (var entry : admin.createTopics(topics).values().entrySet()) {
         try {
-          entry.getValue().get(30, TimeUnit.SECONDS);
+          AdminResults.await(entry.getValue(), TIMEOUT);
           log.info("created topic {}", entry.getKey());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
-          }
+        } catch (TopicExistsException e) {
+          // Left as it is: creating only what is missing is the point.
+        } catch (RuntimeException e) {
+          throw new IllegalStateException("cannot create topic " + entry.getKey(), e);
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not create the topics within 30 s", e);
     }
   }
 }

@@ -56,14 +56,6 @@ public final class Backoff {
     return Duration.ofNanos(ceilingNanos(attempt));
   }
 
-  public Duration base() {
-    return base;
-  }
-
-  public Duration max() {
-    return max;
-  }
-
   private long ceilingNanos(int attempt) {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must not be negative: " + attempt);

@@ -53,13 +53,10 @@ import java.util.function.Supplier;
  */
 public final class Resilience {
   private final ResilienceSettings settings;
-  private final CircuitBreakerRegistry breakerRegistry;
-  private final BulkheadRegistry bulkheadRegistry;
   private final Map<Dependency, CircuitBreaker> breakers = new EnumMap<>(Dependency.class);
   private final Map<Dependency, RetryBudget> budgets = new EnumMap<>(Dependency.class);
   private final Map<Dependency, Retrier> retriers = new EnumMap<>(Dependency.class);
   private final Map<Compartment, Bulkhead> bulkheads = new EnumMap<>(Compartment.class);
-  private final Backoff backoff;
 
   /**
    * @param clock drives the breakers' windows and open-state waits and the budgets' windows
@@ -77,10 +74,10 @@ public final class Resilience {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
     RetrySettings retry = settings.retry();
-    this.backoff = new Backoff(retry.backoffBase(), retry.backoffMax(), random);
+    Backoff backoff = new Backoff(retry.backoffBase(), retry.backoffMax(), random);
 
-    this.breakerRegistry = CircuitBreakerRegistry.ofDefaults();
-    this.bulkheadRegistry = BulkheadRegistry.ofDefaults();
+    CircuitBreakerRegistry breakerRegistry = CircuitBreakerRegistry.ofDefaults();
+    BulkheadRegistry bulkheadRegistry = BulkheadRegistry.ofDefaults();
     for (Dependency dependency : Dependency.values()) {
       CircuitBreaker breaker =
           breakerRegistry.circuitBreaker(
@@ -126,20 +123,8 @@ public final class Resilience {
     return budgets.get(dependency);
   }
 
-  public Retrier retrier(Dependency dependency) {
-    return retriers.get(dependency);
-  }
-
   public Bulkhead bulkhead(Compartment compartment) {
     return bulkheads.get(compartment);
-  }
-
-  /**
-   * The backoff every retry in this process uses ({@link RetrySettings}); callers with their own
-   * retry loop (the outbox relay, the consumer runner) count attempts themselves.
-   */
-  public Backoff backoff() {
-    return backoff;
   }
 
   /**
@@ -149,15 +134,6 @@ public final class Resilience {
   public <T> T call(
       Dependency dependency, Predicate<? super RuntimeException> isTransient, Supplier<T> action) {
     return retriers.get(dependency).call(isTransient, action);
-  }
-
-  /** The registry holding the three breakers, for tools that want resilience4j's own view. */
-  public CircuitBreakerRegistry breakerRegistry() {
-    return breakerRegistry;
-  }
-
-  public BulkheadRegistry bulkheadRegistry() {
-    return bulkheadRegistry;
   }
 
   private static CircuitBreakerConfig breakerConfig(BreakerSettings breaker, Clock clock) {

@@ -33,7 +33,6 @@ public final class RetryBudget {
   private static final long UNITS_PER_RETRY = 1_000;
   private static final int SLICES = 10;
 
-  private final RetryBudgetSettings settings;
   private final long depositUnits;
   private final long reserveUnits;
   private final WindowedCounter window;
@@ -43,7 +42,7 @@ public final class RetryBudget {
   private final LongAdder rejectionCount = new LongAdder();
 
   public RetryBudget(RetryBudgetSettings settings, Clock clock) {
-    this.settings = Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(settings, "settings");
     this.depositUnits = UNITS_PER_RETRY * settings.percentCanRetry() / 100;
     // minRetriesPerSecond × ttl seconds × UNITS_PER_RETRY, without truncating the ttl to seconds.
     this.reserveUnits = settings.minRetriesPerSecond() * settings.ttl().toMillis();
@@ -94,9 +93,5 @@ public final class RetryBudget {
   /** Retries refused because the budget was exhausted, since the budget was made. */
   public long rejections() {
     return rejectionCount.sum();
-  }
-
-  public RetryBudgetSettings settings() {
-    return settings;
   }
 }

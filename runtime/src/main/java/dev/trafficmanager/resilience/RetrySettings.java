@@ -47,9 +47,4 @@ public record RetrySettings(int maxAttempts, Duration backoffBase, Duration back
     return new RetrySettings(
         settings.integer(MAX_ATTEMPTS, DEFAULTS.maxAttempts, 1, 10), base, max);
   }
-
-  /** The backoff these settings describe, drawing from the thread's random source. */
-  public Backoff backoff() {
-    return new Backoff(backoffBase, backoffMax);
-  }
 }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one JSON mapping of the contracts: RFC 3339 timestamps, no unknown-field tolerance lost.
- * Unknown fields are ignored so that a backward-compatible schema addition does not break old
- * readers.
+ * The one JSON mapping of the contracts: timestamps as RFC 3339 text, never epoch numbers; missing
+ * required properties and null primitives fail the read. Unknown fields are ignored so that a
+ * backward-compatible schema addition does not break old readers.
  */
 public final class EventJson {
   private EventJson() {}

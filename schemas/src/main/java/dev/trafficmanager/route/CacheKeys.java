@@ -13,10 +13,6 @@ public record CacheKeys(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
   }
 
-  public static CacheKeys defaults() {
-    return new CacheKeys(DEFAULT_PREFIX);
-  }
-
   public String route(RouteKey key) {
     return prefix + "route:" + key;
   }

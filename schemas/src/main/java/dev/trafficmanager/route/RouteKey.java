@@ -2,7 +2,6 @@ package dev.trafficmanager.route;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Identifies a route: {@code tenant/service/env/version}. Its string form is the Kafka record key
@@ -35,9 +34,5 @@ public record RouteKey(String tenant, String service, String env, String version
   @Override
   public String toString() {
     return String.join(SEPARATOR, tenant, service, env, version);
-  }
-
-  public Stream<String> parts() {
-    return Stream.of(tenant, service, env, version);
   }
 }

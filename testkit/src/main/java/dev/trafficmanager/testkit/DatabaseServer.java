@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
  * gets a database of its own.
  */
 record DatabaseServer(String adminUrl, String user, String password) {
-  private static final Pattern URL =
-      Pattern.compile("(jdbc:postgresql://[^/?]+/)([^?]*)(\\?.*)?");
+  private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/?]+/)([^?]*)(\\?.*)?");
   private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   DatabaseServer {

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka, PostgreSQL and Redis servers one test JVM shares: each one external when its
- * variable is set in the environment, embedded otherwise. Closing it stops the embedded ones.
+ * The Kafka, PostgreSQL and Redis servers one test JVM shares: each one external when its variable
+ * is set in the environment, embedded otherwise. Closing it stops the embedded ones.
  */
 final class ServerSet implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerSet.class);
@@ -62,7 +62,9 @@ final class ServerSet implements AutoCloseable {
 
     ServerSet servers =
         new ServerSet(
-            kafka == null ? environment.string(KafkaSettings.BOOTSTRAP, "") : kafka.bootstrapServers(),
+            kafka == null
+                ? environment.string(KafkaSettings.BOOTSTRAP, "")
+                : kafka.bootstrapServers(),
             postgres == null
                 ? new DatabaseServer(
                     environment.string(DatabaseSettings.URL, ""),
@@ -83,8 +85,11 @@ final class ServerSet implements AutoCloseable {
     return servers;
   }
 
-  /** Starts the servers side by side; if one fails, stops them all and rethrows its failure. */
-  private static void startAll(List<EmbeddedServer> servers) {
+  /**
+   * Starts the servers side by side; if one fails, closes them all, each even when another's close
+   * fails, and rethrows the start failure with the close failures suppressed in it.
+   */
+  static void startAll(List<EmbeddedServer> servers) {
     if (servers.isEmpty()) {
       return;
     }
@@ -92,14 +97,15 @@ final class ServerSet implements AutoCloseable {
     ExecutorService executor = Executors.newFixedThreadPool(servers.size());
     try {
       List<CompletableFuture<Void>> starting =
-          servers.stream().map(server -> CompletableFuture.runAsync(server::start, executor)).toList();
+          servers.stream()
+              .map(server -> CompletableFuture.runAsync(server::start, executor))
+              .toList();
       RuntimeException failure = null;
       for (CompletableFuture<Void> future : starting) {
         try {
           future.join();
         } catch (CompletionException e) {
-          RuntimeException cause =
-              e.getCause() instanceof RuntimeException runtime ? runtime : e;
+          RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime : e;
           if (failure == null) {
             failure = cause;
           } else {
@@ -108,7 +114,11 @@ final class ServerSet implements AutoCloseable {
         }
       }
       if (failure != null) {
-        servers.forEach(EmbeddedServer::close);
+        try {
+          closeAll(servers);
+        } catch (RuntimeException closeFailure) {
+          failure.addSuppressed(closeFailure);
+        }
         throw failure;
       }
     } finally {
@@ -131,11 +141,18 @@ final class ServerSet implements AutoCloseable {
   /** Stops the embedded servers, Kafka last. */
   @Override
   public void close() {
+    closeAll(embedded);
+  }
+
+  /**
+   * Closes the servers in the reverse of their order, every one of them even when one fails, then
+   * throws the first failure with the others suppressed in it.
+   */
+  private static void closeAll(List<EmbeddedServer> servers) {
     RuntimeException failure = null;
-    for (int i = embedded.size() - 1; i >= 0; i--) {
+    for (int i = servers.size() - 1; i >= 0; i--) {
       try {
-        EmbeddedServer server = embedded.get(i);
-        server.close();
+        servers.get(i).close();
       } catch (RuntimeException e) {
         if (failure == null) {
           failure = e;

@@ -4,6 +4,7 @@ import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.embedded.Directories;
 import dev.trafficmanager.kafka.TopicCreator;
 import dev.trafficmanager.topic.Topic;
 import dev.trafficmanager.topic.Topics;
@@ -12,23 +13,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * One test's own slice of the shared servers, handed to a test by {@link SharedServers}: a
- * database of its own ({@code tm_test_<id>}), a topic prefix ({@code t<id>-}), a Redis key prefix
- * ({@code t<id>:}) and a temporary Kafka Streams state directory. Two environments never see each
- * other's rows, records, consumer groups or keys.
+ * One test's own slice of the shared servers, handed to a test by {@link SharedServers}: a database
+ * of its own ({@code tm_test_<id>}), a topic prefix ({@code t<id>-}), a Redis key prefix ({@code
+ * t<id>:}) and a temporary Kafka Streams state directory. Two environments never see each other's
+ * rows, records, consumer groups or keys.
  *
  * <p>{@link #settings()} is what a service under test is built from. Closing the environment (the
- * extension does it after the test) drops the database and deletes the state directory; topics
- * and keys stay behind their prefix until the servers stop.
+ * extension does it after the test) drops the database and deletes the state directory; topics and
+ * keys stay behind their prefix until the servers stop.
  */
 public final class TestEnvironment implements AutoCloseable {
   /** Partitions of every topic {@link #createTopics()} creates: more than one, as in production. */
@@ -43,7 +42,11 @@ public final class TestEnvironment implements AutoCloseable {
   private final Settings settings;
 
   private TestEnvironment(
-      String id, DatabaseServer databaseServer, String databaseName, Path stateDir, Settings settings) {
+      String id,
+      DatabaseServer databaseServer,
+      String databaseName,
+      Path stateDir,
+      Settings settings) {
     this.id = id;
     this.databaseServer = databaseServer;
     this.databaseName = databaseName;
@@ -66,16 +69,26 @@ public final class TestEnvironment implements AutoCloseable {
     Settings settings =
         new Settings(
             Map.of(
-                DatabaseSettings.URL, databaseServer.jdbcUrl(databaseName),
-                DatabaseSettings.USER, databaseServer.user(),
-                DatabaseSettings.PASSWORD, databaseServer.password(),
-                KafkaSettings.BOOTSTRAP, servers.kafkaBootstrap(),
-                KafkaSettings.TOPIC_PREFIX, "t" + id + "-",
-                KafkaSettings.PARTITIONS, String.valueOf(TOPIC_PARTITIONS),
-                RedisSettings.URL, servers.redisUrl(),
-                RedisSettings.KEY_PREFIX, "t" + id + ":",
-                "TM_HTTP_PORT", "0",
-                "TM_STREAMS_STATE_DIR", stateDir.toString()));
+                DatabaseSettings.URL,
+                databaseServer.jdbcUrl(databaseName),
+                DatabaseSettings.USER,
+                databaseServer.user(),
+                DatabaseSettings.PASSWORD,
+                databaseServer.password(),
+                KafkaSettings.BOOTSTRAP,
+                servers.kafkaBootstrap(),
+                KafkaSettings.TOPIC_PREFIX,
+                "t" + id + "-",
+                KafkaSettings.PARTITIONS,
+                String.valueOf(TOPIC_PARTITIONS),
+                RedisSettings.URL,
+                servers.redisUrl(),
+                RedisSettings.KEY_PREFIX,
+                "t" + id + ":",
+                "TM_HTTP_PORT",
+                "0",
+                "TM_STREAMS_STATE_DIR",
+                stateDir.toString()));
     return new TestEnvironment(id, databaseServer, databaseName, stateDir, settings);
   }
 
@@ -151,20 +164,10 @@ public final class TestEnvironment implements AutoCloseable {
   /** Drops the database and deletes the state directory; safe to call more than once. */
   @Override
   public void close() {
-    databaseServer.drop(databaseName);
-    deleteRecursively(stateDir);
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
+    try {
+      databaseServer.drop(databaseName);
+    } finally {
+      Directories.deleteRecursively(stateDir);
     }
   }
 

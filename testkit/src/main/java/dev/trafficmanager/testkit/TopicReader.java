@@ -77,7 +77,6 @@ public final class TopicReader {
   }
 
   private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-    return end.entrySet().stream()
-        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 }

@@ -12,7 +12,8 @@ class DatabaseServerTest {
     DatabaseServer server =
         new DatabaseServer("jdbc:postgresql://db.ci:5433/postgres?sslmode=disable", "u", "p");
 
-    assertThat(server.jdbcUrl("tm_test_x")).isEqualTo("jdbc:postgresql://db.ci:5433/tm_test_x?sslmode=disable");
+    assertThat(server.jdbcUrl("tm_test_x"))
+        .isEqualTo("jdbc:postgresql://db.ci:5433/tm_test_x?sslmode=disable");
     assertThat(new DatabaseServer("jdbc:postgresql://localhost/", "u", "p").jdbcUrl("tm_test_x"))
         .isEqualTo("jdbc:postgresql://localhost/tm_test_x");
   }

@@ -1,6 +1,7 @@
 package dev.trafficmanager.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
@@ -9,6 +10,9 @@ import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.embedded.EmbeddedKafka;
 import dev.trafficmanager.embedded.EmbeddedPostgresServer;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
+import dev.trafficmanager.embedded.EmbeddedServer;
+import dev.trafficmanager.embedded.EmbeddedServerException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,10 +51,68 @@ class ServerSetTest {
       assertThat(kafka.isRunning()).isTrue();
       assertThat(postgres.isRunning()).isTrue();
       assertThat(redis.isRunning()).isTrue();
-      assertThat(new DatabaseServer(postgres.jdbcUrl("postgres"), postgres.user(), "")
-              .exists(databaseUrl.replaceFirst(".*/(tm_test_[a-z0-9]+).*", "$1")))
+      assertThat(
+              new DatabaseServer(postgres.jdbcUrl("postgres"), postgres.user(), "")
+                  .exists(databaseUrl.replaceFirst(".*/(tm_test_[a-z0-9]+).*", "$1")))
           .as("database dropped when its environment closed")
           .isFalse();
+    }
+  }
+
+  @Test
+  void aServerThatFailsToStartClosesEveryOtherEvenWhenOneOfThemFailsToClose() {
+    FakeServer failsToStart = new FakeServer(true, false);
+    FakeServer failsToClose = new FakeServer(false, true);
+    FakeServer healthy = new FakeServer(false, false);
+
+    RuntimeException thrown =
+        catchRuntimeException(
+            () -> ServerSet.startAll(List.of(healthy, failsToClose, failsToStart)));
+
+    assertThat(thrown).hasMessage("did not start").hasSuppressedException(FakeServer.CLOSE_FAILURE);
+    assertThat(List.of(failsToStart, failsToClose, healthy)).allMatch(server -> server.closed);
+  }
+
+  /** A server that may fail to start or to close; it records that it was closed either way. */
+  private static final class FakeServer implements EmbeddedServer {
+    static final EmbeddedServerException CLOSE_FAILURE =
+        new EmbeddedServerException("did not stop", null);
+
+    private final boolean failStart;
+    private final boolean failClose;
+    private volatile boolean running;
+    private volatile boolean closed;
+
+    FakeServer(boolean failStart, boolean failClose) {
+      this.failStart = failStart;
+      this.failClose = failClose;
+    }
+
+    @Override
+    public void start() {
+      if (failStart) {
+        throw new EmbeddedServerException("did not start", null);
+      }
+      running = true;
+    }
+
+    @Override
+    public void stop() {
+      running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+      return running;
+    }
+
+    @Override
+    public void close() {
+      stop();
+      closed = true;
+      if (failClose) {
+        throw CLOSE_FAILURE;
+      }
     }
   }
 }

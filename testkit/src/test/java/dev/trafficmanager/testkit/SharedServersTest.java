@@ -62,7 +62,9 @@ class SharedServersTest {
 
     assumeThat(System.getenv(RedisSettings.URL)).as("Redis is embedded").isNull();
     URI redis = URI.create(entries.get(0).getKeyValuePairs().get("redis"));
-    assertThat(accepts(redis.getHost(), redis.getPort())).as("redis stopped after the run").isFalse();
+    assertThat(accepts(redis.getHost(), redis.getPort()))
+        .as("redis stopped after the run")
+        .isFalse();
   }
 
   private static boolean accepts(String host, int port) {
@@ -77,7 +79,10 @@ class SharedServersTest {
     reporter.publishEntry(
         Map.of(
             "servers",
-                env.kafka().bootstrapServers() + " " + env.redis().url() + " "
+                env.kafka().bootstrapServers()
+                    + " "
+                    + env.redis().url()
+                    + " "
                     + env.database().url().replaceFirst("/tm_test_.*", ""),
             "redis", env.redis().url(),
             "database", env.database().url()));

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,11 +42,16 @@ class TestEnvironmentTest {
   void settingsNameEveryServerAndTheEnvironmentsOwnNames(TestEnvironment env) {
     Map<String, String> expected =
         Map.of(
-            KafkaSettings.TOPIC_PREFIX, "t" + env.id() + "-",
-            KafkaSettings.PARTITIONS, "2",
-            RedisSettings.KEY_PREFIX, "t" + env.id() + ":",
-            "TM_HTTP_PORT", "0",
-            "TM_STREAMS_STATE_DIR", env.stateDir().toString());
+            KafkaSettings.TOPIC_PREFIX,
+            "t" + env.id() + "-",
+            KafkaSettings.PARTITIONS,
+            "2",
+            RedisSettings.KEY_PREFIX,
+            "t" + env.id() + ":",
+            "TM_HTTP_PORT",
+            "0",
+            "TM_STREAMS_STATE_DIR",
+            env.stateDir().toString());
     expected.forEach(
         (name, value) -> assertThat(env.settings().optional(name)).as(name).contains(value));
     assertThat(env.database().url()).endsWith("/tm_test_" + env.id());

@@ -7,7 +7,6 @@ import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.resilience.Dependency;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,31 +16,23 @@ import java.util.Map;
  */
 public final class CacheHealth implements HealthCheck {
   private final CacheConnection connection;
-  private final CircuitBreaker breaker;
+  private final HealthCheck breaker;
 
   public CacheHealth(CacheConnection connection, CircuitBreaker breaker) {
     this.connection = connection;
-    this.breaker = breaker;
+    this.breaker = HealthCheck.of(breaker);
   }
 
   @Override
   public ComponentHealth check() {
     boolean connected = connection.isConnected();
-    CircuitBreaker.State state = breaker.getState();
+    ComponentHealth breakerHealth = breaker.check();
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("connected", connected);
-    detail.put("circuit_breaker", state.name().toLowerCase(Locale.ROOT));
-    detail.put("failure_rate", breaker.getMetrics().getFailureRate());
-    HealthStatus status;
-    if (!connected
-        || state == CircuitBreaker.State.OPEN
-        || state == CircuitBreaker.State.FORCED_OPEN) {
-      status = HealthStatus.DOWN;
+    detail.putAll(breakerHealth.detail());
+    HealthStatus status = connected ? breakerHealth.status() : HealthStatus.DOWN;
+    if (status == HealthStatus.DOWN) {
       detail.put("reason", "resolve answers from PostgreSQL without the cache");
-    } else if (state == CircuitBreaker.State.HALF_OPEN) {
-      status = HealthStatus.DEGRADED;
-    } else {
-      status = HealthStatus.UP;
     }
     return new ComponentHealth(Dependency.REDIS.wireName(), status, detail);
   }

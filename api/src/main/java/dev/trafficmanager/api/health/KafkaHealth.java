@@ -7,7 +7,6 @@ import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.resilience.Dependency;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,23 +18,21 @@ import java.util.Map;
  */
 public final class KafkaHealth implements HealthCheck {
   private final OutboxRelay relay;
-  private final CircuitBreaker breaker;
+  private final HealthCheck breaker;
   private final DatabaseWatch watch;
 
   public KafkaHealth(OutboxRelay relay, CircuitBreaker breaker, DatabaseWatch watch) {
     this.relay = relay;
-    this.breaker = breaker;
+    this.breaker = HealthCheck.of(breaker);
     this.watch = watch;
   }
 
   @Override
   public ComponentHealth check() {
-    CircuitBreaker.State state = breaker.getState();
+    ComponentHealth breakerHealth = breaker.check();
     boolean leader = relay.isLeader();
     boolean failing = relay.isKafkaFailing();
-    Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("circuit_breaker", state.name().toLowerCase(Locale.ROOT));
-    detail.put("failure_rate", breaker.getMetrics().getFailureRate());
+    Map<String, Object> detail = new LinkedHashMap<>(breakerHealth.detail());
     detail.put("outbox_relay", leader ? "leader" : "standby");
     if (leader) {
       detail.put("publishing", failing ? "failing" : "ok");
@@ -47,16 +44,9 @@ public final class KafkaHealth implements HealthCheck {
               detail.put("pending_rows", backlog.pendingRows());
               detail.put("oldest_pending_age_seconds", backlog.oldestPendingAgeSeconds());
             });
-    HealthStatus status;
-    if (failing
-        || state == CircuitBreaker.State.OPEN
-        || state == CircuitBreaker.State.FORCED_OPEN) {
-      status = HealthStatus.DOWN;
+    HealthStatus status = failing ? HealthStatus.DOWN : breakerHealth.status();
+    if (status == HealthStatus.DOWN) {
       detail.put("reason", "events wait in the outbox until Kafka is reachable; writes go on");
-    } else if (state == CircuitBreaker.State.HALF_OPEN) {
-      status = HealthStatus.DEGRADED;
-    } else {
-      status = HealthStatus.UP;
     }
     return new ComponentHealth(Dependency.KAFKA.wireName(), status, detail);
   }

@@ -4,6 +4,7 @@ import dev.trafficmanager.api.audit.AuditPosition;
 import dev.trafficmanager.route.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.UUID;
@@ -54,9 +55,10 @@ final class AuditCursor {
     int separator = value.lastIndexOf('_');
     if (value.startsWith("t") && separator > 1) {
       try {
-        return new AuditPosition(
-            Instant.parse(value.substring(1, separator)),
-            UUID.fromString(value.substring(separator + 1)));
+        Instant occurredAt = Instant.parse(value.substring(1, separator));
+        if (QueryParameters.hasFourDigitYear(occurredAt.atOffset(ZoneOffset.UTC))) {
+          return new AuditPosition(occurredAt, UUID.fromString(value.substring(separator + 1)));
+        }
       } catch (DateTimeParseException | IllegalArgumentException e) {
         // refused below
       }

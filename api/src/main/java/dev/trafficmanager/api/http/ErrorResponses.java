@@ -1,7 +1,5 @@
 package dev.trafficmanager.api.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.trafficmanager.api.database.DatabaseFailures;
 import dev.trafficmanager.api.idempotency.IdempotencyKey;
 import dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException;
@@ -13,7 +11,6 @@ import dev.trafficmanager.route.Violation;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.javalin.Javalin;
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
@@ -37,10 +34,10 @@ final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
   static final String RETRY_AFTER = "Retry-After";
 
-  private final ObjectWriter json;
+  private final JsonResponder json;
   private final Circuits circuits;
 
-  ErrorResponses(ObjectWriter json, Circuits circuits) {
+  ErrorResponses(JsonResponder json, Circuits circuits) {
     this.json = json;
     this.circuits = circuits;
   }
@@ -49,17 +46,17 @@ final class ErrorResponses {
     app.exception(
         InvalidInputException.class,
         (e, ctx) ->
-            send(ctx, 400, new ErrorBody("invalid_request", e.getMessage(), e.violations())));
+            json.send(ctx, 400, new ErrorBody("invalid_request", e.getMessage(), e.violations())));
     app.exception(
         RouteNotFoundException.class,
-        (e, ctx) -> send(ctx, 404, new ErrorBody("not_found", e.getMessage())));
+        (e, ctx) -> json.send(ctx, 404, new ErrorBody("not_found", e.getMessage())));
     app.exception(
         RouteConflictException.class,
-        (e, ctx) -> send(ctx, 409, new ErrorBody("conflict", e.getMessage())));
+        (e, ctx) -> json.send(ctx, 409, new ErrorBody("conflict", e.getMessage())));
     app.exception(
         IdempotencyKeyReusedException.class,
         (e, ctx) ->
-            send(
+            json.send(
                 ctx,
                 422,
                 new ErrorBody(
@@ -99,7 +96,8 @@ final class ErrorResponses {
         });
     app.exception(
         HttpResponseException.class,
-        (e, ctx) -> send(ctx, e.getStatus(), new ErrorBody(code(e.getStatus()), e.getMessage())));
+        (e, ctx) ->
+            json.send(ctx, e.getStatus(), new ErrorBody(code(e.getStatus()), e.getMessage())));
     app.exception(Exception.class, this::unexpected);
   }
 
@@ -122,7 +120,7 @@ final class ErrorResponses {
       return;
     }
     log.error("event=request_failed method={} path={}", ctx.method(), ctx.path(), e);
-    send(
+    json.send(
         ctx,
         500,
         new ErrorBody(
@@ -131,7 +129,7 @@ final class ErrorResponses {
 
   private void unavailable(Context ctx, long retryAfterSeconds, ErrorBody body) {
     ctx.header(RETRY_AFTER, String.valueOf(retryAfterSeconds));
-    send(ctx, 503, body);
+    json.send(ctx, 503, body);
   }
 
   private static String code(int status) {
@@ -139,15 +137,5 @@ final class ErrorResponses {
     return known == HttpStatus.UNKNOWN
         ? "http_" + status
         : known.getMessage().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-  }
-
-  private void send(Context ctx, int status, ErrorBody body) {
-    String text;
-    try {
-      text = json.writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an error body is always serialisable", e);
-    }
-    ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(text);
   }
 }

@@ -69,7 +69,7 @@ public final class HttpApi {
     app.beforeMatched(this::refuseWhileClosing);
     app.after(CorrelationIds::release);
     JsonResponder json = new JsonResponder(mapper);
-    new ErrorResponses(mapper.writer(), circuits).register(app);
+    new ErrorResponses(json, circuits).register(app);
     new HealthEndpoints(backends.health(), context.metrics(), json).register(app);
     new RouteEndpoints(
             backends.writer(),

@@ -73,12 +73,23 @@ final class QueryParameters {
     }
     try {
       // A '+' offset sent without URL encoding arrives as a space.
-      return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
+      OffsetDateTime time = OffsetDateTime.parse(value.replace(' ', '+'));
+      if (hasFourDigitYear(time)) {
+        return time.toInstant();
+      }
     } catch (DateTimeParseException e) {
-      violations.add(
-          new Violation(param, "must be an RFC 3339 timestamp like 2026-05-01T12:00:00Z"));
-      return null;
+      // reported below like a year out of range
     }
+    violations.add(new Violation(param, "must be an RFC 3339 timestamp like 2026-05-01T12:00:00Z"));
+    return null;
+  }
+
+  /**
+   * Whether the year is one RFC 3339 can write (0000 to 9999). Java parses longer years too, but
+   * PostgreSQL cannot store most of them: such a query would fail with a 500 instead of a 400.
+   */
+  static boolean hasFourDigitYear(OffsetDateTime time) {
+    return time.getYear() >= 0 && time.getYear() <= 9999;
   }
 
   /** A required action, by its wire name. */

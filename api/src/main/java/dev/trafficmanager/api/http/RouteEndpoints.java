@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. Input
@@ -84,32 +85,35 @@ final class RouteEndpoints {
   }
 
   private static RouteCommand create(WriteRequest request) {
-    String tenant = request.name("tenant");
-    String service = request.name("service");
-    String env = request.name("env");
-    String version = request.name("version");
+    Supplier<RouteKey> key = routeKey(request::name);
     String url = request.url("url");
     request.requireValid();
-    return new CreateRoute(new RouteKey(tenant, service, env, version), url);
+    return new CreateRoute(key.get(), url);
   }
 
   private static RouteCommand setActivation(WriteRequest request, boolean active) {
-    String tenant = request.name("tenant");
-    String service = request.name("service");
-    String env = request.name("env");
-    String version = request.name("version");
+    Supplier<RouteKey> key = routeKey(request::name);
     request.requireValid();
-    return new SetActivation(new RouteKey(tenant, service, env, version), active);
+    return new SetActivation(key.get(), active);
   }
 
   private static RouteCommand changeUrl(WriteRequest request) {
-    String tenant = request.pathName("tenant");
-    String service = request.pathName("service");
-    String env = request.pathName("env");
-    String version = request.pathName("version");
+    Supplier<RouteKey> key = routeKey(request::pathName);
     String url = request.url("url");
     request.requireValid();
-    return new ChangeUrl(new RouteKey(tenant, service, env, version), url);
+    return new ChangeUrl(key.get(), url);
+  }
+
+  /**
+   * Reads the four parts of a route key now, in order, so that a {@link WriteRequest} collects
+   * their violations with the others; the key itself is built only when asked, once they passed.
+   */
+  private static Supplier<RouteKey> routeKey(UnaryOperator<String> part) {
+    String tenant = part.apply("tenant");
+    String service = part.apply("service");
+    String env = part.apply("env");
+    String version = part.apply("version");
+    return () -> new RouteKey(tenant, service, env, version);
   }
 
   private void write(Context ctx, String action, Function<WriteRequest, RouteCommand> parse) {
@@ -135,12 +139,7 @@ final class RouteEndpoints {
   }
 
   private void get(Context ctx) {
-    RouteKey key =
-        new RouteKey(
-            ctx.pathParam("tenant"),
-            ctx.pathParam("service"),
-            ctx.pathParam("env"),
-            ctx.pathParam("version"));
+    RouteKey key = routeKey(ctx::pathParam).get();
     Route route =
         inBulkhead(Compartment.READS, () -> reader.find(key))
             .orElseThrow(() -> new RouteNotFoundException(key));
@@ -166,12 +165,7 @@ final class RouteEndpoints {
   }
 
   private void resolve(Context ctx) {
-    RouteKey key =
-        new RouteKey(
-            ctx.queryParam("tenant"),
-            ctx.queryParam("service"),
-            ctx.queryParam("env"),
-            ctx.queryParam("version"));
+    RouteKey key = routeKey(ctx::queryParam).get();
     Resolution resolution =
         inBulkhead(Compartment.READS, () -> resolver.resolve(key))
             .orElseThrow(() -> RouteNotFoundException.notResolvable(key));

@@ -24,9 +24,8 @@ record PublishResult(
      * only the former counts against Kafka's circuit breaker.
      */
     boolean isTransient() {
-      return cause instanceof RetriableException
-          || cause instanceof java.util.concurrent.TimeoutException
-          || !(cause instanceof ApiException);
+      // A timeout waiting for the ack, or a broken producer, is no ApiException.
+      return cause instanceof RetriableException || !(cause instanceof ApiException);
     }
   }
 

@@ -54,14 +54,15 @@ public final class CacheConnection implements AutoCloseable {
             .socketOptions(
                 SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
             .build());
-    RedisURI uri = RedisURI.create(settings.url());
-    uri.setTimeout(settings.commandTimeout());
-    CacheConnection cache = new CacheConnection(client, uri);
+    CacheConnection cache = new CacheConnection(client, settings.uri());
     CompletableFuture<StatefulRedisConnection<String, String>> first = cache.attempt();
     try {
       first.get(settings.commandTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
       log.warn("event=cache_not_connected redis={} error=\"{}\"", settings.url(), e.getCause());
+    } catch (TimeoutException e) {
+      // A timeout has no cause: logging it as one would say error="null".
+      log.warn("event=cache_not_connected redis={} error=\"{}\"", settings.url(), e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

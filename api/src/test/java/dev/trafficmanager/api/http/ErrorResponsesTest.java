@@ -30,7 +30,7 @@ class ErrorResponsesTest {
     app.before(CorrelationIds::assign);
     app.after(CorrelationIds::release);
     new ErrorResponses(
-            EventJson.newMapper().writer(),
+            new JsonResponder(EventJson.newMapper()),
             new Circuits(
                 Resilience.create(ResilienceSettings.defaults(), new SimpleMeterRegistry()),
                 Clock.systemUTC()))

@@ -130,11 +130,6 @@ public final class Progress {
     return done;
   }
 
-  /** Time since the progress was created. */
-  public Duration elapsed() {
-    return Duration.ofNanos(nanoTime.getAsLong() - startNanos);
-  }
-
   /** The average rate since the start, per second; 0 before any time has passed. */
   public double ratePerSecond() {
     return rate(nanoTime.getAsLong());

@@ -4,19 +4,16 @@ import dev.trafficmanager.app.operate.offsets.GroupOffsets;
 import dev.trafficmanager.app.operate.offsets.OffsetTarget;
 import dev.trafficmanager.app.operate.offsets.ResetPlan;
 import dev.trafficmanager.app.operate.offsets.TopicSelection;
+import dev.trafficmanager.embedded.Directories;
 import dev.trafficmanager.kafka.AdminResults;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.processor.RouteTopology;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -144,20 +141,7 @@ public final class StreamsReset {
     }
     // What it leaves is the lock and process id files of the client just closed; the directory
     // goes too, so that nothing of the application remains on this machine.
-    deleteRecursively(localState());
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the local state " + root, e);
-    }
+    Directories.deleteRecursively(localState());
   }
 
   private <T> T get(KafkaFuture<T> future) {

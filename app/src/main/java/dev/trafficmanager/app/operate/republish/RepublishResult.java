@@ -6,12 +6,10 @@ import java.util.Optional;
 /**
  * How a republish run went.
  *
- * @param sent records handed to the producer
  * @param acknowledged records the broker acknowledged (all replicas in sync)
  * @param failure the first record that failed, if any: the run stopped there
  */
-public record RepublishResult(
-    long sent, long acknowledged, Optional<Failure> failure, Duration elapsed) {
+public record RepublishResult(long acknowledged, Optional<Failure> failure, Duration elapsed) {
 
   /** Acknowledged records per second over the whole run. */
   public double ratePerSecond() {

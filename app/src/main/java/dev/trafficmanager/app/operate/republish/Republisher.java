@@ -74,7 +74,6 @@ public final class Republisher {
     long startNanos = System.nanoTime();
     AtomicLong acknowledged = new AtomicLong();
     AtomicReference<RepublishResult.Failure> failure = new AtomicReference<>();
-    AtomicLong sent = new AtomicLong();
     try {
       events.forEach(
           range,
@@ -83,7 +82,6 @@ public final class Republisher {
               return false;
             }
             send(event, acknowledged, failure);
-            sent.incrementAndGet();
             progress.update(acknowledged.get());
             return true;
           });
@@ -93,7 +91,6 @@ public final class Republisher {
     progress.update(acknowledged.get());
     progress.finish();
     return new RepublishResult(
-        sent.get(),
         acknowledged.get(),
         Optional.ofNullable(failure.get()),
         Duration.ofNanos(System.nanoTime() - startNanos));
