@@ -16,14 +16,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SharedServers.class)
 class BulkheadTest {
   private static final String ROUTES = "/api/v1/routes";
-  private static final String ROUTE = ROUTES + "/acme/billing/prod/v1";
+  private static final String ROUTE = HeldRouteLock.ROUTE;
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   @Test
@@ -36,20 +35,11 @@ class BulkheadTest {
                         BulkheadSettings.WRITES, "2",
                         // The admitted writes wait on a row lock the test holds.
                         DatabaseSettings.STATEMENT_TIMEOUT, "60s")));
-        Handle lock = env.jdbi().open()) {
+        HeldRouteLock lock = HeldRouteLock.create(running.client(), env.jdbi())) {
       ApiClient client = running.client();
-      assertThat(
-              client
-                  .post(
-                      ROUTES,
-                      ApiClient.route("acme", "billing", "prod", "v1", "https://a.example/"))
-                  .status())
-          .isEqualTo(201);
       Bulkhead writes = running.context().resilience().bulkhead(Compartment.WRITES);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
-        lock.begin();
-        lock.execute("SELECT 1 FROM routes WHERE tenant = 'acme' FOR UPDATE");
         Future<ApiClient.Response> first =
             pool.submit(() -> client.put(ROUTE, ApiClient.url("https://b.example/")));
         Future<ApiClient.Response> second =
@@ -76,7 +66,7 @@ class BulkheadTest {
             .as("the admitted writes still wait")
             .isFalse();
 
-        lock.rollback();
+        lock.release();
 
         assertThat(first.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(second.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);

@@ -18,14 +18,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SharedServers.class)
 class DrainingTest {
   private static final String ROUTES = "/api/v1/routes";
-  private static final String ROUTE = ROUTES + "/acme/billing/prod/v1";
+  private static final String ROUTE = HeldRouteLock.ROUTE;
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   @Test
@@ -65,19 +64,10 @@ class DrainingTest {
     RunningApi running =
         RunningApi.start(env.with(Map.of(DatabaseSettings.STATEMENT_TIMEOUT, "60s")));
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (Handle lock = env.jdbi().open()) {
+    try (HeldRouteLock lock = HeldRouteLock.create(running.client(), env.jdbi())) {
       ApiClient client = running.client();
       int port = running.api().httpPort();
-      assertThat(
-              client
-                  .post(
-                      ROUTES,
-                      ApiClient.route("acme", "billing", "prod", "v1", "https://a.example/"))
-                  .status())
-          .isEqualTo(201);
       Draining draining = running.context().draining();
-      lock.begin();
-      lock.execute("SELECT 1 FROM routes WHERE tenant = 'acme' FOR UPDATE");
       Future<ApiClient.Response> inFlight =
           pool.submit(() -> client.put(ROUTE, ApiClient.url("https://b.example/")));
       await("the write is in flight, waiting on the row lock")
@@ -89,7 +79,7 @@ class DrainingTest {
       await("the server stops accepting connections").atMost(BOUND).until(() -> !accepts(port));
       assertThat(closing.isDone()).as("close waits for the request in flight").isFalse();
 
-      lock.rollback();
+      lock.release();
 
       ApiClient.Response finished = inFlight.get(30, TimeUnit.SECONDS);
       assertThat(finished.status()).as(finished.toString()).isEqualTo(200);
@@ -112,17 +102,8 @@ class DrainingTest {
                     ApiSettings.DRAIN_TIMEOUT, "1s",
                     DatabaseSettings.STATEMENT_TIMEOUT, "60s")));
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (Handle lock = env.jdbi().open()) {
+    try (HeldRouteLock lock = HeldRouteLock.create(running.client(), env.jdbi())) {
       ApiClient client = running.client();
-      assertThat(
-              client
-                  .post(
-                      ROUTES,
-                      ApiClient.route("acme", "billing", "prod", "v1", "https://a.example/"))
-                  .status())
-          .isEqualTo(201);
-      lock.begin();
-      lock.execute("SELECT 1 FROM routes WHERE tenant = 'acme' FOR UPDATE");
       Future<ApiClient.Response> stuck =
           pool.submit(() -> client.put(ROUTE, ApiClient.url("https://b.example/")));
       await("the write is in flight, waiting on the row lock")
@@ -133,7 +114,7 @@ class DrainingTest {
 
       await("close returns although the request still waits").atMost(BOUND).until(closing::isDone);
       closing.get();
-      lock.rollback();
+      lock.release();
       assertThat(answerOf(stuck)).as("the request left running was cut off").isNotEqualTo(200);
     } finally {
       pool.shutdownNow();

@@ -196,8 +196,4 @@ final class PipelineScenario {
         HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
-
-  static JsonNode parse(String body) throws IOException {
-    return json.readTree(body);
-  }
 }
