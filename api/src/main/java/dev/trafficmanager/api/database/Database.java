@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.database;
 
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.resilience.Resilience;
 import java.util.Objects;

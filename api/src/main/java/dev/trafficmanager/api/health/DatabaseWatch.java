@@ -2,9 +2,9 @@ package dev.trafficmanager.api.health;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import dev.trafficmanager.api.database.DatabaseFailures;
 import dev.trafficmanager.api.outbox.OutboxBacklog;
 import dev.trafficmanager.api.resilience.Circuits;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthCheck;
 import dev.trafficmanager.health.HealthStatus;

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The JSON body of every error response: a stable code, a message, for a 503 the reason ({@code
- * circuit_open}, {@code overloaded}, {@code database_unreachable}, {@code draining}), and for a 400
- * what was wrong.
+ * circuit_open}, {@code overloaded}, {@code database_unreachable}, {@code database_busy}, {@code
+ * draining}), and for a 400 what was wrong.
  */
 @JsonPropertyOrder({"error", "message", "reason", "violations"})
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

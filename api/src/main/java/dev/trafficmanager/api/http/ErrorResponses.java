@@ -1,11 +1,11 @@
 package dev.trafficmanager.api.http;
 
-import dev.trafficmanager.api.database.DatabaseFailures;
 import dev.trafficmanager.api.idempotency.IdempotencyKey;
 import dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.routes.RouteConflictException;
 import dev.trafficmanager.api.routes.RouteNotFoundException;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.Violation;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>503 with {@code Retry-After}, at once and never after waiting on a pool: a circuit breaker
  * that refused the call ({@code circuit_open}, retry after the seconds until it lets a probe
  * through), a full bulkhead ({@code overloaded}, 1 s), PostgreSQL unreachable after the retries the
- * budget allowed ({@code database_unreachable}, 1 s), the instance shutting down ({@code draining},
- * 1 s, and the connection is closed).
+ * budget allowed ({@code database_unreachable}, 1 s), PostgreSQL reachable but unable to finish the
+ * statement — timed out, out of connections, deadlocked ({@code database_busy}, 1 s), the instance
+ * shutting down ({@code draining}, 1 s, and the connection is closed).
  */
 final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
@@ -115,8 +116,12 @@ final class ErrorResponses {
       unavailable(
           ctx,
           1,
-          ErrorBody.unavailable(
-              "database_unreachable", "the database is unavailable, retry later"));
+          DatabaseFailures.isUnreachable(e)
+              ? ErrorBody.unavailable(
+                  "database_unreachable", "the database is unreachable, retry later")
+              : ErrorBody.unavailable(
+                  "database_busy",
+                  "the database could not finish the request in time, retry later"));
       return;
     }
     log.error("event=request_failed method={} path={}", ctx.method(), ctx.path(), e);

@@ -12,9 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,12 @@ class ErrorResponsesTest {
         ctx -> {
           throw new ConnectionException(
               new SQLTransientConnectionException("tm-api - Connection is not available"));
+        });
+    app.get(
+        "/slow",
+        ctx -> {
+          throw new UnableToExecuteStatementException(
+              new SQLException("canceling statement due to statement timeout", "57014"), null);
         });
     app.start(0);
   }
@@ -84,6 +92,15 @@ class ErrorResponsesTest {
     assertThat(response.body())
         .contains("\"error\":\"unavailable\"")
         .contains("\"reason\":\"database_unreachable\"");
+  }
+
+  @Test
+  void aStatementTimeoutIs503WithRetryAfterNot500() throws Exception {
+    HttpResponse<String> response = get("/slow");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    assertThat(response.body()).contains("\"reason\":\"database_busy\"");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.trafficmanager.consumers.audit;
 
 import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteState;
 import dev.trafficmanager.route.RouteKey;

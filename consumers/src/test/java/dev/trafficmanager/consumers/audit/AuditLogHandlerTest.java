@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.route.RouteKey;
@@ -149,7 +150,7 @@ class AuditLogHandlerTest {
       assertThatThrownBy(() -> handler.handle(change(ROUTE, 1)))
           .isInstanceOf(RuntimeException.class)
           .isNotInstanceOf(NonRetriableException.class)
-          .matches(e -> DatabaseFailures.isTransient((RuntimeException) e), "an outage");
+          .matches(e -> DatabaseFailures.isTransient(e), "an outage");
     }
   }
 

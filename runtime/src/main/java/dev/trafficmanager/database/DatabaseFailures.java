@@ -1,0 +1,86 @@
+package dev.trafficmanager.database;
+
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one classification of PostgreSQL failures, shared by every service so that a failure means
+ * the same to the API's breaker and 503s as to a consumer's pause-and-replay. Each test looks
+ * through the whole cause chain of what Jdbi, HikariCP or the driver threw to the SQL state
+ * PostgreSQL sent.
+ *
+ * <ul>
+ *   <li><b>Unreachable</b>: no connection could be had or the one in use broke, or the server is
+ *       shutting down or starting up.
+ *   <li><b>Transient</b>: unreachable, or reachable but unable to finish this statement now — out
+ *       of connections or resources, the statement timed out, a deadlock or serialization failure,
+ *       a lock not available. A later attempt of the same statement may succeed, so these are
+ *       retried within the budget, count against the breaker, and answer 503 rather than 500: an
+ *       overloaded database is an outage to its callers as much as an unreachable one.
+ *   <li><b>Row rejected</b>: bad data or a violated constraint; the same row fails the same way
+ *       again, and the database's health has nothing to do with it.
+ * </ul>
+ */
+public final class DatabaseFailures {
+  // Connection exception, admin shutdown, crash shutdown, cannot connect now.
+  private static final List<String> UNREACHABLE_STATES = List.of("08", "57P01", "57P02", "57P03");
+
+  // Insufficient resources, statement timeout (query canceled), serialization failure, deadlock,
+  // lock not available.
+  private static final List<String> BUSY_STATES = List.of("53", "57014", "40001", "40P01", "55P03");
+
+  // Data exception and integrity constraint violation.
+  private static final List<String> ROW_STATES = List.of("22", "23");
+
+  private DatabaseFailures() {}
+
+  /** True when PostgreSQL cannot be reached now: no connection, a broken one, or no server. */
+  public static boolean isUnreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException || t instanceof SQLRecoverableException) {
+        return true;
+      }
+      if (hasState(t, UNREACHABLE_STATES)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when a later attempt of the same statement may succeed. */
+  public static boolean isTransient(Throwable failure) {
+    if (isUnreachable(failure)) {
+      return true;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientException || hasState(t, BUSY_STATES)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when PostgreSQL rejected the row itself: bad data or a violated constraint. */
+  public static boolean isRowRejected(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (hasState(t, ROW_STATES)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasState(Throwable t, List<String> prefixes) {
+    return sqlState(t).filter(state -> prefixes.stream().anyMatch(state::startsWith)).isPresent();
+  }
+
+  private static Optional<String> sqlState(Throwable t) {
+    return t instanceof SQLException sql
+        ? Optional.ofNullable(sql.getSQLState())
+        : Optional.empty();
+  }
+}
