@@ -32,7 +32,7 @@ class OutboxRelayCircuitTest {
   @Test
   void rowsWaitWhileKafkasCircuitIsOpenAndGoOutOnceItLetsAProbeThrough(TestEnvironment env)
       throws Exception {
-    fixture = new RelayFixture(env.settings(), Map.of(BreakerSettings.KAFKA_OPEN_WAIT, "4s"));
+    fixture = new RelayFixture(env.settings(), Map.of(BreakerSettings.KAFKA_OPEN_WAIT, "8s"));
     env.createTopics();
     OutboxTable outbox = fixture.migratedOutbox();
     CircuitBreaker breaker = fixture.circuits().breaker(Dependency.KAFKA);
