@@ -23,6 +23,8 @@ import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.kafka.DeadLetterDepth;
+import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.resilience.Dependency;
 import io.lettuce.core.RedisClient;
 import java.time.Clock;
@@ -58,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * The consumer guards its sink with the process's circuit breaker and retry budget for it ({@link
  * Dependency#REDIS} for the cache consumers, {@link Dependency#DATABASE} for the audit log, {@link
  * Dependency#KAFKA} for dead-letter writes), taken from the {@link ServiceContext}, and registers
- * its meters ({@link ConsumerMetrics}) in the context's registry.
+ * its meters ({@link ConsumerMetrics}, and the depth of its dead-letter topic read every {@value
+ * DeadLetterDepthSettings#INTERVAL} by a {@link DeadLetterDepth}) in the context's registry.
  *
  * <p>{@link #start()} once; {@link #close()} any number of times, from any thread: it stops the
  * loop (which commits what finished and leaves the group), waits for it within a bound, and closes
@@ -83,6 +86,7 @@ public final class ConsumerService implements AutoCloseable {
   private final boolean ownsContext;
   private final KafkaSettings kafka;
   private final RunnerSettings runnerSettings;
+  private final DeadLetterDepthSettings depthSettings;
   private final EffectFactory effects;
   private final UnaryOperator<ChangeHandler> decorator;
 
@@ -91,6 +95,7 @@ public final class ConsumerService implements AutoCloseable {
   private State state = State.NEW;
   private ConsumerRunner runner;
   private Sink sink;
+  private DeadLetterDepth dlqDepth;
   private Thread thread;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
@@ -136,6 +141,7 @@ public final class ConsumerService implements AutoCloseable {
       Settings settings = context.settings();
       this.kafka = KafkaSettings.from(settings);
       this.runnerSettings = RunnerSettings.from(settings);
+      this.depthSettings = DeadLetterDepthSettings.from(settings);
       this.effects = effectFactory(consumerName, settings);
     } catch (RuntimeException e) {
       if (ownsContext) {
@@ -174,10 +180,18 @@ public final class ConsumerService implements AutoCloseable {
             KafkaDeadLetters.create(
                 kafka,
                 kafka.groupId("tm-" + name) + "-dlq",
-                kafka.topics().consumerDlq(name).name(),
+                dlqTopic(),
                 context.resilience().breaker(Dependency.KAFKA),
                 runnerSettings.deadLetterTimeout());
         resources.push(deadLetters);
+        dlqDepth =
+            DeadLetterDepth.start(
+                kafka,
+                depthSettings,
+                kafka.groupId("tm-" + name) + "-dlq-depth",
+                List.of(dlqTopic()),
+                context.meters());
+        resources.push(dlqDepth);
         ConsumerMetrics metrics = new ConsumerMetrics(name, context.meters());
         resources.push(metrics);
         KafkaConsumer<byte[], byte[]> consumer =
@@ -237,16 +251,20 @@ public final class ConsumerService implements AutoCloseable {
    *
    * Detail: {@code consumer}, {@code state}, {@code sink}, {@code circuit_breaker}, {@code
    * assigned_partitions}, {@code paused_partitions}, {@code retrying_partitions}, {@code
-   * lag_records}, and {@code reason} unless UP.
+   * lag_records}, {@code dlq_records} and {@code dlq_read_at} ({@link
+   * DeadLetterDepth#healthDetail}), and {@code reason} unless UP. Records in the dead-letter topic
+   * leave the status as it is: they are for an operator to look at, the consumer is healthy.
    */
   public ComponentHealth health() {
     RunnerStatus status;
     Sink guarded;
+    DeadLetterDepth depth;
     State current;
     synchronized (lock) {
       current = state;
       status = runner == null ? null : runner.status();
       guarded = sink;
+      depth = dlqDepth;
     }
     String component = "consumer-" + name;
     if (current == State.NEW || status == null) {
@@ -294,6 +312,7 @@ public final class ConsumerService implements AutoCloseable {
     detail.put("paused_partitions", status.pausedPartitions());
     detail.put("retrying_partitions", status.retryingPartitions());
     detail.put("lag_records", status.lagRecords());
+    detail.putAll(depth.healthDetail(dlqTopic()));
     if (reason != null) {
       detail.put("reason", reason);
     }
@@ -323,6 +342,10 @@ public final class ConsumerService implements AutoCloseable {
     if (ownsContext) {
       context.close();
     }
+  }
+
+  private String dlqTopic() {
+    return kafka.topics().consumerDlq(name).name();
   }
 
   private static String checkName(String consumerName) {

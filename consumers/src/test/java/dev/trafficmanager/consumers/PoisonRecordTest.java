@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.consumers.runner.UnreadableRecordException;
+import dev.trafficmanager.health.ComponentHealth;
+import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
@@ -13,6 +16,7 @@ import dev.trafficmanager.topic.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -20,7 +24,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A record no consumer can read goes to that consumer's dead-letter topic, and the rest flows. */
+/**
+ * A record no consumer can read goes to that consumer's dead-letter topic, the rest flows, and the
+ * consumer's health shows the parked record while staying up.
+ */
 @ExtendWith(SharedServers.class)
 class PoisonRecordTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
@@ -38,7 +45,9 @@ class PoisonRecordTest {
       String consumer, TestEnvironment env) {
     env.createTopics();
     try (RouteChangesTopic topic = new RouteChangesTopic(env);
-        ServiceContext context = ServiceContext.create(env.settings(), "test");
+        ServiceContext context =
+            ServiceContext.create(
+                env.with(Map.of(DeadLetterDepthSettings.INTERVAL, "200ms")), "test");
         ConsumerService service = new ConsumerService(consumer, context)) {
       topic.send(change(ROUTE, 1));
       RecordMetadata poison = topic.sendRaw(ROUTE.toString(), POISON, "corr-poison");
@@ -69,6 +78,16 @@ class PoisonRecordTest {
           .isEqualTo(UnreadableRecordException.class.getName());
       assertThat(header(letter, EventHeaders.DLQ_EXCEPTION_MESSAGE)).isNotBlank();
       assertThat(header(letter, EventHeaders.DLQ_ATTEMPTS)).isEqualTo("1");
+
+      ComponentHealth health =
+          await("one dead-lettered record in the consumer's health")
+              .atMost(BOUND)
+              .until(service::health, h -> Long.valueOf(1).equals(h.detail().get("dlq_records")));
+      assertThat(health.detail()).containsKey("dlq_read_at");
+      await("the consumer up, its dead letter notwithstanding")
+          .atMost(BOUND)
+          .until(() -> service.health().status() == HealthStatus.UP);
+      assertThat(service.health().detail()).containsEntry("dlq_records", 1L);
     }
   }
 

@@ -4,6 +4,8 @@ import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.kafka.DeadLetterDepth;
+import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.topic.Topics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -44,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * store level, and the pipeline's own {@link PipelineMetrics}) through Micrometer's {@link
  * KafkaStreamsMetrics}, named {@code kafka_stream_*} in the scrape (the pipeline counters as {@code
  * kafka_stream_route_pipeline_*}). Metrics that appear after start-up (task and store metrics, once
- * partitions are assigned) are picked up within {@value #METRICS_REFRESH_SECONDS} s.
+ * partitions are assigned) are picked up within {@value #METRICS_REFRESH_SECONDS} s. The depth of
+ * {@code route-events.dlq} is read every {@value DeadLetterDepthSettings#INTERVAL} by a {@link
+ * DeadLetterDepth} ({@code tm_dlq_depth_records}); the processor writes it in transactions, so the
+ * depth counts their commit markers too and is an upper bound: zero still means empty.
  *
  * <p>Thread-safe. {@link #close()} is idempotent and bounded; a closed service cannot be started.
  */
@@ -66,7 +71,9 @@ public final class ProcessorService implements AutoCloseable {
   private final ServiceContext context;
   private final boolean ownsContext;
   private final ProcessorConfig config;
+  private final DeadLetterDepthSettings depthSettings;
   private volatile KafkaStreams streams;
+  private volatile DeadLetterDepth dlqDepth;
   private ScheduledExecutorService metricsRefresh;
   private KafkaStreamsMetrics streamsMetrics;
   private boolean closed;
@@ -95,6 +102,7 @@ public final class ProcessorService implements AutoCloseable {
     this.ownsContext = ownsContext;
     try {
       this.config = ProcessorConfig.from(context.settings());
+      this.depthSettings = DeadLetterDepthSettings.from(context.settings());
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -145,6 +153,13 @@ public final class ProcessorService implements AutoCloseable {
         new KafkaStreamsMetrics(
             client, Tags.empty(), metricsRefresh, Duration.ofSeconds(METRICS_REFRESH_SECONDS));
     streamsMetrics.bindTo(context.meters());
+    dlqDepth =
+        DeadLetterDepth.start(
+            config.kafka(),
+            depthSettings,
+            config.applicationId() + "-dlq-depth",
+            List.of(topics.routeEventsDlq().name()),
+            context.meters());
     log.info(
         "starting processor application_id={} bootstrap={} state_dir={}",
         config.applicationId(),
@@ -169,13 +184,20 @@ public final class ProcessorService implements AutoCloseable {
    * HealthStatus#UP} while RUNNING or REBALANCING (a rebalance is part of normal operation: the
    * client resumes by itself), {@link HealthStatus#DOWN} before start, while shutting down, and in
    * ERROR (the client gave up: the process must be restarted). Detail: {@code state}, {@code
-   * application_id}.
+   * application_id}, {@code dlq_records} ({@value DeadLetterDepth#UNKNOWN} until read) and {@code
+   * dlq_read_at} ({@link DeadLetterDepth#healthDetail}). Records in {@code route-events.dlq} leave
+   * the status as it is: they are for an operator to look at, the processor is healthy.
    */
   public ComponentHealth health() {
     KafkaStreams.State state = state();
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("state", state.name().toLowerCase(Locale.ROOT));
     detail.put("application_id", config.applicationId());
+    DeadLetterDepth depth = dlqDepth;
+    detail.putAll(
+        depth == null
+            ? Map.of("dlq_records", DeadLetterDepth.UNKNOWN)
+            : depth.healthDetail(config.kafka().topics().routeEventsDlq().name()));
     HealthStatus status =
         switch (state) {
           case RUNNING, REBALANCING -> HealthStatus.UP;
@@ -185,12 +207,12 @@ public final class ProcessorService implements AutoCloseable {
   }
 
   /**
-   * Commits what is processed (under exactly-once, closing commits the open transaction), leaves
-   * the consumer group so that other instances take the partitions over at once, and closes,
-   * waiting at most 30 s; then removes the client's meters, and closes the context if the processor
-   * created it. Should the bound pass, the open transaction is aborted (by the broker, within the
-   * transaction timeout) and its records are processed again by the next owner: no output is lost
-   * or doubled for read_committed readers.
+   * Stops reading the dead-letter depth and removes its gauge. Commits what is processed (under
+   * exactly-once, closing commits the open transaction), leaves the consumer group so that other
+   * instances take the partitions over at once, and closes, waiting at most 30 s; then removes the
+   * client's meters, and closes the context if the processor created it. Should the bound pass, the
+   * open transaction is aborted (by the broker, within the transaction timeout) and its records are
+   * processed again by the next owner: no output is lost or doubled for read_committed readers.
    */
   @Override
   public synchronized void close() {
@@ -199,6 +221,9 @@ public final class ProcessorService implements AutoCloseable {
     }
     closed = true;
     try {
+      if (dlqDepth != null) {
+        dlqDepth.close();
+      }
       closeStreams();
     } finally {
       if (streamsMetrics != null) {

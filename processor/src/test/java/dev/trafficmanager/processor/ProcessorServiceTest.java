@@ -12,6 +12,8 @@ import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.kafka.DeadLetterDepth;
+import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.EventHeaders;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -83,7 +86,9 @@ class ProcessorServiceTest {
     ProcessorService service = new ProcessorService(env.settings());
     try (service) {
       assertThat(service.health().status()).isEqualTo(HealthStatus.DOWN);
-      assertThat(service.health().detail()).containsEntry("state", "created");
+      assertThat(service.health().detail())
+          .containsEntry("state", "created")
+          .containsEntry("dlq_records", DeadLetterDepth.UNKNOWN);
 
       service.start();
 
@@ -101,9 +106,12 @@ class ProcessorServiceTest {
   }
 
   @Test
-  void streamsMetricsAppearInTheSharedRegistryAndLeaveItOnClose(TestEnvironment env) {
+  void anInvalidEventShowsInTheMetricsAndTheHealthAndTheMetersLeaveOnClose(TestEnvironment env) {
     env.createTopics();
-    try (ServiceContext context = ServiceContext.create(env.settings(), "processor-test")) {
+    String dlq = env.topics().routeEventsDlq().name();
+    try (ServiceContext context =
+        ServiceContext.create(
+            env.with(Map.of(DeadLetterDepthSettings.INTERVAL, "200ms")), "processor-test")) {
       try (ProcessorService service = new ProcessorService(context)) {
         service.start();
         produceRaw(env.kafka(), "{not json".getBytes(StandardCharsets.UTF_8));
@@ -122,10 +130,26 @@ class ProcessorServiceTest {
                                 line.startsWith("kafka_stream_route_pipeline_invalid_events_total{")
                                     && line.endsWith(" 1.0")));
         assertThat(context.metrics().scrape()).contains("kafka_stream_thread_process_total");
+
+        // The invalid event's transaction also leaves a commit marker in the dead-letter topic:
+        // the depth is at least the one record, and the processor stays up.
+        ComponentHealth health =
+            await("the dead-lettered event in the processor's health")
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    service::health,
+                    h -> h.detail().get("dlq_records") instanceof Long records && records >= 1);
+        assertThat(health.status()).isEqualTo(HealthStatus.UP);
+        assertThat(context.metrics().scrape())
+            .containsPattern(
+                "tm_dlq_depth_records\\{[^}]*topic=\"" + Pattern.quote(dlq) + "\"[^}]*} [1-9]");
       }
 
       String afterClose = context.metrics().scrape();
-      assertThat(afterClose).doesNotContain("kafka_stream_").contains("jvm_memory_used_bytes");
+      assertThat(afterClose)
+          .doesNotContain("kafka_stream_")
+          .doesNotContain("tm_dlq_depth_records")
+          .contains("jvm_memory_used_bytes");
     }
   }
 
