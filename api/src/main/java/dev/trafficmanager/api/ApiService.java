@@ -13,8 +13,11 @@ import dev.trafficmanager.api.outbox.OutboxRelay;
 import dev.trafficmanager.api.outbox.OutboxSettings;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.CacheConnection;
+import dev.trafficmanager.api.resolve.NearCache;
+import dev.trafficmanager.api.resolve.NearCacheSettings;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.resolve.RouteCache;
+import dev.trafficmanager.api.resolve.RouteInvalidations;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
 import dev.trafficmanager.cache.CacheSettings;
@@ -42,8 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API service and its composition root: the HTTP API (writes, reads, resolve, audit queries,
- * health, metrics), its PostgreSQL pool, the Redis resolve cache, the outbox relay and the database
- * watch behind readiness.
+ * health, metrics), its PostgreSQL pool, the resolve caches (the in-process near cache, kept in
+ * step by its Redis subscription and by this API's own writes, in front of Redis), the outbox relay
+ * and the database watch behind readiness.
  *
  * <p>It takes the process's {@link ServiceContext}: its breakers, retry budgets and bulkheads
  * (shared with whatever else runs in the process), its meter registry and its {@link
@@ -80,10 +84,12 @@ public final class ApiService implements AutoCloseable {
   private final KafkaSettings kafka;
   private final OutboxSettings outbox;
   private final CacheSettings cache;
+  private final NearCacheSettings nearCache;
   private final List<ExtraCheck> extraChecks = new ArrayList<>();
 
   private HikariDataSource pool;
   private CacheConnection cacheConnection;
+  private RouteInvalidations invalidations;
   private DatabaseWatch watch;
   private OutboxRelay relay;
   private HttpApi http;
@@ -117,6 +123,7 @@ public final class ApiService implements AutoCloseable {
       this.kafka = KafkaSettings.from(given);
       this.outbox = OutboxSettings.from(given);
       this.cache = CacheSettings.from(given);
+      this.nearCache = NearCacheSettings.from(given);
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -162,9 +169,15 @@ public final class ApiService implements AutoCloseable {
       Circuits circuits = new Circuits(context.resilience(), Clock.systemUTC());
 
       cacheConnection = CacheConnection.open(redis);
+      NearCache near = NearCache.create(nearCache, context.meters());
+      if (nearCache.enabled()) {
+        invalidations =
+            RouteInvalidations.subscribe(cacheConnection, redis.keys(), near, context.meters());
+      }
       RouteReader reader = new RouteReader(db);
       Resolver resolver =
           new Resolver(
+              near,
               new RouteCache(
                   cacheConnection,
                   redis.keys(),
@@ -172,7 +185,9 @@ public final class ApiService implements AutoCloseable {
                   circuits.breaker(Dependency.REDIS),
                   context.meters()),
               reader);
-      RouteWriter writer = new RouteWriter(db, Clock.systemUTC(), new WriteAnswers(mapper)::render);
+      RouteWriter writer =
+          new RouteWriter(
+              db, Clock.systemUTC(), new WriteAnswers(mapper)::render, near::invalidate);
 
       watch = new DatabaseWatch(pool, circuits, context.meters());
       watch.start();
@@ -184,7 +199,8 @@ public final class ApiService implements AutoCloseable {
               .required(Dependency.DATABASE.wireName(), watch)
               .optional(
                   Dependency.REDIS.wireName(),
-                  new CacheHealth(cacheConnection, circuits.breaker(Dependency.REDIS)))
+                  new CacheHealth(
+                      cacheConnection, circuits.breaker(Dependency.REDIS), invalidations))
               .optional(
                   Dependency.KAFKA.wireName(),
                   new KafkaHealth(relay, circuits.breaker(Dependency.KAFKA), watch))
@@ -229,8 +245,9 @@ public final class ApiService implements AutoCloseable {
 
   /**
    * Stops HTTP gracefully (requests in flight may finish within {@code TM_DRAIN_TIMEOUT}), then the
-   * relay (after publishing what is pending, if Kafka is reachable), the database watch, the Redis
-   * connection, the pool and, if this service created it, the context.
+   * relay (after publishing what is pending, if Kafka is reachable), the database watch, the near
+   * cache's subscription, the Redis connection, the pool and, if this service created it, the
+   * context.
    */
   @Override
   public synchronized void close() {
@@ -244,6 +261,7 @@ public final class ApiService implements AutoCloseable {
           http == null ? null : () -> http.stop(settings.drainTimeout()),
           relay,
           watch,
+          invalidations,
           cacheConnection,
           pool,
           ownsContext ? context : null

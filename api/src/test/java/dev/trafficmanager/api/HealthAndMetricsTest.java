@@ -123,6 +123,10 @@ class HealthAndMetricsTest {
           lines, "http_server_requests_seconds_count", "uri=\"NOT_FOUND\"", "status=\"404\"");
       assertSeries(lines, "tm_resolve_cache_requests_total", "result=\"miss\"");
       assertSeries(lines, "tm_resolve_cache_requests_total", "result=\"hit\"");
+      assertSeries(lines, "tm_resolve_near_cache_requests_total", "result=\"miss\"");
+      assertSeries(lines, "tm_resolve_near_cache_requests_total", "result=\"hit\"");
+      assertSeries(lines, "tm_resolve_near_cache_size");
+      assertSeries(lines, "tm_resolve_near_cache_invalidations_received_total");
       assertSeries(lines, "tm_route_writes_total", "action=\"create\"", "outcome=\"created\"");
       assertSeries(lines, "tm_outbox_pending_rows", "service=\"api-test\"");
       assertSeries(lines, "tm_outbox_oldest_pending_age_seconds");

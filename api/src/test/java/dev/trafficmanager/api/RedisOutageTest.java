@@ -3,6 +3,7 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmanager.api.resolve.NearCacheSettings;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
@@ -34,13 +35,17 @@ class RedisOutageTest {
 
   @Test
   void resolveAnswersFromPostgresWithoutErrorsWhileRedisIsUnreachable(TestEnvironment env) {
+    // No near cache: every resolve must reach for Redis, to count its failures and open the
+    // circuit.
     Settings settings =
         env.with(
             Map.of(
                 RedisSettings.URL,
                 "redis://127.0.0.1:" + closedPort(),
                 BreakerSettings.REDIS_MIN_CALLS,
-                "5"));
+                "5",
+                NearCacheSettings.TTL,
+                "0s"));
     try (RunningApi running = RunningApi.start(settings)) {
       ApiClient client = running.client();
       assertThat(
@@ -72,12 +77,14 @@ class RedisOutageTest {
   void theCacheIsUsedAgainOnceRedisReturns(TestEnvironment env) {
     try (EmbeddedRedisServer redis = new EmbeddedRedisServer(dataDir, 0)) {
       redis.start();
+      // No near cache: every resolve must reach for Redis, to count its hits and failures.
       Settings settings =
           env.with(
               Map.of(
                   RedisSettings.URL, redis.url(),
                   BreakerSettings.REDIS_MIN_CALLS, "5",
-                  BreakerSettings.REDIS_OPEN_WAIT, "1s"));
+                  BreakerSettings.REDIS_OPEN_WAIT, "1s",
+                  NearCacheSettings.TTL, "0s"));
       try (RunningApi running = RunningApi.start(settings)) {
         ApiClient client = running.client();
         CircuitBreaker breaker = running.breaker(Dependency.REDIS);

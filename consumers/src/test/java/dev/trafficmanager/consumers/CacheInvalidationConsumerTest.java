@@ -33,13 +33,14 @@ class CacheInvalidationConsumerTest {
   private static final String NAME = ConsumerService.CACHE_INVALIDATION;
 
   @Test
-  void aChangeDeletesTheCachedRouteAndCommitsPastIt(TestEnvironment env) {
+  void aChangeDeletesTheCachedRoutePublishesItsInvalidationAndCommitsPastIt(TestEnvironment env) {
     env.createTopics();
     RedisSettings redis = env.redis();
     String key = redis.keys().route(ROUTE);
     withRedis(redis, commands -> commands.set(key, "stale"));
 
     try (RouteChangesTopic topic = new RouteChangesTopic(env);
+        InvalidationSubscriber subscriber = new InvalidationSubscriber(redis);
         ConsumerService service = new ConsumerService(NAME, env.settings())) {
       RecordMetadata written = topic.send(change(ROUTE, 2));
       service.start();
@@ -47,6 +48,9 @@ class CacheInvalidationConsumerTest {
       await("cache entry deleted")
           .atMost(BOUND)
           .until(() -> withRedis(redis, commands -> commands.exists(key)) == 0L);
+      await("invalidation published")
+          .atMost(BOUND)
+          .until(subscriber::messages, m -> m.contains("acme/billing/prod/v1 2"));
       await("offset committed past the change")
           .atMost(BOUND)
           .until(() -> topic.committed(NAME, written) == written.offset() + 1);

@@ -3,8 +3,9 @@ package dev.trafficmanager.route;
 import java.util.Objects;
 
 /**
- * The Redis key format of the resolve cache: {@code <prefix>route:<tenant/service/env/version>}.
- * The prefix ({@code tm:} by default) lets several deployments, or tests, share one Redis.
+ * The Redis names of the resolve cache: entries under {@code <prefix>route:<tenant/service/env/
+ * version>}, and invalidations published on the channel {@code <prefix>route-invalidations}. The
+ * prefix ({@code tm:} by default) lets several deployments, or tests, share one Redis.
  */
 public record CacheKeys(String prefix) {
   public static final String DEFAULT_PREFIX = "tm:";
@@ -15,5 +16,10 @@ public record CacheKeys(String prefix) {
 
   public String route(RouteKey key) {
     return prefix + "route:" + key;
+  }
+
+  /** The pub/sub channel of {@link RouteInvalidation} messages. */
+  public String invalidations() {
+    return prefix + "route-invalidations";
   }
 }

@@ -7,6 +7,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -85,6 +86,14 @@ public final class CacheConnection implements AutoCloseable {
   public boolean isConnected() {
     CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
     return isConnected(current) && current.join().isOpen();
+  }
+
+  /**
+   * A new pub/sub connection on this cache's client: the same server, timeouts and reconnects. Its
+   * caller closes it; {@link #close()} closes it at the latest.
+   */
+  CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
+    return client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
   }
 
   private static boolean isConnected(CompletableFuture<StatefulRedisConnection<String, String>> f) {

@@ -6,26 +6,36 @@ import dev.trafficmanager.route.RouteKey;
 import java.util.Optional;
 
 /**
- * Resolves a route to its URL, cache-aside: the Redis answer when there is one, otherwise
- * PostgreSQL's, which is then cached with its revision (an inactive route as a negative entry of
- * its revision, an unknown route as a negative entry of revision 0). Redis being slow or down never
- * fails a resolve; PostgreSQL being down fails only the resolves the cache cannot answer (the
- * caller maps that to 503).
+ * Resolves a route to its URL through three tiers: the in-process {@link NearCache}, then Redis
+ * (cache-aside), then PostgreSQL, whose answer is cached in both with its revision (an inactive
+ * route as a negative entry of its revision, an unknown route as a negative entry of revision 0). A
+ * Redis entry older than the near cache's floor for the route (it has heard of a newer revision)
+ * counts as stale: PostgreSQL answers and its answer replaces the entry.
+ *
+ * <p>Redis being slow or down never fails a resolve; PostgreSQL being down fails only the resolves
+ * neither cache can answer (the caller maps that to 503).
  */
 public final class Resolver {
+  private final NearCache nearCache;
   private final RouteCache cache;
   private final RouteReader routes;
 
-  public Resolver(RouteCache cache, RouteReader routes) {
+  public Resolver(NearCache nearCache, RouteCache cache, RouteReader routes) {
+    this.nearCache = nearCache;
     this.cache = cache;
     this.routes = routes;
   }
 
   /** The route's URL and revision, or empty when the route is unknown or inactive. */
   public Optional<Resolution> resolve(RouteKey key) {
+    CacheEntry entry = nearCache.get(key, floor -> load(key, floor));
+    return entry.url().map(url -> new Resolution(url, entry.revision()));
+  }
+
+  private CacheEntry load(RouteKey key, long floor) {
     CacheRead cached = cache.read(key);
-    if (cached instanceof CacheRead.Hit hit) {
-      return resolution(hit.entry());
+    if (cached instanceof CacheRead.Hit hit && hit.entry().revision() >= floor) {
+      return hit.entry();
     }
     CacheEntry fresh =
         routes
@@ -36,13 +46,9 @@ public final class Resolver {
                         ? CacheEntry.resolving(route.url(), route.revision())
                         : CacheEntry.missing(route.revision()))
             .orElse(CacheEntry.missing(0));
-    if (cached instanceof CacheRead.Miss) {
+    if (!(cached instanceof CacheRead.Unavailable)) {
       cache.write(key, fresh);
     }
-    return resolution(fresh);
-  }
-
-  private static Optional<Resolution> resolution(CacheEntry entry) {
-    return entry.url().map(url -> new Resolution(url, entry.revision()));
+    return fresh;
   }
 }

@@ -32,6 +32,7 @@ public final class RouteWriter {
   private final Database database;
   private final Clock clock;
   private final Function<WriteOutcome, StoredAnswer> render;
+  private final RouteChangeListener changes;
   private final RouteRepository routes = new RouteRepository();
   private final OutboxAppender outbox = new OutboxAppender();
   private final IdempotencyRecords idempotency = new IdempotencyRecords();
@@ -39,11 +40,17 @@ public final class RouteWriter {
   /**
    * @param render turns an outcome into the answer the caller receives (and a retry with the same
    *     idempotency key receives again)
+   * @param changes told of each change once it is committed
    */
-  public RouteWriter(Database database, Clock clock, Function<WriteOutcome, StoredAnswer> render) {
+  public RouteWriter(
+      Database database,
+      Clock clock,
+      Function<WriteOutcome, StoredAnswer> render,
+      RouteChangeListener changes) {
     this.database = database;
     this.clock = clock;
     this.render = render;
+    this.changes = changes;
   }
 
   /**
@@ -76,14 +83,16 @@ public final class RouteWriter {
     committed
         .event()
         .ifPresent(
-            event ->
-                log.info(
-                    "event=route_written action={} route_key={} revision={} actor={} event_id={}",
-                    event.action().wireName(),
-                    event.routeKey(),
-                    event.revision(),
-                    event.actor(),
-                    event.eventId()));
+            event -> {
+              log.info(
+                  "event=route_written action={} route_key={} revision={} actor={} event_id={}",
+                  event.action().wireName(),
+                  event.routeKey(),
+                  event.revision(),
+                  event.actor(),
+                  event.eventId());
+              changes.committed(event.routeKey(), event.revision());
+            });
     return committed.reply();
   }
 

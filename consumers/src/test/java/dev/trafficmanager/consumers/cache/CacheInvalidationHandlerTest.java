@@ -3,18 +3,24 @@ package dev.trafficmanager.consumers.cache;
 import static dev.trafficmanager.consumers.TestChanges.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.consumers.InvalidationSubscriber;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CacheInvalidationHandlerTest {
   private static final RouteKey ROUTE = RouteKey.parse("acme/billing/prod/v1");
   private static final RouteKey OTHER_ROUTE = RouteKey.parse("acme/search/prod/v1");
+  private static final Duration BOUND = Duration.ofSeconds(30);
 
   @Test
   void deletesTheChangedRoutesEntryAndNoOtherEvenWhenDeliveredTwice(TestEnvironment env) {
@@ -43,6 +50,67 @@ class CacheInvalidationHandlerTest {
       assertThat(commands.get(redis.keys().route(OTHER_ROUTE))).isEqualTo("fresh");
     } finally {
       client.shutdown();
+    }
+  }
+
+  @Test
+  void publishesTheRouteAndRevisionAfterEachDelete(TestEnvironment env) {
+    RedisSettings redis = env.redis();
+    RedisClient client = redis.newClient();
+    try (InvalidationSubscriber subscriber = new InvalidationSubscriber(redis);
+        CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
+      handler.handle(change(ROUTE, 2));
+      handler.handle(change(OTHER_ROUTE, 5));
+      handler.handle(change(ROUTE, 2));
+
+      await("three invalidations received")
+          .atMost(BOUND)
+          .until(subscriber::messages, m -> m.size() >= 3);
+      assertThat(subscriber.messages())
+          .containsExactly(
+              "acme/billing/prod/v1 2", "acme/search/prod/v1 5", "acme/billing/prod/v1 2");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void aPublishThatFailsIsThrownAfterTheDeleteSoTheRunnerRetriesTheChange(TestEnvironment env) {
+    RedisSettings redis = env.redis();
+    // A Redis user that may do everything but PUBLISH: the delete succeeds, the publish fails.
+    String user = "no-publish-" + env.id();
+    RedisClient admin = redis.newClient();
+    try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+      RedisCommands<String, String> commands = connection.sync();
+      commands.aclSetuser(
+          user,
+          AclSetuserArgs.Builder.on()
+              .addPassword("secret")
+              .allKeys()
+              .allChannels()
+              .allCommands()
+              .removeCommand(CommandType.PUBLISH));
+      RedisSettings restricted =
+          RedisSettings.from(
+              env.with(
+                  Map.of(
+                      RedisSettings.URL,
+                      redis.url().replaceFirst("^redis://", "redis://" + user + ":secret@"))));
+      RedisClient client = restricted.newClient();
+      try (CacheInvalidationHandler handler =
+          new CacheInvalidationHandler(client, restricted.keys())) {
+        commands.set(redis.keys().route(ROUTE), "stale");
+
+        assertThatThrownBy(() -> handler.handle(change(ROUTE, 2)))
+            .isInstanceOf(RedisCommandExecutionException.class)
+            .hasMessageContaining("NOPERM");
+        assertThat(commands.exists(redis.keys().route(ROUTE))).isZero();
+      } finally {
+        client.shutdown();
+        commands.aclDeluser(user);
+      }
+    } finally {
+      admin.shutdown();
     }
   }
 

@@ -1,0 +1,60 @@
+package dev.trafficmanager.api.resolve;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.trafficmanager.route.CacheEntry;
+import dev.trafficmanager.route.RouteKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The in-process tier of resolve, in front of Redis: a bounded map from route to {@link CacheEntry}
+ * (positive or negative) in which every answer lives at most the TTL counted from the moment its
+ * load began, so that however many invalidations are lost, it is never staler than that.
+ *
+ * <p>Revision-aware, like the Redis writer's "set if not older": {@link #invalidate} of revision
+ * {@code r} drops older answers and leaves a <em>floor</em> for the route (living one TTL), so a
+ * load that read an older revision before the invalidation arrived cannot put it back, and the next
+ * load is told not to accept anything older than {@code r} from Redis; a load never replaces a
+ * newer answer. Thread-safe; each change to one route is atomic.
+ */
+public interface NearCache {
+  /**
+   * Answers from memory, or calls {@code loader} (on the caller's thread, holding no lock) and
+   * keeps its answer unless a newer one, a newer floor or a {@link #clear()} came in meanwhile.
+   *
+   * @return the cached answer, or the loader's
+   * @throws RuntimeException whatever the loader throws; nothing is cached then
+   */
+  CacheEntry get(RouteKey route, Loader loader);
+
+  /**
+   * Says that the route changed at {@code revision}: an answer of an older revision is dropped and
+   * no load of an older revision is kept for the next TTL. Never blocks.
+   */
+  void invalidate(RouteKey route, long revision);
+
+  /** Drops everything, and whatever loads in flight would bring back: invalidations were missed. */
+  void clear();
+
+  /** Loads a route's answer from the tiers behind the near cache. */
+  @FunctionalInterface
+  interface Loader {
+    /**
+     * @param floor the oldest revision that may be answered (0 if any may): an answer of an older
+     *     revision is known to be stale, wherever it is cached
+     */
+    CacheEntry load(long floor);
+  }
+
+  /**
+   * A Caffeine-backed near cache with the process's clock, metered as {@code
+   * tm_resolve_near_cache_requests_total{result=hit|negative_hit|miss}} and {@code
+   * tm_resolve_near_cache_size}; or, when the TTL is zero, one that always loads and meters
+   * nothing.
+   */
+  static NearCache create(NearCacheSettings settings, MeterRegistry meters) {
+    return settings.enabled()
+        ? new CaffeineNearCache(settings, meters, Ticker.systemTicker(), ForkJoinPool.commonPool())
+        : new DisabledNearCache();
+  }
+}
