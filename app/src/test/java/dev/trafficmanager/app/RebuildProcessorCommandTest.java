@@ -32,7 +32,7 @@ class RebuildProcessorCommandTest {
     env.createTopics();
     RouteHistory history = RouteHistory.of("acme", 20, 4, Instant.parse("2026-11-26T10:00:00Z"));
     int revisions = history.events().size();
-    history.publishEvents(env.kafka());
+    history.publishEvents(env);
     ProcessorConfig config = ProcessorConfig.from(env.settings());
     String changelog = config.applicationId() + "-route-state-changelog";
     Path localState = config.stateDir().resolve(config.applicationId());
@@ -81,7 +81,7 @@ class RebuildProcessorCommandTest {
   @Test
   void refusesWhileTheProcessorRuns(TestEnvironment env) throws Exception {
     env.createTopics();
-    RouteHistory.of("acme", 2, 1, Instant.parse("2026-11-26T10:00:00Z")).publishEvents(env.kafka());
+    RouteHistory.of("acme", 2, 1, Instant.parse("2026-11-26T10:00:00Z")).publishEvents(env);
     ProcessorConfig config = ProcessorConfig.from(env.settings());
     String changelog = config.applicationId() + "-route-state-changelog";
 

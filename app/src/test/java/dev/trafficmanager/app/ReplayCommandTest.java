@@ -10,6 +10,7 @@ import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,14 +18,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -207,23 +204,19 @@ class ReplayCommandTest {
     env.createTopics();
     KafkaSettings kafka = env.kafka();
     String topic = kafka.topics().routeChanges().name();
-    Map<String, Object> props = kafka.clientProperties("replay-test-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
     List<RouteChange> changes = RouteHistory.of("acme", 1, RECORDS, T0).changes();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < RECORDS; i++) {
-        RouteChange change = changes.get(i);
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                0,
-                T0.plusSeconds(60L * i).toEpochMilli(),
-                change.routeKey(),
-                RouteHistory.CHANGES.serialize(topic, change)));
-      }
-      producer.flush();
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      RouteChange change = changes.get(i);
+      records.add(
+          new ProducerRecord<>(
+              topic,
+              0,
+              T0.plusSeconds(60L * i).toEpochMilli(),
+              change.routeKey(),
+              RouteHistory.CHANGES.serialize(topic, change)));
     }
+    env.write(records);
     try (Admin admin = Admin.create(kafka.clientProperties("replay-test-admin"))) {
       admin
           .alterConsumerGroupOffsets(

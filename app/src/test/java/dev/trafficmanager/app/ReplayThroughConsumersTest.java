@@ -40,7 +40,7 @@ class ReplayThroughConsumersTest {
     int routes = 200;
     RouteHistory history = RouteHistory.of("acme", routes, 3, T0);
     int changes = history.changes().size();
-    history.publishChanges(env.kafka());
+    history.publishChanges(env);
     String audit = "tm-" + ConsumerService.AUDIT_LOG;
     String warming = "tm-" + ConsumerService.CACHE_WARMING;
     runUntilCaughtUp(env, List.of(ConsumerService.AUDIT_LOG, ConsumerService.CACHE_WARMING));
@@ -99,7 +99,7 @@ class ReplayThroughConsumersTest {
     env.createTopics();
     RouteHistory history = RouteHistory.of("acme", 1000, 4, T0);
     int changes = history.changes().size();
-    history.publishChanges(env.kafka());
+    history.publishChanges(env);
     String group = "tm-" + ConsumerService.CACHE_INVALIDATION;
     runUntilCaughtUp(env, List.of(ConsumerService.CACHE_INVALIDATION));
 

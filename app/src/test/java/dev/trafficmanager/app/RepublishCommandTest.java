@@ -46,7 +46,7 @@ class RepublishCommandTest {
     int revisions = history.events().size();
     storePublished(env, history.events());
     // The original publication, by the relay.
-    history.publishEvents(env.kafka());
+    history.publishEvents(env);
     try (ProcessorService processor = new ProcessorService(env.settings())) {
       processor.start();
       awaitSize(env, env.topics().routes(), revisions);

@@ -1,11 +1,11 @@
 package dev.trafficmanager.app;
 
-import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,11 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The revisions of some routes, in write order (revision 1 of every route, then revision 2 of every
@@ -96,41 +92,36 @@ final class RouteHistory {
   }
 
   /** Publishes the events to route-events as the outbox relay does: key, bytes and headers. */
-  void publishEvents(KafkaSettings kafka) {
-    String topic = kafka.topics().routeEvents().name();
-    try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-      for (RouteEvent event : events) {
-        ProducerRecord<String, byte[]> record =
-            new ProducerRecord<>(
-                topic, event.routeKey().toString(), EVENTS.serialize(topic, event));
-        record.headers().add(EventHeaders.CORRELATION_ID, utf8(event.correlationId()));
-        record.headers().add(EventHeaders.EVENT_TYPE, utf8(event.eventType()));
-        producer.send(record);
-      }
-      producer.flush();
+  void publishEvents(TestEnvironment env) {
+    String topic = env.topics().routeEvents().name();
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    for (RouteEvent event : events) {
+      ProducerRecord<String, byte[]> record =
+          new ProducerRecord<>(topic, event.routeKey().toString(), EVENTS.serialize(topic, event));
+      record.headers().add(EventHeaders.CORRELATION_ID, utf8(event.correlationId()));
+      record.headers().add(EventHeaders.EVENT_TYPE, utf8(event.eventType()));
+      records.add(record);
     }
+    env.write(records);
   }
 
   /**
    * Publishes the change stream to route-changes, as the processor would, each record stamped with
-   * the time of its write.
+   * the time of its write, so that a replay --to-datetime can aim between revisions.
    */
-  void publishChanges(KafkaSettings kafka) {
-    String topic = kafka.topics().routeChanges().name();
-    try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-      for (RouteChange change : changes()) {
-        // Stamped with the time of the write, so that a replay --to-datetime can aim between
-        // revisions.
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                null,
-                change.occurredAt().toEpochMilli(),
-                change.routeKey(),
-                CHANGES.serialize(topic, change)));
-      }
-      producer.flush();
-    }
+  void publishChanges(TestEnvironment env) {
+    String topic = env.topics().routeChanges().name();
+    env.write(
+        changes().stream()
+            .map(
+                change ->
+                    new ProducerRecord<>(
+                        topic,
+                        null,
+                        change.occurredAt().toEpochMilli(),
+                        change.routeKey(),
+                        CHANGES.serialize(topic, change)))
+            .toList());
   }
 
   /** The last record of every key: what a compacted topic holds once compacted. */
@@ -145,13 +136,6 @@ final class RouteHistory {
     return header == null
         ? Optional.empty()
         : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
-  }
-
-  private static KafkaProducer<String, byte[]> producer(KafkaSettings kafka) {
-    Map<String, Object> props = kafka.clientProperties("operator-test-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 
   private static byte[] utf8(String value) {

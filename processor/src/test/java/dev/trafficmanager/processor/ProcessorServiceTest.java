@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.JsonSerde;
@@ -23,15 +22,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,7 +47,7 @@ class ProcessorServiceTest {
     ProcessorService service = new ProcessorService(env.settings());
     try (service) {
       service.start();
-      produce(env.kafka(), created, deactivated);
+      produce(env, created, deactivated);
 
       // env.readAll reads with isolation.level=read_committed: only what the EOS commits published.
       List<ConsumerRecord<String, RouteChange>> received =
@@ -114,7 +110,7 @@ class ProcessorServiceTest {
             env.with(Map.of(DeadLetterDepthSettings.INTERVAL, "200ms")), "processor-test")) {
       try (ProcessorService service = new ProcessorService(context)) {
         service.start();
-        produceRaw(env.kafka(), "{not json".getBytes(StandardCharsets.UTF_8));
+        produceRaw(env, "{not json".getBytes(StandardCharsets.UTF_8));
 
         // The pipeline's own counter is registered when its task starts, after the binding: the
         // refresh picks it up, and the invalid record counts in it.
@@ -153,31 +149,21 @@ class ProcessorServiceTest {
     }
   }
 
-  private static void produceRaw(KafkaSettings kafka, byte[] value) {
-    Map<String, Object> props = kafka.clientProperties("processor-test-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(kafka.topics().routeEvents().name(), ROUTE, value));
-      producer.flush();
-    }
+  private static void produceRaw(TestEnvironment env, byte[] value) {
+    env.write(List.of(new ProducerRecord<>(env.topics().routeEvents().name(), ROUTE, value)));
   }
 
-  private static void produce(KafkaSettings kafka, RouteEvent... events) {
-    Map<String, Object> props = kafka.clientProperties("processor-test-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    Topic<String, RouteEvent> topic = kafka.topics().routeEvents();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      for (RouteEvent event : events) {
-        ProducerRecord<String, byte[]> record =
-            new ProducerRecord<>(topic.name(), ROUTE, EVENTS.serialize(topic.name(), event));
-        record.headers().add(EventHeaders.CORRELATION_ID, utf8(event.correlationId()));
-        record.headers().add(EventHeaders.EVENT_TYPE, utf8(event.eventType()));
-        producer.send(record);
-      }
-      producer.flush();
+  private static void produce(TestEnvironment env, RouteEvent... events) {
+    String topic = env.topics().routeEvents().name();
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    for (RouteEvent event : events) {
+      ProducerRecord<String, byte[]> record =
+          new ProducerRecord<>(topic, ROUTE, EVENTS.serialize(topic, event));
+      record.headers().add(EventHeaders.CORRELATION_ID, utf8(event.correlationId()));
+      record.headers().add(EventHeaders.EVENT_TYPE, utf8(event.eventType()));
+      records.add(record);
     }
+    env.write(records);
   }
 
   private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -2,21 +2,31 @@ package dev.trafficmanager.kafka;
 
 import dev.trafficmanager.config.KafkaSettings;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the pipeline's topics where they are missing; existing topics are left as they are. */
+/**
+ * Creates the pipeline's topics where they are missing; existing topics are left as they are.
+ * Returns once every partition of every topic is served by its leader, so that whatever starts
+ * next can write at once: the controller acknowledges a creation before the leader has taken its
+ * partitions over, and a producer that writes into that gap has its first batches refused.
+ */
 public final class TopicCreator {
   private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
   private final KafkaSettings kafka;
 
@@ -56,6 +66,42 @@ public final class TopicCreator {
           throw new IllegalStateException("cannot create topic " + entry.getKey(), e);
         }
       }
+      awaitLeaders(admin, kafka.topics().names());
+    }
+  }
+
+  private static void awaitLeaders(Admin admin, List<String> names) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        AdminResults.await(admin.describeTopics(names).allTopicNames(), TIMEOUT)
+            .forEach(
+                (name, description) ->
+                    description
+                        .partitions()
+                        .forEach(
+                            p ->
+                                partitions.put(
+                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        // Only a partition's leader answers ListOffsets.
+        AdminResults.await(admin.listOffsets(partitions).all(), TIMEOUT);
+        return;
+      } catch (RetriableException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topics have no leader after " + TIMEOUT, e);
+        }
+        sleep(RETRY_PAUSE);
+      }
+    }
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for topic leaders", e);
     }
   }
 }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -159,6 +161,13 @@ public final class TestEnvironment implements AutoCloseable {
   /** What the topic holds right now, from the beginning; see {@link TopicReader}. */
   public <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic) {
     return new TopicReader(kafka(), READ_TIMEOUT).readAll(topic);
+  }
+
+  /**
+   * Writes the records and returns once Kafka acknowledged every one; see {@link TopicWriter}.
+   */
+  public List<RecordMetadata> write(List<ProducerRecord<String, byte[]>> records) {
+    return new TopicWriter(kafka(), READ_TIMEOUT).write(records);
   }
 
   /** Drops the database and deletes the state directory; safe to call more than once. */
