@@ -13,6 +13,7 @@ import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.resilience.RetryBudget;
 import dev.trafficmanager.resilience.RetryBudgetSettings;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.time.MutableClock;
 import dev.trafficmanager.topic.Topic;
 import dev.trafficmanager.topic.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
