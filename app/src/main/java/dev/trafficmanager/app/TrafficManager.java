@@ -1,5 +1,6 @@
 package dev.trafficmanager.app;
 
+import dev.trafficmanager.app.bench.BenchCommand;
 import dev.trafficmanager.app.operate.RebuildProcessorCommand;
 import dev.trafficmanager.app.operate.ReplayCommand;
 import dev.trafficmanager.app.operate.RepublishCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
       CreateTopicsCommand.class,
       ReplayCommand.class,
       RebuildProcessorCommand.class,
-      RepublishCommand.class
+      RepublishCommand.class,
+      BenchCommand.class
     })
 public final class TrafficManager implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

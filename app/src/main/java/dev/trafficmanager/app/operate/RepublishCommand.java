@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,14 +78,7 @@ public final class RepublishCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Count what would be sent, send nothing.")
   boolean dryRun;
 
-  @Option(
-      names = "--progress",
-      paramLabel = "<style>",
-      converter = ProgressStyle.class,
-      defaultValue = "auto",
-      description =
-          "auto (a bar on a terminal, plain lines otherwise), bar, lines or none. Default: auto.")
-  Progress.Style progress;
+  @Mixin ProgressOption progress;
 
   public RepublishCommand(Settings settings) {
     this.settings = settings;
@@ -130,7 +124,8 @@ public final class RepublishCommand implements Callable<Integer> {
       RepublishResult result;
       try (Producer<String, byte[]> producer =
           new KafkaProducer<>(Republisher.producerConfig(kafka))) {
-        Progress bar = Progress.start(out, "republish", "events", count.published(), progress);
+        Progress bar =
+            Progress.start(out, "republish", "events", count.published(), progress.style());
         result = new Republisher(producer, topic).publish(events, range, bar);
       }
       if (result.failure().isPresent()) {

@@ -1,0 +1,323 @@
+package dev.trafficmanager.app.bench;
+
+import dev.trafficmanager.app.operate.ProgressOption;
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.route.RouteKey;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: load-tests a running API and reports throughput and latency. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Load-test a running API, in the spirit of Kafka's kafka-producer-perf-test: create --routes"
+          + " routes (the create phase, timed), then run each scenario from --threads threads for"
+          + " --warmup (not counted) and --duration, and report operations per second, latency"
+          + " percentiles (p50, p90, p99, max) and the count of every HTTP status.",
+      "writes: URL changes (PUT) to random routes of the run. Every write is a real change that"
+          + " flows through the whole pipeline, so the processor and consumers may still be"
+          + " catching up after the run.",
+      "resolve: resolves of random routes of the run, with the cache tier that answered them, read"
+          + " from the API's /metrics before and after (the counters of the one instance that"
+          + " answers /metrics, for all its traffic in that time).",
+      "all: the create phase, writes, resolve, and the ratio of resolve to write throughput.",
+      "Operations per second and latency count 2xx answers; any other status is reported by"
+          + " code, 503 as shed; a request without an answer (refused, timed out) as an error.",
+      "Every run writes under a tenant of its own, bench-<8 hex digits>, so it never touches other"
+          + " routes. At the end, also after Ctrl-C, it deactivates the routes it created; they"
+          + " stay in the registry, inactive, with their events and audit entries.",
+    },
+    footer = {
+      "",
+      "Exit status: 0 done; 1 the API is unreachable or not ready, no route could be created, or"
+          + " some routes could not be deactivated; 2 invalid usage.",
+      "Example: bench --url http://localhost:8080 --threads 8 --duration 30s --json"
+    })
+public final class BenchCommand implements Callable<Integer> {
+  private static final int MAX_THREADS = 1000;
+  private static final int MAX_ROUTES = 1_000_000;
+  private static final Duration MAX_DURATION = Duration.ofDays(7);
+  // How long Ctrl-C waits for the routes to be deactivated and the report printed.
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  private static final int MAX_BODY_SHOWN = 200;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--url",
+      paramLabel = "<url>",
+      defaultValue = "http://localhost:8080",
+      converter = HttpUrl.class,
+      description = "The API's base URL. Default: ${DEFAULT-VALUE}.")
+  URI url;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "<n>",
+      defaultValue = "4",
+      description =
+          "Concurrent requests, one connection each. Default: ${DEFAULT-VALUE}. The API sheds"
+              + " writes beyond TM_BULKHEAD_WRITES (5) in flight.")
+  int threads;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "<duration>",
+      defaultValue = "20s",
+      converter = DurationOption.class,
+      description =
+          "How long each scenario is measured, e.g. 20s or 2m. Default: ${DEFAULT-VALUE}.")
+  Duration duration;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "<duration>",
+      defaultValue = "5s",
+      converter = DurationOption.class,
+      description =
+          "Load before each scenario's measurement, not counted. Default: ${DEFAULT-VALUE}.")
+  Duration warmup;
+
+  @Option(
+      names = "--routes",
+      paramLabel = "<n>",
+      defaultValue = "1000",
+      description =
+          "Routes the run creates and then writes to and resolves. Default: ${DEFAULT-VALUE}.")
+  int routes;
+
+  @Option(
+      names = "--scenario",
+      paramLabel = "<scenario>",
+      defaultValue = "all",
+      converter = Workload.Converter.class,
+      description = "writes, resolve or all. Default: ${DEFAULT-VALUE}.")
+  Workload workload;
+
+  @Option(
+      names = "--json",
+      description = "Print one JSON document on stdout instead of the table (progress: stderr).")
+  boolean json;
+
+  @Mixin ProgressOption progress;
+
+  @Override
+  public Integer call() {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    // With --json, stdout carries the document alone.
+    PrintWriter notes = json ? err : out;
+    RouteApi api = RouteApi.connect(url);
+    Optional<String> notReady = notReady(api);
+    if (notReady.isPresent()) {
+      err.println("bench: " + notReady.get());
+      return 1;
+    }
+    String tenant = String.format("bench-%08x", ThreadLocalRandom.current().nextInt());
+    LoadRunner runner = new LoadRunner(api, threads, notes, progress.style());
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread onCtrlC = new Thread(() -> stopAndWait(runner, finished), "bench-shutdown");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    try {
+      return run(api, runner, tenant, out, err, notes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("bench: interrupted");
+      return 1;
+    } finally {
+      finished.countDown();
+      removeShutdownHook(onCtrlC);
+    }
+  }
+
+  private int run(
+      RouteApi api,
+      LoadRunner runner,
+      String tenant,
+      PrintWriter out,
+      PrintWriter err,
+      PrintWriter notes)
+      throws InterruptedException {
+    notes.printf(
+        Locale.ROOT,
+        "bench %s: tenant %s, %,d routes, %d threads, scenario %s, %s measured after %s warm-up"
+            + " each%n",
+        url,
+        tenant,
+        routes,
+        threads,
+        workload,
+        Settings.format(duration),
+        Settings.format(warmup));
+    notes.flush();
+    CreateScenario create = new CreateScenario(api, tenant, routes);
+    PhaseResult created = runner.untilDone(create, routes);
+    List<RouteKey> runRoutes = create.created();
+    if (runRoutes.isEmpty()) {
+      err.printf(
+          "bench: no route could be created (%s); nothing to measure.%n", created.failures());
+      return 1;
+    }
+    PhaseResult writes = null;
+    PhaseResult resolves = null;
+    ResolveCache cache = null;
+    Deactivation.Result deactivated;
+    try {
+      if (workload.writes() && !runner.isStopped()) {
+        WriteScenario writing = new WriteScenario(api, runRoutes);
+        runner.warmUp(writing, warmup);
+        writes = runner.timed(writing, duration);
+      }
+      if (workload.resolve() && !runner.isStopped()) {
+        ResolveScenario resolving = new ResolveScenario(api, runRoutes);
+        runner.warmUp(resolving, warmup);
+        Optional<MetricsText> before = scrape(api, notes);
+        resolves = runner.timed(resolving, duration);
+        Optional<MetricsText> after = scrape(api, notes);
+        if (before.isPresent() && after.isPresent()) {
+          cache = ResolveCache.between(before.get(), after.get());
+        }
+      }
+    } finally {
+      notes.printf(
+          Locale.ROOT, "Deactivating the %,d routes of tenant %s…%n", runRoutes.size(), tenant);
+      notes.flush();
+      deactivated = new Deactivation(api, threads).deactivate(runRoutes);
+    }
+    BenchReport report =
+        BenchReport.of(
+            url.toString(),
+            tenant,
+            workload.toString(),
+            threads,
+            duration,
+            warmup,
+            runner.isStopped(),
+            new BenchReport.Routes(routes, runRoutes.size(), deactivated.deactivated()),
+            created,
+            writes,
+            resolves,
+            cache);
+    if (json) {
+      out.println(report.toJson());
+    } else {
+      new ReportTable(out).print(report);
+    }
+    out.flush();
+    if (deactivated.failed() > 0) {
+      err.printf(
+          Locale.ROOT,
+          "bench: %,d routes of tenant %s could not be deactivated (%s); they stay active under"
+              + " that tenant.%n",
+          deactivated.failed(),
+          tenant,
+          deactivated.firstFailure());
+      return 1;
+    }
+    return 0;
+  }
+
+  private void validate() {
+    CommandLine cli = spec.commandLine();
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw new CommandLine.ParameterException(
+          cli, "--threads must be from 1 to " + MAX_THREADS + ", got " + threads);
+    }
+    if (routes < 1 || routes > MAX_ROUTES) {
+      throw new CommandLine.ParameterException(
+          cli,
+          String.format(Locale.ROOT, "--routes must be from 1 to %,d, got %d", MAX_ROUTES, routes));
+    }
+    if (duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
+      throw new CommandLine.ParameterException(
+          cli, "--duration must be longer than 0 and at most 7d");
+    }
+    if (warmup.compareTo(MAX_DURATION) > 0) {
+      throw new CommandLine.ParameterException(cli, "--warmup must be at most 7d");
+    }
+  }
+
+  /** Why the run cannot start, or empty when the API answers ready. */
+  private static Optional<String> notReady(RouteApi api) {
+    try {
+      HttpResponse<String> ready = api.get("/health/ready");
+      if (ready.statusCode() != 200) {
+        return Optional.of(
+            String.format(
+                "the API at %s is not ready: /health/ready answered %d %s",
+                api.base(), ready.statusCode(), abbreviate(ready.body())));
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("cannot reach the API at " + api.base() + ": " + Failures.describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while checking the API at " + api.base());
+    }
+  }
+
+  private static String abbreviate(String body) {
+    String line = body.strip().replaceAll("\\s+", " ");
+    return line.length() <= MAX_BODY_SHOWN ? line : line.substring(0, MAX_BODY_SHOWN) + "…";
+  }
+
+  /** The API's metrics, or empty (said on {@code notes}) when they cannot be read. */
+  private static Optional<MetricsText> scrape(RouteApi api, PrintWriter notes)
+      throws InterruptedException {
+    try {
+      HttpResponse<String> metrics = api.get("/metrics");
+      if (metrics.statusCode() == 200) {
+        return Optional.of(new MetricsText(metrics.body()));
+      }
+      notes.printf(
+          "Note: /metrics answered %d; the resolve cache tiers are not reported.%n",
+          metrics.statusCode());
+    } catch (IOException e) {
+      notes.printf(
+          "Note: cannot read /metrics (%s); the resolve cache tiers are not reported.%n",
+          Failures.describe(e));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Ctrl-C: stop sending, then let the main thread deactivate the run's routes and print what was
+   * measured before the JVM halts.
+   */
+  private static void stopAndWait(LoadRunner runner, CountDownLatch finished) {
+    runner.stop();
+    try {
+      finished.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeShutdownHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running (Ctrl-C): it is what waits for this thread.
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.trafficmanager.app.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Prints a {@link BenchReport} for people: one row per phase, numbers with their units. */
+final class ReportTable {
+  private static final String ROW = "%-8s %10s %14s %10s %10s %10s %10s   %s%n";
+
+  private final PrintWriter out;
+
+  ReportTable(PrintWriter out) {
+    this.out = out;
+  }
+
+  void print(BenchReport report) {
+    out.println();
+    if (report.stoppedEarly()) {
+      out.println("Stopped early: the phases below were cut short.");
+    }
+    out.printf(Locale.ROOT, ROW, "phase", "ok", "rate", "p50", "p90", "p99", "max", "not ok");
+    for (PhaseResult phase : phases(report)) {
+      PhaseResult.Latency latency = phase.latencyMs();
+      out.printf(
+          Locale.ROOT,
+          ROW,
+          phase.phase(),
+          count(phase.ok()),
+          rate(phase.opsPerSecond()) + " ops/s",
+          latency == null ? "-" : millis(latency.p50()),
+          latency == null ? "-" : millis(latency.p90()),
+          latency == null ? "-" : millis(latency.p99()),
+          latency == null ? "-" : millis(latency.max()),
+          phase.failures());
+    }
+    if (report.resolve() != null) {
+      out.println();
+      printCache(report.resolveCache());
+    }
+    if (report.resolvePerWrite() != null) {
+      out.printf(
+          Locale.ROOT,
+          "resolve ÷ writes: %.1f (ops/s of resolve per ops/s of writes)%n",
+          report.resolvePerWrite());
+    }
+    BenchReport.Routes routes = report.routes();
+    out.printf(
+        Locale.ROOT,
+        "routes of tenant %s: %s created of %s, %s deactivated%n",
+        report.tenant(),
+        count(routes.created()),
+        count(routes.requested()),
+        count(routes.deactivated()));
+  }
+
+  private static List<PhaseResult> phases(BenchReport report) {
+    return Stream.of(report.create(), report.writes(), report.resolve())
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  private void printCache(ResolveCache cache) {
+    if (cache == null) {
+      out.println("resolve cache tiers: not known (/metrics could not be read)");
+      return;
+    }
+    out.println("resolve cache tiers (growth of the API's counters during resolve):");
+    printTier("near cache", cache.nearCache(), ResolveCache.NEAR_CACHE_REQUESTS);
+    printTier("redis", cache.redis(), ResolveCache.REDIS_REQUESTS);
+  }
+
+  private void printTier(String tier, Map<String, Long> results, String counter) {
+    if (results == null) {
+      out.printf("  %-11s not present (no %s in /metrics)%n", tier, counter);
+      return;
+    }
+    long total = results.values().stream().mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      out.printf("  %-11s no lookups%n", tier);
+      return;
+    }
+    List<String> shares = new ArrayList<>();
+    new TreeMap<>(results)
+        .forEach(
+            (result, n) ->
+                shares.add(String.format(Locale.ROOT, "%s %.1f %%", result, n * 100.0 / total)));
+    out.printf(
+        Locale.ROOT, "  %-11s %s of %s lookups%n", tier, String.join(", ", shares), count(total));
+  }
+
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** {@code 12,345} ops/s; below 10, one decimal. */
+  static String rate(double perSecond) {
+    return String.format(Locale.ROOT, perSecond < 10 ? "%.1f" : "%,.0f", perSecond);
+  }
+
+  /** {@code 0.41 ms}, {@code 2.1 ms}, {@code 210 ms}: about two significant digits or more. */
+  static String millis(double ms) {
+    String format = ms < 1 ? "%.2f ms" : ms < 100 ? "%.1f ms" : "%,.0f ms";
+    return String.format(Locale.ROOT, format, ms);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.trafficmanager.app.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.route.RouteKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The requests a run sends to the API, and one HTTP/1.1 client (keep-alive: connections are pooled
+ * and reused) to send them from any thread.
+ */
+final class RouteApi {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  // Far above any healthy answer: a request that takes this long is reported as an error.
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final String ROUTES = "/api/v1/routes";
+
+  private final URI base;
+  private final HttpClient client;
+  private final ObjectMapper json = new ObjectMapper();
+
+  RouteApi(URI base, HttpClient client) {
+    this.base = base;
+    this.client = client;
+  }
+
+  /** A client of the API at {@code base}; its threads are daemons, as the JDK makes them. */
+  static RouteApi connect(URI base) {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .build();
+    return new RouteApi(base, client);
+  }
+
+  URI base() {
+    return base;
+  }
+
+  HttpRequest create(RouteKey route, String url) {
+    Map<String, String> body = keyFields(route);
+    body.put("url", url);
+    return post(ROUTES, body);
+  }
+
+  HttpRequest changeUrl(RouteKey route, String url) {
+    return request(ROUTES + "/" + route)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(toJson(Map.of("url", url))))
+        .build();
+  }
+
+  HttpRequest deactivate(RouteKey route) {
+    return post(ROUTES + "/deactivate", keyFields(route));
+  }
+
+  HttpRequest resolve(RouteKey route) {
+    return request(
+            ROUTES
+                + "/resolve?tenant="
+                + query(route.tenant())
+                + "&service="
+                + query(route.service())
+                + "&env="
+                + query(route.env())
+                + "&version="
+                + query(route.version()))
+        .GET()
+        .build();
+  }
+
+  /** Sends a request and answers its status; the body is read and dropped. */
+  int send(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** GETs a path of the API, such as {@code /metrics}, with its body. */
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Map<String, String> keyFields(RouteKey route) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("tenant", route.tenant());
+    fields.put("service", route.service());
+    fields.put("env", route.env());
+    fields.put("version", route.version());
+    return fields;
+  }
+
+  private HttpRequest post(String path, Map<String, String> body) {
+    return request(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(toJson(body)))
+        .build();
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
+  }
+
+  private String toJson(Map<String, String> body) {
+    try {
+      return json.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("a map of strings is always JSON", e);
+    }
+  }
+
+  private static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.trafficmanager.app.bench;
+
+import java.util.Locale;
+import picocli.CommandLine;
+
+/** What {@code --scenario} runs after the create phase. */
+enum Workload {
+  WRITES(true, false),
+  RESOLVE(false, true),
+  ALL(true, true);
+
+  private final boolean writes;
+  private final boolean resolve;
+
+  Workload(boolean writes, boolean resolve) {
+    this.writes = writes;
+    this.resolve = resolve;
+  }
+
+  boolean writes() {
+    return writes;
+  }
+
+  boolean resolve() {
+    return resolve;
+  }
+
+  /** As written on the command line: {@code writes}, {@code resolve}, {@code all}. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Reads {@code --scenario=writes|resolve|all}. */
+  static final class Converter implements CommandLine.ITypeConverter<Workload> {
+    @Override
+    public Workload convert(String value) {
+      for (Workload workload : values()) {
+        if (workload.toString().equals(value.strip().toLowerCase(Locale.ROOT))) {
+          return workload;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a scenario: expected writes, resolve or all");
+    }
+  }
+}

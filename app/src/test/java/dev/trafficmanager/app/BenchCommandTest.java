@@ -1,0 +1,145 @@
+package dev.trafficmanager.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedServers.class)
+class BenchCommandTest {
+  private static final ObjectMapper json = new ObjectMapper();
+  private static final int ROUTES = 20;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void measuresEveryScenarioUnderItsOwnTenantAndDeactivatesItsRoutesAfterwards(TestEnvironment env)
+      throws Exception {
+    env.createTopics();
+    try (ApiService api = new ApiService(env.settings())) {
+      api.start();
+      String base = "http://localhost:" + api.httpPort();
+      String otherRoute =
+          """
+          {"tenant":"acme","service":"checkout","env":"prod","version":"v1","url":"https://acme.example"}""";
+      assertThat(post(base + "/api/v1/routes", otherRoute).statusCode()).isEqualTo(201);
+
+      OperatorCli.Run run =
+          OperatorCli.run(
+              env.settings(),
+              "bench",
+              "--url",
+              base,
+              "--duration",
+              "2s",
+              "--warmup",
+              "0s",
+              "--routes",
+              Integer.toString(ROUTES),
+              "--threads",
+              "2",
+              "--json",
+              "--progress",
+              "none");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      JsonNode report = json.readTree(run.out());
+      for (String phase : List.of("create", "writes", "resolve")) {
+        JsonNode result = report.get(phase);
+        assertThat(result.get("ok").asLong()).as(phase + " ok").isPositive();
+        assertThat(result.get("ops_per_second").asDouble()).as(phase + " ops/s").isPositive();
+        assertThat(result.get("non_2xx").asLong()).as(phase + " non-2xx").isZero();
+        assertThat(result.get("errors").asLong()).as(phase + " errors").isZero();
+        assertThat(fieldNames(result.get("statuses"))).as(phase).allMatch(s -> s.startsWith("2"));
+        assertThat(result.get("latency_ms").get("p99").asDouble()).as(phase + " p99").isPositive();
+      }
+      assertThat(report.get("create").get("ok").asInt()).isEqualTo(ROUTES);
+      assertThat(report.get("resolve_per_write").asDouble()).isPositive();
+      assertThat(report.get("resolve_cache").get("redis").isObject()).isTrue();
+      assertThat(report.get("routes").get("created").asInt()).isEqualTo(ROUTES);
+      assertThat(report.get("routes").get("deactivated").asInt()).isEqualTo(ROUTES);
+
+      String tenant = report.get("tenant").asText();
+      assertThat(tenant).matches("bench-[0-9a-f]{8}");
+      JsonNode routes =
+          json.readTree(get(base + "/api/v1/routes?tenant=" + tenant + "&limit=500").body())
+              .get("items");
+      assertThat(routes).hasSize(ROUTES);
+      assertThat(routes).allSatisfy(route -> assertThat(route.get("active").asBoolean()).isFalse());
+      JsonNode untouched = json.readTree(get(base + "/api/v1/routes/acme/checkout/prod/v1").body());
+      assertThat(untouched.get("revision").asLong()).isEqualTo(1);
+      assertThat(untouched.get("active").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void anUnreachableApiIsNamedWithoutAStackTrace() throws IOException {
+    int port;
+    try (ServerSocket nobodyListens = new ServerSocket(0)) {
+      port = nobodyListens.getLocalPort();
+    }
+    String url = "http://localhost:" + port;
+
+    OperatorCli.Run run = OperatorCli.run(new Settings(Map.of()), "bench", "--url", url);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("bench: cannot reach the API at " + url + ": connection refused")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void badArgumentsAreInvalidUsageNamingTheOption() {
+    Settings settings = new Settings(Map.of());
+
+    OperatorCli.Run threads = OperatorCli.run(settings, "bench", "--threads", "-1");
+    OperatorCli.Run duration = OperatorCli.run(settings, "bench", "--duration", "soon");
+    OperatorCli.Run warmup = OperatorCli.run(settings, "bench", "--warmup", "-5s");
+    OperatorCli.Run url = OperatorCli.run(settings, "bench", "--url", "ftp://localhost:8080");
+    OperatorCli.Run scenario = OperatorCli.run(settings, "bench", "--scenario", "reads");
+
+    assertThat(List.of(threads, duration, warmup, url, scenario))
+        .allSatisfy(run -> assertThat(run.exitCode()).as(run.toString()).isEqualTo(2));
+    assertThat(threads.err()).contains("--threads must be from 1 to 1000, got -1");
+    assertThat(duration.err()).contains("'--duration'").contains("'soon' is not a duration");
+    assertThat(warmup.err()).contains("'--warmup'").contains("'-5s' is not a duration");
+    assertThat(url.err()).contains("'--url'").contains("'ftp://localhost:8080' is not an http");
+    assertThat(scenario.err()).contains("'--scenario'").contains("'reads' is not a scenario");
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    return object.properties().stream().map(Map.Entry::getKey).toList();
+  }
+
+  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String url, String body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
