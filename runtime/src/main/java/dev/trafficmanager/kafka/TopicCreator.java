@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics where they are missing; existing topics are left as they are.
- * Returns once every partition of every topic is served by its leader, so that whatever starts
- * next can write at once: the controller acknowledges a creation before the leader has taken its
+ * Returns once every partition of every topic is served by its leader, so that whatever starts next
+ * can write at once: the controller acknowledges a creation before the leader has taken its
  * partitions over, and a producer that writes into that gap has its first batches refused.
  */
 public final class TopicCreator {

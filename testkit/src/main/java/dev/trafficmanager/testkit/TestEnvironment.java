@@ -163,9 +163,7 @@ public final class TestEnvironment implements AutoCloseable {
     return new TopicReader(kafka(), READ_TIMEOUT).readAll(topic);
   }
 
-  /**
-   * Writes the records and returns once Kafka acknowledged every one; see {@link TopicWriter}.
-   */
+  /** Writes the records and returns once Kafka acknowledged every one; see {@link TopicWriter}. */
   public List<RecordMetadata> write(List<ProducerRecord<String, byte[]>> records) {
     return new TopicWriter(kafka(), READ_TIMEOUT).write(records);
   }
