@@ -1,6 +1,7 @@
 package dev.trafficmanager.api.resolve;
 
 import dev.trafficmanager.config.RedisSettings;
+import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -12,16 +13,21 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The connection of the resolve cache to Redis. It never makes a reader wait for Redis to come up:
- * while there is no connection, {@link #commands()} is empty and a new attempt runs in the
- * background at most once per second. Once connected, lettuce reconnects by itself and rejects
- * commands while disconnected, so a Redis that goes away costs readers a fast failure.
+ * while there is no connection, {@link #commands()} is empty and a new attempt runs on a background
+ * thread of its own every second, whether or not anyone reads, so the cache is back as soon as
+ * Redis is, not when the {@code redis} circuit breaker next lets a read through. Once connected,
+ * lettuce reconnects by itself and rejects commands while disconnected, so a Redis that goes away
+ * costs readers a fast failure.
  */
 public final class CacheConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CacheConnection.class);
@@ -31,8 +37,14 @@ public final class CacheConnection implements AutoCloseable {
   private final RedisURI uri;
   private final RateLimitedWarning connectFailures =
       new RateLimitedWarning(log, Duration.ofSeconds(30));
-  private volatile CompletableFuture<StatefulRedisConnection<String, String>> connection;
-  private long lastAttemptNanos;
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "tm-redis-connect");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile StatefulRedisConnection<String, String> connection;
   private boolean closed;
 
   private CacheConnection(RedisClient client, RedisURI uri) {
@@ -60,7 +72,11 @@ public final class CacheConnection implements AutoCloseable {
     try {
       first.get(settings.commandTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      log.warn("event=cache_not_connected redis={} error=\"{}\"", settings.url(), e.getCause());
+      // As a string: SLF4J would take a last Throwable argument for the stack trace, not for {}.
+      log.warn(
+          "event=cache_not_connected redis={} error=\"{}\"",
+          settings.url(),
+          e.getCause().toString());
     } catch (TimeoutException e) {
       // A timeout has no cause: logging it as one would say error="null".
       log.warn("event=cache_not_connected redis={} error=\"{}\"", settings.url(), e.toString());
@@ -70,74 +86,84 @@ public final class CacheConnection implements AutoCloseable {
     return cache;
   }
 
-  /** Commands on the live connection, or empty while there is none. */
+  /** Commands on the live connection, or empty while there is none. Never connects. */
   public Optional<RedisCommands<String, String>> commands() {
-    CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
-    if (!isConnected(current)) {
-      current = retryIfDue();
-    }
-    return isConnected(current) ? Optional.of(current.join().sync()) : Optional.empty();
+    StatefulRedisConnection<String, String> current = connection;
+    return current == null ? Optional.empty() : Optional.of(current.sync());
   }
 
-  /**
-   * Whether commands can reach Redis now: connected once and not currently disconnected. Does not
-   * start a connection attempt.
-   */
+  /** Whether commands can reach Redis now: connected once and not currently disconnected. */
   public boolean isConnected() {
-    CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
-    return isConnected(current) && current.join().isOpen();
+    StatefulRedisConnection<String, String> current = connection;
+    return current != null && current.isOpen();
   }
 
   /**
    * A new pub/sub connection on this cache's client: the same server, timeouts and reconnects. Its
-   * caller closes it; {@link #close()} closes it at the latest.
+   * caller closes it; {@link #close()} closes it at the latest. A failure to connect completes the
+   * future exceptionally, never throws.
    */
   CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
-    return client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
+    return connecting(() -> client.connectPubSubAsync(StringCodec.UTF8, uri));
   }
 
-  private static boolean isConnected(CompletableFuture<StatefulRedisConnection<String, String>> f) {
-    return f != null && f.isDone() && !f.isCompletedExceptionally();
-  }
-
-  private synchronized CompletableFuture<StatefulRedisConnection<String, String>> retryIfDue() {
-    if (!closed
-        && connection.isCompletedExceptionally()
-        && System.nanoTime() - lastAttemptNanos >= RETRY_INTERVAL.toNanos()) {
-      return attempt();
+  /**
+   * Runs {@code attempt} once the retry interval is up, on this connection's background thread: the
+   * one cadence of every connection attempt on this cache's client. Does nothing once closed.
+   */
+  synchronized void retryLater(Runnable attempt) {
+    if (!closed) {
+      retries.schedule(attempt, RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
-    return connection;
   }
 
   private synchronized CompletableFuture<StatefulRedisConnection<String, String>> attempt() {
-    lastAttemptNanos = System.nanoTime();
-    connection =
-        client
-            .connectAsync(StringCodec.UTF8, uri)
-            .toCompletableFuture()
-            .whenComplete(
-                (c, e) -> {
-                  if (e != null) {
-                    connectFailures.occurred("event=cache_connect_failed", e);
-                  } else {
-                    log.info("event=cache_connected redis={}", uri.getHost() + ":" + uri.getPort());
-                  }
-                });
-    return connection;
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+    }
+    return connecting(() -> client.connectAsync(StringCodec.UTF8, uri))
+        .whenComplete(
+            (connected, failure) -> {
+              if (failure != null) {
+                connectFailures.occurred("event=cache_connect_failed", failure);
+                retryLater(this::attempt);
+              } else {
+                keep(connected);
+              }
+            });
   }
 
-  /** Closes the connection and the client; reads then see no cache. */
+  private synchronized void keep(StatefulRedisConnection<String, String> connected) {
+    if (closed) {
+      connected.closeAsync();
+      return;
+    }
+    connection = connected;
+    log.info("event=cache_connected redis={}", uri.getHost() + ":" + uri.getPort());
+  }
+
+  private static <T> CompletableFuture<T> connecting(Supplier<ConnectionFuture<T>> connect) {
+    try {
+      return connect.get().toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Stops connecting, closes the connection and the client; reads then see no cache. */
   @Override
   public void close() {
+    StatefulRedisConnection<String, String> current;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      current = connection;
     }
-    CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
-    if (isConnected(current)) {
-      current.join().close();
+    retries.shutdownNow();
+    if (current != null) {
+      current.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }

@@ -9,10 +9,6 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +20,17 @@ import org.slf4j.LoggerFactory;
  * subscription was down are lost.
  *
  * <p>It never makes anyone wait for Redis: while there has been no connection yet, a new attempt
- * runs in the background every second; once connected, lettuce reconnects and subscribes again by
- * itself. While unsubscribed, the near cache keeps answering within its TTL: that shields
- * PostgreSQL from the storm of reads a Redis outage would otherwise send it, and costs at most one
- * TTL of staleness, the bound the near cache keeps even when every invalidation is lost.
+ * runs every second on the {@link CacheConnection}'s background thread; once connected, lettuce
+ * reconnects and subscribes again by itself. While unsubscribed, the near cache keeps answering
+ * within its TTL: that shields PostgreSQL from the storm of reads a Redis outage would otherwise
+ * send it, and costs at most one TTL of staleness, the bound the near cache keeps even when every
+ * invalidation is lost.
  *
  * <p>Meter: {@code tm_resolve_near_cache_invalidations_received_total}.
  */
 public final class RouteInvalidations implements AutoCloseable {
   static final String RECEIVED = "tm.resolve.near.cache.invalidations.received";
   private static final Logger log = LoggerFactory.getLogger(RouteInvalidations.class);
-  private static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
   private final CacheConnection redis;
   private final String channel;
@@ -42,13 +38,6 @@ public final class RouteInvalidations implements AutoCloseable {
   private final Counter received;
   private final RateLimitedWarning connectFailures =
       new RateLimitedWarning(log, Duration.ofSeconds(30));
-  private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "tm-near-cache-invalidations");
-            thread.setDaemon(true);
-            return thread;
-          });
   private StatefulRedisPubSubConnection<String, String> connection;
   private volatile boolean subscribed;
   private boolean closed;
@@ -89,21 +78,17 @@ public final class RouteInvalidations implements AutoCloseable {
     if (closed) {
       return;
     }
-    CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting;
-    try {
-      connecting = redis.connectPubSub();
-    } catch (RuntimeException e) {
-      connecting = CompletableFuture.failedFuture(e);
-    }
-    connecting.whenComplete(
-        (connected, failure) -> {
-          if (failure != null) {
-            connectFailures.occurred("event=near_cache_subscribe_failed", failure);
-            retryLater();
-          } else {
-            listen(connected);
-          }
-        });
+    redis
+        .connectPubSub()
+        .whenComplete(
+            (connected, failure) -> {
+              if (failure != null) {
+                connectFailures.occurred("event=near_cache_subscribe_failed", failure);
+                redis.retryLater(this::attempt);
+              } else {
+                listen(connected);
+              }
+            });
   }
 
   private synchronized void listen(StatefulRedisPubSubConnection<String, String> connected) {
@@ -123,7 +108,7 @@ public final class RouteInvalidations implements AutoCloseable {
                 // Lettuce re-subscribes after a reconnect only to what Redis confirmed: start over.
                 connectFailures.occurred("event=near_cache_subscribe_failed", failure);
                 forget(connected);
-                retryLater();
+                redis.retryLater(this::attempt);
               }
             });
   }
@@ -133,12 +118,6 @@ public final class RouteInvalidations implements AutoCloseable {
       connection = null;
     }
     failed.closeAsync();
-  }
-
-  private synchronized void retryLater() {
-    if (!closed) {
-      retries.schedule(this::attempt, RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
   }
 
   /** Stops listening; the near cache then lives on its TTL alone. Idempotent. */
@@ -153,7 +132,6 @@ public final class RouteInvalidations implements AutoCloseable {
       current = connection;
       connection = null;
     }
-    retries.shutdownNow();
     subscribed = false;
     if (current != null) {
       current.close();
