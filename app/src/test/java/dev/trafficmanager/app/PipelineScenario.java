@@ -182,18 +182,27 @@ final class PipelineScenario {
 
   HttpResponse<String> post(String path, String body, String correlationId)
       throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Content-Type", "application/json")
+    return send(
+        jsonRequest(path)
             .header("X-Correlation-ID", correlationId)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  HttpResponse<String> put(String path, String body) throws IOException, InterruptedException {
+    return send(jsonRequest(path).PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+  }
+
+  private HttpRequest.Builder jsonRequest(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Content-Type", "application/json");
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
