@@ -9,6 +9,8 @@ import dev.trafficmanager.api.health.DatabaseWatch;
 import dev.trafficmanager.api.health.KafkaHealth;
 import dev.trafficmanager.api.http.HttpApi;
 import dev.trafficmanager.api.http.WriteAnswers;
+import dev.trafficmanager.api.idempotency.IdempotencyKeySweeper;
+import dev.trafficmanager.api.idempotency.IdempotencySettings;
 import dev.trafficmanager.api.outbox.OutboxRelay;
 import dev.trafficmanager.api.outbox.OutboxSettings;
 import dev.trafficmanager.api.resilience.Circuits;
@@ -46,8 +48,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The API service and its composition root: the HTTP API (writes, reads, resolve, audit queries,
  * health, metrics), its PostgreSQL pool, the resolve caches (the in-process near cache, kept in
- * step by its Redis subscription and by this API's own writes, in front of Redis), the outbox relay
- * and the database watch behind readiness.
+ * step by its Redis subscription and by this API's own writes, in front of Redis), the outbox
+ * relay, the database watch behind readiness and the sweeper of expired idempotency keys.
  *
  * <p>It takes the process's {@link ServiceContext}: its breakers, retry budgets and bulkheads
  * (shared with whatever else runs in the process), its meter registry and its {@link
@@ -85,12 +87,14 @@ public final class ApiService implements AutoCloseable {
   private final OutboxSettings outbox;
   private final CacheSettings cache;
   private final NearCacheSettings nearCache;
+  private final IdempotencySettings idempotency;
   private final List<ExtraCheck> extraChecks = new ArrayList<>();
 
   private HikariDataSource pool;
   private CacheConnection cacheConnection;
   private RouteInvalidations invalidations;
   private DatabaseWatch watch;
+  private IdempotencyKeySweeper sweeper;
   private OutboxRelay relay;
   private HttpApi http;
   private boolean started;
@@ -124,6 +128,7 @@ public final class ApiService implements AutoCloseable {
       this.outbox = OutboxSettings.from(given);
       this.cache = CacheSettings.from(given);
       this.nearCache = NearCacheSettings.from(given);
+      this.idempotency = IdempotencySettings.from(given);
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -163,8 +168,8 @@ public final class ApiService implements AutoCloseable {
     try {
       pool = database.openPool("tm-api");
       Migrations.migrate(pool);
-      Database db =
-          new Database(Jdbi.create(pool).installPlugin(new PostgresPlugin()), context.resilience());
+      Jdbi jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+      Database db = new Database(jdbi, context.resilience());
       ObjectMapper mapper = EventJson.newMapper();
       Circuits circuits = new Circuits(context.resilience(), Clock.systemUTC());
 
@@ -191,6 +196,8 @@ public final class ApiService implements AutoCloseable {
 
       watch = new DatabaseWatch(pool, circuits, context.meters());
       watch.start();
+      sweeper = new IdempotencyKeySweeper(jdbi, idempotency, context.meters());
+      sweeper.start();
       relay = new OutboxRelay(database, kafka, outbox, circuits, context.meters());
       relay.start();
 
@@ -245,9 +252,9 @@ public final class ApiService implements AutoCloseable {
 
   /**
    * Stops HTTP gracefully (requests in flight may finish within {@code TM_DRAIN_TIMEOUT}), then the
-   * relay (after publishing what is pending, if Kafka is reachable), the database watch, the near
-   * cache's subscription, the Redis connection, the pool and, if this service created it, the
-   * context.
+   * relay (after publishing what is pending, if Kafka is reachable), the database watch, the
+   * idempotency-key sweeper, the near cache's subscription, the Redis connection, the pool and, if
+   * this service created it, the context.
    */
   @Override
   public synchronized void close() {
@@ -261,6 +268,7 @@ public final class ApiService implements AutoCloseable {
           http == null ? null : () -> http.stop(settings.drainTimeout()),
           relay,
           watch,
+          sweeper,
           invalidations,
           cacheConnection,
           pool,
