@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics where they are missing; existing topics are left as they are.
- * Returns once every partition of every topic is served by its leader, so that whatever starts next
- * can write at once: the controller acknowledges a creation before the leader has taken its
- * partitions over, and a producer that writes into that gap has its first batches refused.
+ * {@code routes} is compacted, {@code route-events} (the event log) is kept without a time limit,
+ * the others take the broker's retention. Returns once every partition of every topic is served by
+ * its leader, so that whatever starts next can write at once: the controller acknowledges a
+ * creation before the leader has taken its partitions over, and a producer that writes into that
+ * gap has its first batches refused.
  */
 public final class TopicCreator {
   private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
@@ -49,12 +51,7 @@ public final class TopicCreator {
               .map(
                   name ->
                       new NewTopic(name, Optional.of(kafka.partitions()), replicationFactor)
-                          .configs(
-                              kafka.topics().isCompacted(name)
-                                  ? Map.of(
-                                      TopicConfig.CLEANUP_POLICY_CONFIG,
-                                      TopicConfig.CLEANUP_POLICY_COMPACT)
-                                  : Map.of()))
+                          .configs(configs(name)))
               .toList();
       for (var entry : admin.createTopics(topics).values().entrySet()) {
         try {
@@ -68,6 +65,18 @@ public final class TopicCreator {
       }
       awaitLeaders(admin, kafka.topics().names());
     }
+  }
+
+  private Map<String, String> configs(String name) {
+    if (kafka.topics().isCompacted(name)) {
+      return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+    if (name.equals(kafka.topics().routeEvents().name())) {
+      // The event log is kept for good: rebuild-processor replays it from the start, and a route
+      // last written before a time-based retention would vanish from the rebuilt state.
+      return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+    }
+    return Map.of();
   }
 
   private static void awaitLeaders(Admin admin, List<String> names) {

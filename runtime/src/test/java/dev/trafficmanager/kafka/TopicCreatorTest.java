@@ -52,9 +52,12 @@ class TopicCreatorTest {
     return KafkaSettings.from(
         new Settings(
             Map.of(
-                KafkaSettings.BOOTSTRAP, broker.bootstrapServers(),
-                KafkaSettings.TOPIC_PREFIX, prefix,
-                KafkaSettings.PARTITIONS, "3")));
+                KafkaSettings.BOOTSTRAP,
+                broker.bootstrapServers(),
+                KafkaSettings.TOPIC_PREFIX,
+                prefix,
+                KafkaSettings.PARTITIONS,
+                "3")));
   }
 
   private static String uniquePrefix() {
@@ -80,6 +83,19 @@ class TopicCreatorTest {
                   ? TopicConfig.CLEANUP_POLICY_COMPACT
                   : TopicConfig.CLEANUP_POLICY_DELETE);
     }
+  }
+
+  @Test
+  void theEventLogIsKeptWithoutATimeLimit() {
+    KafkaSettings kafka = kafka(uniquePrefix());
+
+    new TopicCreator(kafka).createMissing((short) 1);
+
+    assertThat(config(kafka.topics().routeEvents().name(), TopicConfig.RETENTION_MS_CONFIG))
+        .isEqualTo("-1");
+    assertThat(config(kafka.topics().routeChanges().name(), TopicConfig.RETENTION_MS_CONFIG))
+        .as("the change stream takes the broker's retention")
+        .isNotEqualTo("-1");
   }
 
   @Test
@@ -126,10 +142,14 @@ class TopicCreatorTest {
   }
 
   private static String cleanupPolicy(String topic) {
+    return config(topic, TopicConfig.CLEANUP_POLICY_CONFIG);
+  }
+
+  private static String config(String topic, String name) {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Config config =
         AdminResults.await(admin.describeConfigs(List.of(resource)).all(), CALL_TIMEOUT)
             .get(resource);
-    return config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+    return config.get(name).value();
   }
 }
