@@ -17,10 +17,10 @@ import java.util.Optional;
  *   <li><b>Unreachable</b>: no connection could be had or the one in use broke, or the server is
  *       shutting down or starting up.
  *   <li><b>Transient</b>: unreachable, or reachable but unable to finish this statement now — out
- *       of connections or resources, the statement timed out, a deadlock or serialization failure,
- *       a lock not available. A later attempt of the same statement may succeed, so these are
- *       retried within the budget, count against the breaker, and answer 503 rather than 500: an
- *       overloaded database is an outage to its callers as much as an unreachable one.
+ *       of resources, the statement timed out, a deadlock or serialization failure, a lock not
+ *       available. A later attempt of the same statement may succeed: the API answers 503 rather
+ *       than 500, and a consumer pauses and replays rather than dead-letter the record. Only
+ *       unreachable counts against the API's breaker (see the API's {@code Database}).
  *   <li><b>Row rejected</b>: bad data or a violated constraint; the same row fails the same way
  *       again, and the database's health has nothing to do with it.
  * </ul>

@@ -15,11 +15,14 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>While the breaker is open a call fails at once with {@link
  *       io.github.resilience4j.circuitbreaker.CallNotPermittedException}, without asking the pool
  *       for a connection.
- *   <li>A {@link DatabaseFailures#isTransient transient} failure is recorded on the breaker and
- *       retried with backoff while attempts and the retry budget last; then the last failure is
- *       thrown.
- *   <li>Any other failure (not found, conflict, constraint) propagates at once and the breaker
- *       ignores it.
+ *   <li>A failure that says PostgreSQL is {@link DatabaseFailures#isUnreachable unreachable} is
+ *       recorded on the breaker and retried with backoff while attempts and the retry budget last;
+ *       then the last failure is thrown.
+ *   <li>Any other failure propagates at once and the breaker ignores it: not found, conflict,
+ *       constraint, and also a database that is reachable but busy (a statement timeout, a
+ *       deadlock, a lock not available). One route's held row lock or one slow query must not open
+ *       the circuit for every tenant, and retrying a statement that timed out only holds a
+ *       connection and a bulkhead place for longer. The caller answers those 503 too.
  * </ul>
  *
  * A transaction retried after a transient failure runs again from the start. The route writes are
@@ -38,7 +41,7 @@ public final class Database {
   /** Runs {@code callback} on a handle of its own, outside a transaction. */
   public <T> T withHandle(HandleCallback<T, RuntimeException> callback) {
     return resilience.call(
-        Dependency.DATABASE, DatabaseFailures::isTransient, () -> jdbi.withHandle(callback));
+        Dependency.DATABASE, DatabaseFailures::isUnreachable, () -> jdbi.withHandle(callback));
   }
 
   /**
@@ -46,6 +49,6 @@ public final class Database {
    */
   public <T> T inTransaction(HandleCallback<T, RuntimeException> callback) {
     return resilience.call(
-        Dependency.DATABASE, DatabaseFailures::isTransient, () -> jdbi.inTransaction(callback));
+        Dependency.DATABASE, DatabaseFailures::isUnreachable, () -> jdbi.inTransaction(callback));
   }
 }

@@ -174,7 +174,7 @@ public final class DatabaseWatch implements HealthCheck, AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       long nanos = System.nanoTime() - start;
       if (onBreaker) {
-        if (DatabaseFailures.isTransient(e)) {
+        if (DatabaseFailures.isUnreachable(e)) {
           breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
         } else {
           breaker.releasePermission();

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * that refused the call ({@code circuit_open}, retry after the seconds until it lets a probe
  * through), a full bulkhead ({@code overloaded}, 1 s), PostgreSQL unreachable after the retries the
  * budget allowed ({@code database_unreachable}, 1 s), PostgreSQL reachable but unable to finish the
- * statement — timed out, out of connections, deadlocked ({@code database_busy}, 1 s), the instance
- * shutting down ({@code draining}, 1 s, and the connection is closed).
+ * statement — timed out, deadlocked, out of resources ({@code database_busy}, 1 s, at once: it
+ * neither retries nor counts against the breaker), the instance shutting down ({@code draining}, 1
+ * s, and the connection is closed).
  */
 final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
