@@ -40,7 +40,10 @@ final class CaffeineNearCache implements NearCache {
     this.ttlNanos = settings.ttl().toNanos();
     this.slots =
         Caffeine.newBuilder()
-            .maximumSize(settings.maximumSize())
+            // Only answers count against the size bound: a floor evicted by size would let the
+            // older revision it holds back in. Floors are few and live one TTL.
+            .maximumWeight(settings.maximumSize())
+            .<RouteKey, Slot>weigher((route, slot) -> slot instanceof Floor ? 0 : 1)
             .expireAfter(new UntilDeadline())
             .ticker(ticker)
             .executor(executor)

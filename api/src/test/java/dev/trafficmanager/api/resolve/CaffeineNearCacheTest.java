@@ -218,17 +218,24 @@ class CaffeineNearCacheTest {
   }
 
   @Test
-  void itHoldsNoMoreRoutesThanItsSize() {
+  void itHoldsNoMoreAnswersThanItsSizeAndNeverEvictsAFloorForThem() {
     SimpleMeterRegistry smallMeters = new SimpleMeterRegistry();
     CaffeineNearCache small = cache(3, smallMeters);
+    small.invalidate(OTHER_ROUTE, 7);
     for (int i = 0; i < 50; i++) {
       RouteKey route = RouteKey.parse("acme/billing/prod/v" + i);
       small.get(route, new Loads(CacheEntry.resolving("https://a.example/", 1)));
-      small.invalidate(OTHER_ROUTE, i + 1);
     }
 
     assertThat(smallMeters.get(CaffeineNearCache.SIZE).gauge().value())
+        .as("three answers and the floor")
         .isGreaterThan(0)
-        .isLessThanOrEqualTo(3);
+        .isLessThanOrEqualTo(4);
+    Loads stale = new Loads(CacheEntry.resolving("https://old.example/", 6));
+    small.get(OTHER_ROUTE, stale);
+    assertThat(stale.floors).as("the floor survived the churn").containsExactly(7L);
+    assertThat(small.get(OTHER_ROUTE, new Loads(CacheEntry.resolving("https://new.example/", 7))))
+        .as("the older load was not kept")
+        .isEqualTo(CacheEntry.resolving("https://new.example/", 7));
   }
 }
