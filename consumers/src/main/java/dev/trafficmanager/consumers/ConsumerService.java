@@ -30,6 +30,7 @@ import io.lettuce.core.RedisClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,7 +214,7 @@ public final class ConsumerService implements AutoCloseable {
                 Clock.systemUTC());
       } catch (RuntimeException e) {
         state = State.CLOSED;
-        closeResources();
+        closeAll(drainResources());
         throw e;
       }
       state = State.STARTED;
@@ -336,9 +337,12 @@ public final class ConsumerService implements AutoCloseable {
       stopping.wakeup();
       awaitEnd(running);
     }
+    List<AutoCloseable> opened;
     synchronized (lock) {
-      closeResources();
+      opened = drainResources();
     }
+    // Outside the lock: health() must not wait for a client's close bound.
+    closeAll(opened);
     if (ownsContext) {
       context.close();
     }
@@ -433,9 +437,15 @@ public final class ConsumerService implements AutoCloseable {
     }
   }
 
-  private void closeResources() {
-    while (!resources.isEmpty()) {
-      AutoCloseable resource = resources.pop();
+  /** Takes what start() opened, the last opened first. Called holding the lock. */
+  private List<AutoCloseable> drainResources() {
+    List<AutoCloseable> opened = new ArrayList<>(resources);
+    resources.clear();
+    return opened;
+  }
+
+  private void closeAll(List<AutoCloseable> opened) {
+    for (AutoCloseable resource : opened) {
       try {
         resource.close();
       } catch (Exception e) {

@@ -207,12 +207,12 @@ public final class ProcessorService implements AutoCloseable {
   }
 
   /**
-   * Stops reading the dead-letter depth and removes its gauge. Commits what is processed (under
-   * exactly-once, closing commits the open transaction), leaves the consumer group so that other
-   * instances take the partitions over at once, and closes, waiting at most 30 s; then removes the
-   * client's meters, and closes the context if the processor created it. Should the bound pass, the
-   * open transaction is aborted (by the broker, within the transaction timeout) and its records are
-   * processed again by the next owner: no output is lost or doubled for read_committed readers.
+   * Commits what is processed (under exactly-once, closing commits the open transaction), leaves
+   * the consumer group so that other instances take the partitions over at once, and closes,
+   * waiting at most 30 s; then stops reading the dead-letter depth, removes the client's meters,
+   * and closes the context if the processor created it. Should the bound pass, the open transaction
+   * is aborted (by the broker, within the transaction timeout) and its records are processed again
+   * by the next owner: no output is lost or doubled for read_committed readers.
    */
   @Override
   public synchronized void close() {
@@ -221,11 +221,12 @@ public final class ProcessorService implements AutoCloseable {
     }
     closed = true;
     try {
+      closeStreams();
+    } finally {
+      // After Streams: leaving the group must not wait on a depth read stuck on a dead broker.
       if (dlqDepth != null) {
         dlqDepth.close();
       }
-      closeStreams();
-    } finally {
       if (streamsMetrics != null) {
         streamsMetrics.close();
         metricsRefresh.shutdownNow();
