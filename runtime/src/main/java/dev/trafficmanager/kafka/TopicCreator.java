@@ -2,6 +2,7 @@ package dev.trafficmanager.kafka;
 
 import dev.trafficmanager.config.KafkaSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the pipeline's topics where they are missing; existing topics are left as they are.
  * {@code routes} is compacted, {@code route-events} (the event log) is kept without a time limit,
- * the others take the broker's retention. Returns once every partition of every topic is served by
- * its leader, so that whatever starts next can write at once: the controller acknowledges a
- * creation before the leader has taken its partitions over, and a producer that writes into that
+ * the others take the broker's retention. Returns once every partition of every topic it created is
+ * served by its leader, so that whatever starts next can write at once: the controller acknowledges
+ * a creation before the leader has taken its partitions over, and a producer that writes into that
  * gap has its first batches refused.
  */
 public final class TopicCreator {
@@ -53,17 +54,22 @@ public final class TopicCreator {
                       new NewTopic(name, Optional.of(kafka.partitions()), replicationFactor)
                           .configs(configs(name)))
               .toList();
+      List<String> created = new ArrayList<>();
       for (var entry : admin.createTopics(topics).values().entrySet()) {
         try {
           AdminResults.await(entry.getValue(), TIMEOUT);
           log.info("created topic {}", entry.getKey());
+          created.add(entry.getKey());
         } catch (TopicExistsException e) {
           // Left as it is: creating only what is missing is the point.
         } catch (RuntimeException e) {
           throw new IllegalStateException("cannot create topic " + entry.getKey(), e);
         }
       }
-      awaitLeaders(admin, kafka.topics().names());
+      // Only what was just created: an existing topic is the cluster's business, as it was.
+      if (!created.isEmpty()) {
+        awaitLeaders(admin, created);
+      }
     }
   }
 
