@@ -8,16 +8,22 @@ import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.embedded.EmbeddedKafka;
 import dev.trafficmanager.metrics.Metrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -147,10 +153,20 @@ class DeadLetterDepthTest {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, i % PARTITIONS, "key-" + i, "letter-" + i));
+        sent.add(
+            producer.send(new ProducerRecord<>(topic, i % PARTITIONS, "key-" + i, "letter-" + i)));
       }
       producer.flush();
+      for (Future<RecordMetadata> ack : sent) {
+        ack.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Kafka did not take a test record", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 }
