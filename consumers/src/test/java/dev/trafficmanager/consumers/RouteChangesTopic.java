@@ -3,9 +3,11 @@ package dev.trafficmanager.consumers;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TopicWriter;
 import dev.trafficmanager.topic.EventHeaders;
 import dev.trafficmanager.topic.Topic;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -17,12 +19,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A test environment's {@code route-changes} topic, written as the processor writes it (keyed by
@@ -33,17 +32,13 @@ final class RouteChangesTopic implements AutoCloseable {
 
   private final Topic<String, RouteChange> topic;
   private final KafkaSettings kafka;
-  private final KafkaProducer<String, byte[]> producer;
+  private final TopicWriter writer;
   private final Admin admin;
 
   RouteChangesTopic(TestEnvironment env) {
     this.kafka = env.kafka();
     this.topic = kafka.topics().routeChanges();
-    this.producer =
-        new KafkaProducer<>(
-            kafka.clientProperties("test-producer"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    this.writer = new TopicWriter(kafka, Duration.ofSeconds(TIMEOUT_SECONDS));
     this.admin = Admin.create(kafka.clientProperties("test-admin"));
   }
 
@@ -65,14 +60,7 @@ final class RouteChangesTopic implements AutoCloseable {
     record
         .headers()
         .add(EventHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
-    try {
-      return producer.send(record).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not write to " + topic.name(), e);
-    }
+    return writer.write(record);
   }
 
   /**
@@ -146,7 +134,7 @@ final class RouteChangesTopic implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close();
+    writer.close();
     admin.close();
   }
 }

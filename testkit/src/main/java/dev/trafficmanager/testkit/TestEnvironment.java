@@ -165,7 +165,9 @@ public final class TestEnvironment implements AutoCloseable {
 
   /** Writes the records and returns once Kafka acknowledged every one; see {@link TopicWriter}. */
   public List<RecordMetadata> write(List<ProducerRecord<String, byte[]>> records) {
-    return new TopicWriter(kafka(), READ_TIMEOUT).write(records);
+    try (TopicWriter writer = new TopicWriter(kafka(), READ_TIMEOUT)) {
+      return writer.write(records);
+    }
   }
 
   /** Drops the database and deletes the state directory; safe to call more than once. */

@@ -19,40 +19,49 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Writes records a test arranges (string keys, byte values, as every pipeline topic holds them)
  * with {@code acks=all}, and returns only once Kafka acknowledged every one of them. A record Kafka
- * refused fails the test where it was written, not later as a count that comes up short.
+ * refused fails the test where it was written, not later as a count that comes up short. One
+ * producer for the writer's life; close it after use.
  */
-public final class TopicWriter {
-  private final KafkaSettings kafka;
+public final class TopicWriter implements AutoCloseable {
+  private final KafkaProducer<String, byte[]> producer;
   private final Duration timeout;
 
   /**
    * @param timeout how long one {@link #write} may wait for its acknowledgements
    */
   public TopicWriter(KafkaSettings kafka, Duration timeout) {
-    this.kafka = kafka;
+    Map<String, Object> props = kafka.clientProperties("test-topic-writer");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     this.timeout = timeout;
   }
 
   /** Writes the records in order and returns where each one landed. */
   public List<RecordMetadata> write(List<ProducerRecord<String, byte[]>> records) {
-    Map<String, Object> props = kafka.clientProperties("test-topic-writer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      records.forEach(record -> sent.add(producer.send(record)));
-      producer.flush();
-      List<RecordMetadata> written = new ArrayList<>(sent.size());
+    records.forEach(record -> sent.add(producer.send(record)));
+    producer.flush();
+    List<RecordMetadata> written = new ArrayList<>(sent.size());
+    try {
       for (Future<RecordMetadata> ack : sent) {
         written.add(ack.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
       }
-      return written;
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("Kafka did not take a record written by the test", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing test records", e);
     }
+    return written;
+  }
+
+  /** Writes one record and returns where it landed. */
+  public RecordMetadata write(ProducerRecord<String, byte[]> record) {
+    return write(List.of(record)).get(0);
+  }
+
+  @Override
+  public void close() {
+    producer.close();
   }
 }
