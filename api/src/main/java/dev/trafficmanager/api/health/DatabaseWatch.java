@@ -3,6 +3,7 @@ package dev.trafficmanager.api.health;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.trafficmanager.api.outbox.OutboxBacklog;
+import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
@@ -58,6 +59,7 @@ public final class DatabaseWatch implements HealthCheck, AutoCloseable {
   static final String OLDEST_PENDING_AGE = "tm.outbox.oldest.pending.age";
 
   private final HikariDataSource pool;
+  private final OutboxStore outbox = new OutboxStore();
   private final Circuits circuits;
   private final CircuitBreaker breaker;
   private final MeterRegistry meters;
@@ -165,7 +167,7 @@ public final class DatabaseWatch implements HealthCheck, AutoCloseable {
     boolean onBreaker = isRecovering() && breaker.tryAcquirePermission();
     long start = System.nanoTime();
     try (Connection connection = pool.getConnection()) {
-      OutboxBacklog backlog = OutboxBacklog.read(connection);
+      OutboxBacklog backlog = outbox.backlog(connection);
       long nanos = System.nanoTime() - start;
       if (onBreaker) {
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);

@@ -2,10 +2,11 @@ package dev.trafficmanager.api.outbox;
 
 import dev.trafficmanager.topic.EventHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,91 +26,119 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Publishes one batch of outbox rows and reports which the broker acknowledged.
+ * Publishes a batch of outbox rows in one Kafka transaction: every row is sent at once, in id
+ * order, and the transaction commits only if the broker took every one of them; otherwise it is
+ * aborted and no row of the batch is acknowledged.
  *
  * <p>Per-route order. Rows arrive in id order, and within one route id order is revision order
- * (writes to a route serialise on its row lock, so a later revision's row is inserted after the
- * earlier one committed). The batch goes out in rounds: each round sends the oldest remaining row
- * of every route, flushes, and waits for every acknowledgement; a route's next row goes out only in
- * a later round, after its previous row was acknowledged. Pipelining a route's rows instead would
- * let revision 3 be written after revision 2 failed (the producer expires queued batches one by
- * one, so a later batch of the same partition can still succeed), and the retry would then put
- * revision 2 behind revision 3 in the log. When a route's row fails, its later rows are held for
- * the next attempt, where they follow it again. Rows of other routes go on: one route's trouble
- * does not stop the rest. A batch of distinct routes, the common case, is a single round.
+ * (writes to a route serialise on its row lock). A route's rows share a partition, the idempotent
+ * producer keeps a partition's records in send order, and the transaction makes the batch all or
+ * nothing for {@code read_committed} readers (the processor): a later revision can never become
+ * visible while an earlier one failed, because both abort together and go out again, in order, in
+ * the next attempt. Without the transaction, a pipelined batch could lose revision 2 to a delivery
+ * timeout while revision 3, queued behind it, still succeeded.
  *
- * <p>Delivery is at least once: a row whose send timed out may still have been written, and is sent
- * again; consumers drop revisions they have already applied.
+ * <p>The transactional id is the same for every relay of a deployment, so a new leader's producer
+ * fences a deposed leader that still has a batch in flight: its commit fails instead of racing the
+ * new leader's.
+ *
+ * <p>A record the broker refuses alone (too large, invalid) would abort every batch it is part of.
+ * Its route is set aside instead: its rows stay pending, are left out of the following batches so
+ * that other routes go on, and are tried again once {@code refusedRetry} has passed.
+ *
+ * <p>Delivery is at least once: a batch whose commit outcome is unknown (a timeout) stays pending
+ * and is sent again; consumers drop revisions they have already applied. Not thread-safe: the relay
+ * thread alone uses it.
  */
 final class BatchPublisher {
-  private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
   static final String MDC_CORRELATION_ID = "correlation_id";
 
-  private final Producer<String, byte[]> producer;
+  private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
+
   private final String topic;
   private final Duration ackTimeout;
+  private final Duration refusedRetry;
+  private final Clock clock;
+  private final Map<String, Instant> refusedRoutes = new HashMap<>();
 
   /**
-   * @param ackTimeout how long to wait for a round's acknowledgements after its flush, a guard
+   * @param ackTimeout how long to wait for the batch's acknowledgements after its flush, a guard
    *     against a wedged producer: the producer itself fails every record within its delivery
    *     timeout
+   * @param refusedRetry how long a route whose record the broker refused is left out
    */
-  BatchPublisher(Producer<String, byte[]> producer, String topic, Duration ackTimeout) {
-    this.producer = producer;
+  BatchPublisher(String topic, Duration ackTimeout, Duration refusedRetry, Clock clock) {
     this.topic = topic;
     this.ackTimeout = ackTimeout;
+    this.refusedRetry = refusedRetry;
+    this.clock = clock;
   }
 
-  PublishResult publish(List<OutboxRow> rows) {
-    Map<String, ArrayDeque<OutboxRow>> byRoute = new LinkedHashMap<>();
+  /**
+   * Publishes the rows in one transaction on {@code producer}, whose transactions are initialised.
+   *
+   * @throws KafkaException when the transaction cannot begin, commit or abort; no row of the batch
+   *     counts as acknowledged, and the producer should be replaced
+   */
+  PublishResult publish(Producer<String, byte[]> producer, List<OutboxRow> rows) {
+    Instant now = clock.instant();
+    List<OutboxRow> batch = new ArrayList<>(rows.size());
     for (OutboxRow row : rows) {
-      byRoute.computeIfAbsent(row.routeKey(), k -> new ArrayDeque<>()).add(row);
-    }
-    List<OutboxRow> acknowledged = new ArrayList<>(rows.size());
-    PublishResult.Failure firstFailure = null;
-    int failed = 0;
-    boolean producerFailed = false;
-    while (!byRoute.isEmpty() && !producerFailed) {
-      List<Sent> round = new ArrayList<>(byRoute.size());
-      for (ArrayDeque<OutboxRow> queue : byRoute.values()) {
-        Sent sent = send(queue.peekFirst());
-        round.add(sent);
-        // A send that fails before it is queued for want of metadata within max.block.ms, or on a
-        // broken producer, would fail the same way for every row: stop rather than block once per
-        // row. A record the broker could never take (too large) fails alone; the others go on.
-        if (sent.immediateFailure().filter(BatchPublisher::affectsEveryRecord).isPresent()) {
-          producerFailed = true;
-          break;
-        }
-      }
-      flush();
-      // One deadline for the whole round, so a wedged producer costs one timeout, not one per row.
-      long deadline = System.nanoTime() + ackTimeout.toNanos();
-      for (Sent sent : round) {
-        String route = sent.row().routeKey();
-        Optional<Throwable> error = await(sent, deadline);
-        if (error.isEmpty()) {
-          acknowledged.add(sent.row());
-          ArrayDeque<OutboxRow> queue = byRoute.get(route);
-          queue.pollFirst();
-          if (queue.isEmpty()) {
-            byRoute.remove(route);
-          }
-        } else {
-          failed++;
-          if (firstFailure == null) {
-            firstFailure = new PublishResult.Failure(sent.row(), error.get());
-          }
-          logFailure(sent.row(), error.get());
-          byRoute.remove(route);
-        }
+      if (!isSetAside(row.routeKey(), now)) {
+        batch.add(row);
       }
     }
-    int held = rows.size() - acknowledged.size() - failed;
-    return new PublishResult(acknowledged, failed, held, Optional.ofNullable(firstFailure));
+    int setAside = rows.size() - batch.size();
+    if (batch.isEmpty()) {
+      return new PublishResult(List.of(), 0, setAside, Optional.empty());
+    }
+    producer.beginTransaction();
+    List<Sent> sent = new ArrayList<>(batch.size());
+    for (OutboxRow row : batch) {
+      Sent one = send(producer, row);
+      sent.add(one);
+      // A send that fails before it is queued (no metadata within max.block.ms, a broken producer)
+      // would fail the same way for every row: stop rather than block once per row.
+      if (one.immediateFailure().filter(BatchPublisher::affectsEveryRecord).isPresent()) {
+        break;
+      }
+    }
+    flush(producer);
+    Optional<PublishResult.Failure> failure = firstFailure(sent);
+    if (failure.isEmpty() && sent.size() == batch.size()) {
+      producer.commitTransaction();
+      batch.forEach(row -> refusedRoutes.remove(row.routeKey()));
+      logPublished(batch);
+      return new PublishResult(batch, 0, setAside, Optional.empty());
+    }
+    producer.abortTransaction();
+    failure.filter(f -> !f.isTransient()).ifPresent(f -> setAside(f, now));
+    int failed = failure.isPresent() ? 1 : 0;
+    return new PublishResult(List.of(), failed, rows.size() - failed, failure);
   }
 
-  private Sent send(OutboxRow row) {
+  private boolean isSetAside(String routeKey, Instant now) {
+    Instant until = refusedRoutes.get(routeKey);
+    return until != null && now.isBefore(until);
+  }
+
+  private void setAside(PublishResult.Failure failure, Instant now) {
+    OutboxRow row = failure.row();
+    refusedRoutes.put(row.routeKey(), now.plus(refusedRetry));
+    try (MDC.MDCCloseable c = MDC.putCloseable(MDC_CORRELATION_ID, row.correlationId())) {
+      log.warn(
+          "Kafka refused an outbox row, its route is set aside and the other routes go on"
+              + " id={} route_key={} revision={} event_id={} retry_in_ms={} error={}",
+          row.id(),
+          row.routeKey(),
+          row.revision(),
+          row.eventId(),
+          refusedRetry.toMillis(),
+          failure.cause().toString());
+    }
+  }
+
+  private Sent send(Producer<String, byte[]> producer, OutboxRow row) {
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(topic, row.routeKey(), row.payload().getBytes(StandardCharsets.UTF_8));
     record.headers().add(EventHeaders.CORRELATION_ID, utf8(row.correlationId()));
@@ -125,7 +154,7 @@ final class BatchPublisher {
     return new Sent(row, future);
   }
 
-  private void flush() {
+  private static void flush(Producer<String, byte[]> producer) {
     try {
       producer.flush();
     } catch (InterruptException e) {
@@ -135,11 +164,23 @@ final class BatchPublisher {
     }
   }
 
-  private Optional<Throwable> await(Sent sent, long deadlineNanos) {
+  /** The first row, in send order, that the broker did not take, if any. */
+  private Optional<PublishResult.Failure> firstFailure(List<Sent> sent) {
+    // One deadline for the whole batch, so a wedged producer costs one timeout, not one per row.
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    for (Sent one : sent) {
+      Optional<Throwable> error = await(one, deadline);
+      if (error.isPresent()) {
+        return Optional.of(new PublishResult.Failure(one.row(), error.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Throwable> await(Sent sent, long deadlineNanos) {
     try {
       long left = Math.max(0, deadlineNanos - System.nanoTime());
-      RecordMetadata metadata = sent.future().get(left, TimeUnit.NANOSECONDS);
-      logPublished(sent.row(), metadata);
+      sent.future().get(left, TimeUnit.NANOSECONDS);
       return Optional.empty();
     } catch (ExecutionException e) {
       return Optional.of(e.getCause());
@@ -151,30 +192,17 @@ final class BatchPublisher {
     }
   }
 
-  private static void logPublished(OutboxRow row, RecordMetadata metadata) {
+  private static void logPublished(List<OutboxRow> batch) {
     if (log.isDebugEnabled()) {
-      try (MDC.MDCCloseable c = MDC.putCloseable(MDC_CORRELATION_ID, row.correlationId())) {
-        log.debug(
-            "published outbox row id={} route_key={} revision={} event_id={} partition={} offset={}",
-            row.id(),
-            row.routeKey(),
-            row.revision(),
-            row.eventId(),
-            metadata.partition(),
-            metadata.offset());
-      }
-    }
-  }
-
-  private static void logFailure(OutboxRow row, Throwable error) {
-    if (log.isDebugEnabled()) {
-      try (MDC.MDCCloseable c = MDC.putCloseable(MDC_CORRELATION_ID, row.correlationId())) {
-        log.debug(
-            "outbox row not published, it stays pending id={} route_key={} revision={} error={}",
-            row.id(),
-            row.routeKey(),
-            row.revision(),
-            error.toString());
+      for (OutboxRow row : batch) {
+        try (MDC.MDCCloseable c = MDC.putCloseable(MDC_CORRELATION_ID, row.correlationId())) {
+          log.debug(
+              "published outbox row id={} route_key={} revision={} event_id={}",
+              row.id(),
+              row.routeKey(),
+              row.revision(),
+              row.eventId());
+        }
       }
     }
   }

@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +32,9 @@ import org.slf4j.MDC;
  *       with exponential backoff and full jitter ({@link Backoff}), for as long as Kafka is
  *       unreachable. Delivery is at least once: a row can be published twice (an ack lost in a
  *       crash or timeout), never skipped.
- *   <li><b>Per-route order.</b> A route's rows are published in id (= revision) order, and a
- *       revision is never sent before the previous one of the same route was acknowledged.
+ *   <li><b>Per-route order.</b> A route's rows are published in id (= revision) order, a batch at a
+ *       time in one Kafka transaction ({@link BatchPublisher}): a later revision never becomes
+ *       visible to {@code read_committed} readers while an earlier one failed.
  *   <li><b>One active relay</b> across every instance sharing a database: the leader holds a
  *       session-level PostgreSQL advisory lock on its own connection. Standbys retry the lock every
  *       poll interval; when the leader's session ends (process died, connection broke) the lock is
@@ -44,8 +46,9 @@ import org.slf4j.MDC;
  *       waits until the breaker lets a probe through. While the breaker is not closed and nothing
  *       is pending, the leader probes Kafka with a metadata request, so the breaker closes again
  *       without waiting for the next write.
- *   <li><b>Latency</b>: the leader {@code LISTEN}s on {@link #CHANNEL} and wakes when a writer's
- *       {@code NOTIFY} commits; otherwise it polls every poll interval. Polling alone is correct.
+ *   <li><b>Latency</b>: the leader {@code LISTEN}s on {@link OutboxStore#CHANNEL} and wakes when a
+ *       writer's {@code NOTIFY} commits; otherwise it polls every poll interval. Polling alone is
+ *       correct.
  *   <li><b>Retention</b>: the leader deletes published rows older than the retention, in bounded
  *       batches.
  *   <li><b>Stopping</b>: {@link #close()} finishes the batch in progress and, while Kafka is
@@ -64,9 +67,6 @@ import org.slf4j.MDC;
  * and, while it leads, its own producer.
  */
 public final class OutboxRelay implements AutoCloseable {
-  /** The channel a writer notifies ({@code NOTIFY outbox}) after inserting outbox rows. */
-  public static final String CHANNEL = "outbox";
-
   static final String THREAD_NAME = "tm-outbox-relay";
   static final String PUBLISHED = "tm.outbox.published";
   static final String PUBLISH_FAILURES = "tm.outbox.publish.failures";
@@ -88,6 +88,8 @@ public final class OutboxRelay implements AutoCloseable {
   private final Counter published;
   private final Counter publishFailures;
   private final Duration ackTimeout;
+  private final OutboxStore store = new OutboxStore();
+  private final BatchPublisher publisher;
   private final Thread thread;
   private final AtomicBoolean started = new AtomicBoolean();
   private final Object pauses = new Object();
@@ -132,6 +134,12 @@ public final class OutboxRelay implements AutoCloseable {
             .register(meters);
     this.ackTimeout =
         settings.deliveryTimeout().plus(RelayProducer.MAX_BLOCK).plus(Duration.ofSeconds(5));
+    this.publisher =
+        new BatchPublisher(
+            kafka.topics().routeEvents().name(),
+            ackTimeout,
+            settings.maxBackoff(),
+            Clock.systemUTC());
     this.thread = new Thread(this::run, THREAD_NAME);
     // The relay never keeps a process alive by itself: its owner's lifecycle decides.
     this.thread.setDaemon(true);
@@ -239,7 +247,7 @@ public final class OutboxRelay implements AutoCloseable {
 
   /** Publishes until asked to stop; a broken session ends it with {@link SQLException}. */
   private void lead() throws SQLException {
-    session.listen(CHANNEL);
+    session.listen(OutboxStore.CHANNEL);
     leader = true;
     log.info("outbox relay is the leader, publishing");
     nextSweepNanos = System.nanoTime();
@@ -296,7 +304,7 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private Batch publishBatch() throws SQLException {
-    List<OutboxRow> rows = session.pending(settings.batchSize());
+    List<OutboxRow> rows = store.pending(session.connection(), settings.batchSize());
     if (rows.isEmpty()) {
       finishCatchingUp();
       return Batch.DRAINED;
@@ -319,9 +327,7 @@ public final class OutboxRelay implements AutoCloseable {
       if (producer == null) {
         producer = RelayProducer.open(kafka, settings);
       }
-      result =
-          new BatchPublisher(producer, kafka.topics().routeEvents().name(), ackTimeout)
-              .publish(rows);
+      result = publisher.publish(producer, rows);
     } catch (InterruptException e) {
       kafkaBreaker.releasePermission();
       throw e;
@@ -338,20 +344,25 @@ public final class OutboxRelay implements AutoCloseable {
     published.increment(result.acknowledged().size());
     publishFailures.increment(result.failed());
     // Mark before deciding anything else: acknowledged rows must not be sent again needlessly.
-    session.markPublished(result.acknowledgedIds());
+    store.markPublished(session.connection(), result.acknowledgedIds());
     if (kafkaFailing || catchingUp) {
       rowsSinceOutage += result.acknowledged().size();
     }
-    if (result.failedAny()) {
-      onKafkaFailure(result.firstFailure().orElseThrow(), result.failed() + result.held());
+    PublishResult.Failure failure = result.firstFailure().orElse(null);
+    if (failure != null && failure.isTransient()) {
+      onKafkaFailure(failure, result.failed() + result.held());
       return Batch.KAFKA_FAILED;
+    }
+    if (failure != null) {
+      // The broker refused one record and its route is set aside: the others go again at once.
+      return Batch.FULL;
     }
     kafkaFailures = 0;
     if (kafkaFailing) {
       kafkaFailing = false;
       catchingUp = true;
     }
-    if (rows.size() < settings.batchSize()) {
+    if (rows.size() < settings.batchSize() || result.acknowledged().isEmpty()) {
       finishCatchingUp();
       return Batch.DRAINED;
     }
@@ -470,7 +481,9 @@ public final class OutboxRelay implements AutoCloseable {
     long deleted = 0;
     int last;
     do {
-      last = session.deletePublishedBefore(settings.retention(), settings.batchSize());
+      last =
+          store.deletePublishedBefore(
+              session.connection(), settings.retention(), settings.batchSize());
       deleted += last;
     } while (last == settings.batchSize() && !stopping && System.nanoTime() - deadline < 0);
     boolean finished = last < settings.batchSize();

@@ -21,13 +21,34 @@ final class RelayProducer {
 
   private RelayProducer() {}
 
+  /**
+   * A producer with its transactions initialised: any transaction that an earlier producer of the
+   * same transactional id left open (a leader that died mid-batch) is aborted, and that producer is
+   * fenced.
+   *
+   * @throws org.apache.kafka.common.KafkaException when Kafka cannot be reached within {@link
+   *     #MAX_BLOCK}
+   */
   static Producer<String, byte[]> open(KafkaSettings kafka, OutboxSettings settings) {
-    return new KafkaProducer<>(config(kafka, settings));
+    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config(kafka, settings));
+    try {
+      producer.initTransactions();
+      return producer;
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  /** One per deployment (its route-events topic), shared by every relay that may lead. */
+  static String transactionalId(KafkaSettings kafka) {
+    return CLIENT_ID + "-" + kafka.topics().routeEvents().name();
   }
 
   /**
    * Idempotence with {@code acks=all} and at most five requests in flight keeps each partition in
-   * send order across the producer's own retries, without duplicates from them.
+   * send order across the producer's own retries, without duplicates from them; the transactional
+   * id makes each batch all or nothing ({@link BatchPublisher}).
    */
   static Map<String, Object> config(KafkaSettings kafka, OutboxSettings settings) {
     Map<String, Object> props = kafka.clientProperties(CLIENT_ID);
@@ -44,6 +65,12 @@ final class RelayProducer {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK.toMillis(), deliveryMs));
     props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(kafka));
+    // A leader that dies mid-batch leaves its transaction open, holding back read_committed readers
+    // of the partitions it wrote until the next leader's producer aborts it or this timeout does.
+    props.put(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        (int) Math.max(10_000, 2 * deliveryMs + MAX_BLOCK.toMillis()));
     return props;
   }
 }

@@ -1,7 +1,6 @@
 package dev.trafficmanager.api.outbox;
 
 import dev.trafficmanager.config.DatabaseSettings;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,10 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -97,68 +93,9 @@ final class RelaySession implements AutoCloseable {
     return notifications != null && notifications.length > 0;
   }
 
-  /**
-   * The oldest unpublished rows, in id order. Selected by status rather than after the last id
-   * seen: ids are taken at insert but become visible at commit, so a smaller id can appear after a
-   * larger one and a cursor would skip it forever.
-   */
-  List<OutboxRow> pending(int limit) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "SELECT id, event_id, route_key, revision, event_type, payload, correlation_id"
-                + " FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?")) {
-      ps.setInt(1, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<OutboxRow> rows = new ArrayList<>();
-        while (rs.next()) {
-          rows.add(
-              new OutboxRow(
-                  rs.getLong(1),
-                  rs.getObject(2, UUID.class),
-                  rs.getString(3),
-                  rs.getLong(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getString(7)));
-        }
-        return rows;
-      }
-    }
-  }
-
-  /** Marks the given rows published now, in one statement. */
-  int markPublished(List<Long> ids) throws SQLException {
-    if (ids.isEmpty()) {
-      return 0;
-    }
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "UPDATE outbox SET published_at = now() WHERE id = ANY(?) AND published_at IS NULL")) {
-      Array array = connection.createArrayOf("bigint", ids.toArray());
-      try {
-        ps.setArray(1, array);
-        return ps.executeUpdate();
-      } finally {
-        array.free();
-      }
-    }
-  }
-
-  /**
-   * Deletes at most {@code limit} rows published longer than {@code retention} ago (by the
-   * database's clock). Bounded so that one statement never holds many row locks for long.
-   *
-   * @return how many rows were deleted
-   */
-  int deletePublishedBefore(Duration retention, int limit) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
-                + " WHERE published_at < now() - make_interval(secs => ?) LIMIT ?)")) {
-      ps.setDouble(1, retention.toMillis() / 1000.0);
-      ps.setInt(2, limit);
-      return ps.executeUpdate();
-    }
+  /** The session's connection, for the outbox statements of {@link OutboxStore}. */
+  Connection connection() {
+    return connection;
   }
 
   /** Ends the session; the server releases the leader lock with it. */

@@ -3,7 +3,7 @@
  * transaction as the route they describe) to the Kafka {@code route-events} topic.
  *
  * <p>Writers insert the row and run {@code NOTIFY} on {@link
- * dev.trafficmanager.api.outbox.OutboxRelay#CHANNEL}; they never touch Kafka, so writes keep
+ * dev.trafficmanager.api.outbox.OutboxStore#CHANNEL}; they never touch Kafka, so writes keep
  * succeeding while Kafka is down. {@link dev.trafficmanager.api.outbox.OutboxRelay} publishes
  * pending rows at least once, per route in revision order, from exactly one leader at a time.
  */

@@ -51,13 +51,24 @@ final class RouteRepository {
         .findOne();
   }
 
-  /** Writes a new state over a locked route and bumps its revision by one. */
-  Route update(Handle handle, RouteKey key, String url, boolean active, Instant now) {
+  /**
+   * Writes the new state and bumps the revision by one, unless the route already has that state. A
+   * null {@code url} or {@code active} keeps what the route has. The update takes the row lock
+   * itself and, if another writer held it, re-checks the condition on the row that writer
+   * committed, so writers to one route take turns in one round trip.
+   *
+   * @return the updated route, or empty when the route is unknown or already in that state
+   */
+  Optional<Route> changeIfDifferent(
+      Handle handle, RouteKey key, String url, Boolean active, Instant now) {
     return bindKey(
             handle.createQuery(
-                "UPDATE routes SET url = :url, active = :active, revision = revision + 1,"
-                    + " updated_at = :now"
+                "UPDATE routes SET url = COALESCE(CAST(:url AS text), url),"
+                    + " active = COALESCE(CAST(:active AS boolean), active),"
+                    + " revision = revision + 1, updated_at = :now"
                     + BY_KEY
+                    + " AND (url, active) IS DISTINCT FROM"
+                    + " (COALESCE(CAST(:url AS text), url), COALESCE(CAST(:active AS boolean), active))"
                     + " RETURNING "
                     + COLUMNS),
             key)
@@ -65,7 +76,7 @@ final class RouteRepository {
         .bind("active", active)
         .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
         .map(RouteRepository::route)
-        .one();
+        .findOne();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.idempotency.IdempotencyRecords;
 import dev.trafficmanager.api.idempotency.IdempotentRequest;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
+import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.route.RouteKey;
@@ -34,7 +35,7 @@ public final class RouteWriter {
   private final Function<WriteOutcome, StoredAnswer> render;
   private final RouteChangeListener changes;
   private final RouteRepository routes = new RouteRepository();
-  private final OutboxAppender outbox = new OutboxAppender();
+  private final OutboxStore outbox = new OutboxStore();
   private final IdempotencyRecords idempotency = new IdempotencyRecords();
 
   /**
@@ -103,20 +104,11 @@ public final class RouteWriter {
       return create(handle, create, now, context);
     }
     if (command instanceof SetActivation activation) {
-      Route current = lockExisting(handle, activation.key());
-      if (current.active() == activation.active()) {
-        return Applied.unchanged(current);
-      }
       return change(
-          handle, current, current.url(), activation.active(), activation.action(), now, context);
+          handle, activation.key(), null, activation.active(), activation.action(), now, context);
     }
     if (command instanceof ChangeUrl change) {
-      Route current = lockExisting(handle, change.key());
-      if (current.url().equals(change.url())) {
-        return Applied.unchanged(current);
-      }
-      return change(
-          handle, current, change.url(), current.active(), Action.URL_CHANGED, now, context);
+      return change(handle, change.key(), change.url(), null, Action.URL_CHANGED, now, context);
     }
     throw new IllegalArgumentException("unknown route command " + command.getClass().getName());
   }
@@ -137,17 +129,23 @@ public final class RouteWriter {
     return Applied.unchanged(existing);
   }
 
+  /** Changes the route in one statement, or reads what it is when there is nothing to change. */
   private Applied change(
       Handle handle,
-      Route current,
+      RouteKey key,
       String url,
-      boolean active,
+      Boolean active,
       Action action,
       Instant now,
       WriteContext context) {
-    Route updated = routes.update(handle, current.key(), url, active, now);
-    RouteEvent event = emit(handle, action, updated, now, context);
-    return new Applied(new WriteOutcome(updated, WriteOutcome.Effect.CHANGED), Optional.of(event));
+    Optional<Route> updated = routes.changeIfDifferent(handle, key, url, active, now);
+    if (updated.isEmpty()) {
+      Route current = routes.find(handle, key).orElseThrow(() -> new RouteNotFoundException(key));
+      return Applied.unchanged(current);
+    }
+    RouteEvent event = emit(handle, action, updated.get(), now, context);
+    return new Applied(
+        new WriteOutcome(updated.get(), WriteOutcome.Effect.CHANGED), Optional.of(event));
   }
 
   private Route lockExisting(Handle handle, RouteKey key) {

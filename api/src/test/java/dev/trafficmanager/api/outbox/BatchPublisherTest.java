@@ -1,20 +1,25 @@
 package dev.trafficmanager.api.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trafficmanager.time.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,13 +28,18 @@ import org.junit.jupiter.api.Test;
 
 class BatchPublisherTest {
   private static final String TOPIC = "t.route-events";
+  private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T00:00:00Z"));
+  private final BatchPublisher publisher =
+      new BatchPublisher(TOPIC, Duration.ofSeconds(5), REFUSED_RETRY, clock);
 
   @Test
   void sendsKeyPayloadAndHeadersOfEachRow() {
-    ScriptedProducer producer = new ScriptedProducer(r -> false);
+    ScriptedProducer producer = new ScriptedProducer();
     OutboxRow row = row(1, "acme/billing/prod/v1", 1);
 
-    PublishResult result = publisher(producer).publish(List.of(row));
+    PublishResult result = publisher.publish(producer, List.of(row));
 
     assertThat(result.acknowledgedIds()).containsExactly(1L);
     ProducerRecord<String, byte[]> sent = producer.history().get(0);
@@ -41,93 +51,114 @@ class BatchPublisherTest {
   }
 
   @Test
-  void sendsARoutesNextRevisionOnlyAfterThePreviousOneWasAcknowledged() {
-    ScriptedProducer producer = new ScriptedProducer(r -> false);
+  void sendsTheWholeBatchInIdOrderInOneTransaction() {
+    ScriptedProducer producer = new ScriptedProducer();
 
     PublishResult result =
-        publisher(producer)
-            .publish(
-                List.of(
-                    row(1, "a/s/e/v1", 1),
-                    row(2, "b/s/e/v1", 1),
-                    row(3, "a/s/e/v1", 2),
-                    row(4, "a/s/e/v1", 3)));
+        publisher.publish(
+            producer,
+            List.of(
+                row(1, "a/s/e/v1", 1),
+                row(2, "b/s/e/v1", 1),
+                row(3, "a/s/e/v1", 2),
+                row(4, "a/s/e/v1", 3)));
 
-    assertThat(result.acknowledgedIds()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
-    assertThat(producer.events)
-        .containsExactly(
-            "send a/s/e/v1#1",
-            "send b/s/e/v1#1",
-            "flush",
-            "send a/s/e/v1#2",
-            "flush",
-            "send a/s/e/v1#3",
-            "flush");
+    assertThat(result.acknowledgedIds()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(producer.commitCount()).isEqualTo(1);
+    assertThat(producer.history())
+        .extracting(r -> r.key() + "#" + revision(r))
+        .containsExactly("a/s/e/v1#1", "b/s/e/v1#1", "a/s/e/v1#2", "a/s/e/v1#3");
   }
 
   @Test
-  void holdsTheLaterRowsOfARouteWhoseRowFailedAndPublishesOtherRoutes() {
-    ScriptedProducer producer = new ScriptedProducer(r -> r.key().equals("a/s/e/v1"));
+  void aFailedRowAbortsTheBatchSoNoLaterRevisionOvertakesIt() {
+    ScriptedProducer producer = new ScriptedProducer();
+    producer.failsInFlight = r -> r.key().equals("a/s/e/v1") && revision(r).equals("2");
 
     PublishResult result =
-        publisher(producer)
-            .publish(
-                List.of(
-                    row(1, "a/s/e/v1", 2),
-                    row(2, "b/s/e/v1", 1),
-                    row(3, "a/s/e/v1", 3),
-                    row(4, "b/s/e/v1", 2)));
-
-    assertThat(result.acknowledgedIds()).containsExactly(2L, 4L);
-    assertThat(result.failed()).isEqualTo(1);
-    assertThat(result.held()).isEqualTo(1);
-    assertThat(result.firstFailure()).get().extracting(f -> f.row().id()).isEqualTo(1L);
-    assertThat(producer.events).doesNotContain("send a/s/e/v1#3");
-  }
-
-  @Test
-  void stopsTheBatchWhenNoRecordCanBeSentAtAll() {
-    ScriptedProducer producer = new ScriptedProducer(r -> false);
-    producer.sendException = new TimeoutException("no metadata within max.block.ms");
-
-    PublishResult result =
-        publisher(producer)
-            .publish(List.of(row(1, "a/s/e/v1", 1), row(2, "b/s/e/v1", 1), row(3, "c/s/e/v1", 1)));
+        publisher.publish(
+            producer, List.of(row(1, "a/s/e/v1", 1), row(2, "a/s/e/v1", 2), row(3, "a/s/e/v1", 3)));
 
     assertThat(result.acknowledged()).isEmpty();
     assertThat(result.failed()).isEqualTo(1);
     assertThat(result.held()).isEqualTo(2);
-    assertThat(producer.sendAttempts).isEqualTo(1);
+    assertThat(result.firstFailure().orElseThrow().row().id()).isEqualTo(2L);
+    assertThat(result.firstFailure().orElseThrow().isTransient()).isTrue();
+    assertThat(producer.transactionAborted()).isTrue();
+    assertThat(producer.history()).isEmpty();
   }
 
   @Test
-  void aRecordTheBrokerRejectsAloneDoesNotStopOtherRoutes() {
-    ScriptedProducer producer = new ScriptedProducer(r -> false);
-    producer.rejectAtSend = r -> r.key().equals("a/s/e/v1");
+  void stopsSendingWhenNoRecordCanBeSentAtAll() {
+    ScriptedProducer producer = new ScriptedProducer();
+    producer.rejectAtSend = r -> true;
+    producer.rejection = new TimeoutException("no metadata within max.block.ms");
 
     PublishResult result =
-        publisher(producer).publish(List.of(row(1, "a/s/e/v1", 1), row(2, "b/s/e/v1", 1)));
+        publisher.publish(producer, List.of(row(1, "a/s/e/v1", 1), row(2, "b/s/e/v1", 1)));
 
-    assertThat(result.acknowledgedIds()).containsExactly(2L);
-    assertThat(result.failed()).isEqualTo(1);
+    assertThat(result.acknowledged()).isEmpty();
+    assertThat(producer.sendAttempts).isEqualTo(1);
+    assertThat(producer.transactionAborted()).isTrue();
+  }
+
+  @Test
+  void aRouteWhoseRecordTheBrokerRefusesIsSetAsideAndTheOthersGoOn() {
+    ScriptedProducer producer = new ScriptedProducer();
+    producer.rejectAtSend = r -> r.key().equals("a/s/e/v1");
+    List<OutboxRow> pending =
+        List.of(row(1, "a/s/e/v1", 1), row(2, "b/s/e/v1", 1), row(3, "a/s/e/v1", 2));
+
+    PublishResult refused = publisher.publish(producer, pending);
+    PublishResult next = publisher.publish(producer, pending);
+
+    assertThat(refused.acknowledged()).isEmpty();
+    assertThat(refused.firstFailure().orElseThrow().isTransient()).isFalse();
+    assertThat(next.acknowledgedIds()).containsExactly(2L);
+    assertThat(next.held()).isEqualTo(2);
+    assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("b/s/e/v1");
+  }
+
+  @Test
+  void aSetAsideRouteIsTriedAgainOnceItsRetryIsDue() {
+    ScriptedProducer producer = new ScriptedProducer();
+    producer.rejectAtSend = r -> r.key().equals("a/s/e/v1");
+    List<OutboxRow> pending = List.of(row(1, "a/s/e/v1", 1), row(2, "a/s/e/v1", 2));
+    publisher.publish(producer, pending);
+
+    producer.rejectAtSend = r -> false;
+    PublishResult tooEarly = publisher.publish(producer, pending);
+    clock.advance(REFUSED_RETRY);
+    PublishResult due = publisher.publish(producer, pending);
+
+    assertThat(tooEarly.acknowledged()).isEmpty();
+    assertThat(due.acknowledgedIds()).containsExactly(1L, 2L);
   }
 
   @Test
   void rowsOfAProducerThatNeverAnswersFailAndStayPending() {
-    ScriptedProducer producer = new ScriptedProducer(r -> false);
+    ScriptedProducer producer = new ScriptedProducer();
     producer.answers = false;
+    BatchPublisher impatient =
+        new BatchPublisher(TOPIC, Duration.ofMillis(100), REFUSED_RETRY, clock);
 
     PublishResult result =
-        new BatchPublisher(producer, TOPIC, Duration.ofMillis(100))
-            .publish(List.of(row(1, "a/s/e/v1", 1), row(2, "a/s/e/v1", 2), row(3, "b/s/e/v1", 1)));
+        impatient.publish(producer, List.of(row(1, "a/s/e/v1", 1), row(2, "b/s/e/v1", 1)));
 
     assertThat(result.acknowledged()).isEmpty();
-    assertThat(result.failed()).isEqualTo(2);
+    assertThat(result.failed()).isEqualTo(1);
     assertThat(result.held()).isEqualTo(1);
+    assertThat(result.firstFailure().orElseThrow().isTransient()).isTrue();
   }
 
-  private static BatchPublisher publisher(ScriptedProducer producer) {
-    return new BatchPublisher(producer, TOPIC, Duration.ofSeconds(5));
+  @Test
+  void aFencedProducerFailsTheBatchWithoutAcknowledgingAnyRow() {
+    ScriptedProducer producer = new ScriptedProducer();
+    producer.commitTransactionException = new ProducerFencedException("a new leader took over");
+
+    assertThatThrownBy(() -> publisher.publish(producer, List.of(row(1, "a/s/e/v1", 1))))
+        .isInstanceOf(KafkaException.class);
+    assertThat(producer.history()).isEmpty();
   }
 
   private static OutboxRow row(long id, String routeKey, long revision) {
@@ -145,21 +176,24 @@ class BatchPublisherTest {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
+  private static String revision(ProducerRecord<String, byte[]> record) {
+    return new String(record.value(), StandardCharsets.UTF_8).replaceAll("\\D", "");
+  }
+
   /**
-   * A producer whose records complete only on flush, failing those the script says, and which
-   * records the order of sends and flushes.
+   * A transactional producer whose records complete only on flush, failing those the script says.
    */
   private static final class ScriptedProducer extends MockProducer<String, byte[]> {
-    private final Predicate<ProducerRecord<String, byte[]>> failsInFlight;
     private final Deque<ProducerRecord<String, byte[]>> pending = new ArrayDeque<>();
-    final List<String> events = new ArrayList<>();
+    Predicate<ProducerRecord<String, byte[]>> failsInFlight = r -> false;
     Predicate<ProducerRecord<String, byte[]>> rejectAtSend = r -> false;
+    RuntimeException rejection = new RecordTooLargeException("too large");
     boolean answers = true;
     int sendAttempts;
 
-    ScriptedProducer(Predicate<ProducerRecord<String, byte[]>> failsInFlight) {
+    ScriptedProducer() {
       super(false, null, new StringSerializer(), new ByteArraySerializer());
-      this.failsInFlight = failsInFlight;
+      initTransactions();
     }
 
     @Override
@@ -167,18 +201,14 @@ class BatchPublisherTest {
         ProducerRecord<String, byte[]> record, Callback callback) {
       sendAttempts++;
       if (rejectAtSend.test(record)) {
-        return java.util.concurrent.CompletableFuture.failedFuture(
-            new RecordTooLargeException("too large"));
+        return CompletableFuture.failedFuture(rejection);
       }
-      Future<RecordMetadata> future = super.send(record, callback);
-      events.add("send " + record.key() + "#" + revision(record));
       pending.add(record);
-      return future;
+      return super.send(record, callback);
     }
 
     @Override
     public synchronized void flush() {
-      events.add("flush");
       while (answers && !pending.isEmpty()) {
         if (failsInFlight.test(pending.poll())) {
           errorNext(new TimeoutException("delivery timeout"));
@@ -188,9 +218,10 @@ class BatchPublisherTest {
       }
     }
 
-    private static String revision(ProducerRecord<String, byte[]> record) {
-      String payload = new String(record.value(), StandardCharsets.UTF_8);
-      return payload.replaceAll("\\D", "");
+    @Override
+    public void abortTransaction() {
+      pending.clear();
+      super.abortTransaction();
     }
   }
 }

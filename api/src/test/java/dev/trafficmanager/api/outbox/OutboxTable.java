@@ -83,7 +83,7 @@ final class OutboxTable {
       }
       if (notify) {
         try (var st = c.createStatement()) {
-          st.execute("NOTIFY " + OutboxRelay.CHANNEL);
+          st.execute("NOTIFY " + OutboxStore.CHANNEL);
         }
       }
       return id;

@@ -1,0 +1,134 @@
+package dev.trafficmanager.api.outbox;
+
+import dev.trafficmanager.event.JsonSerde;
+import dev.trafficmanager.event.RouteEvent;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Every statement on the {@code outbox} table, in the spirit of gruelbox's {@code Persistor}: the
+ * writer's append, the relay's reads and marks, the backlog and the retention sweep. Stateless and
+ * thread-safe; each method runs on the caller's handle or connection (and so in its transaction).
+ */
+public final class OutboxStore {
+  /** The channel a writer notifies when its transaction commits an outbox row. */
+  public static final String CHANNEL = "outbox";
+
+  // One statement, one round trip: the row and its NOTIFY, which PostgreSQL delivers only when the
+  // transaction commits, so the relay never wakes for a rolled-back row.
+  private static final String APPEND =
+      "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type, payload,"
+          + " correlation_id) VALUES (:event_id, :route_key, :revision, :event_type, :payload,"
+          + " :correlation_id) RETURNING id)"
+          + " SELECT pg_notify('"
+          + CHANNEL
+          + "', '') FROM appended";
+
+  private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
+
+  /**
+   * Appends the event in the writer's transaction and notifies the relay on commit. The payload is
+   * the contract serde's own bytes, so downstream reads exactly the contract.
+   */
+  public void append(Handle handle, RouteEvent event) {
+    handle
+        .createQuery(APPEND)
+        .bind("event_id", event.eventId())
+        .bind("route_key", event.routeKey().toString())
+        .bind("revision", event.revision())
+        .bind("event_type", event.eventType())
+        .bind("payload", new String(serde.serialize(null, event), StandardCharsets.UTF_8))
+        .bind("correlation_id", event.correlationId())
+        .map((rs, ctx) -> Boolean.TRUE)
+        .one();
+  }
+
+  /**
+   * The oldest unpublished rows, in id order. Selected by status rather than after the last id
+   * seen: ids are taken at insert but become visible at commit, so a smaller id can appear after a
+   * larger one and a cursor would skip it forever.
+   */
+  List<OutboxRow> pending(Connection connection, int limit) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT id, event_id, route_key, revision, event_type, payload, correlation_id"
+                + " FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?")) {
+      ps.setInt(1, limit);
+      ps.setFetchSize(limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<OutboxRow> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(
+              new OutboxRow(
+                  rs.getLong(1),
+                  rs.getObject(2, UUID.class),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7)));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** Marks the given rows published now, in one statement. */
+  int markPublished(Connection connection, List<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "UPDATE outbox SET published_at = now() WHERE id = ANY(?) AND published_at IS NULL")) {
+      Array array = connection.createArrayOf("bigint", ids.toArray());
+      try {
+        ps.setArray(1, array);
+        return ps.executeUpdate();
+      } finally {
+        array.free();
+      }
+    }
+  }
+
+  /**
+   * Deletes at most {@code limit} rows published longer than {@code retention} ago (by the
+   * database's clock). Bounded so that one statement never holds many row locks for long.
+   *
+   * @return how many rows were deleted
+   */
+  int deletePublishedBefore(Connection connection, Duration retention, int limit)
+      throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+                + " WHERE published_at < now() - make_interval(secs => ?) LIMIT ?)")) {
+      ps.setDouble(1, retention.toMillis() / 1000.0);
+      ps.setInt(2, limit);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Reads the backlog in one statement; the partial index on pending rows keeps it cheap. */
+  public OutboxBacklog backlog(Connection connection) throws SQLException {
+    try (Statement st = connection.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)"
+                    + " FROM outbox WHERE published_at IS NULL")) {
+      rs.next();
+      return new OutboxBacklog(
+          rs.getLong(1), Duration.ofMillis(Math.max(0, Math.round(rs.getDouble(2) * 1000))));
+    }
+  }
+}
