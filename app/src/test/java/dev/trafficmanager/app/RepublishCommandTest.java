@@ -210,13 +210,13 @@ class RepublishCommandTest {
             handle -> {
               PreparedBatch batch =
                   handle.prepareBatch(
-                      "INSERT INTO outbox (event_id, route_key, revision, event_type, payload,"
-                          + " correlation_id, created_at, published_at)"
+                      "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision,"
+                          + " event_type, payload, correlation_id, created_at)"
                           + " VALUES (:eventId, :routeKey, :revision, :eventType, :payload,"
-                          + " :correlationId, :createdAt, :publishedAt)");
+                          + " :correlationId, :createdAt) RETURNING id)"
+                          + " INSERT INTO outbox_queue (id) SELECT id FROM appended"
+                          + " WHERE NOT :published");
               for (RouteEvent event : events) {
-                OffsetDateTime createdAt =
-                    OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC);
                 batch
                     .bind("eventId", event.eventId())
                     .bind("routeKey", event.routeKey().toString())
@@ -227,8 +227,8 @@ class RepublishCommandTest {
                         new String(
                             RouteHistory.EVENTS.serialize("", event), StandardCharsets.UTF_8))
                     .bind("correlationId", event.correlationId())
-                    .bind("createdAt", createdAt)
-                    .bind("publishedAt", published ? createdAt.plusSeconds(1) : null)
+                    .bind("createdAt", OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC))
+                    .bind("published", published)
                     .add();
               }
               batch.execute();

@@ -16,20 +16,24 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Every statement on the {@code outbox} table, in the spirit of gruelbox's {@code Persistor}: the
- * writer's append, the relay's reads and marks, the backlog and the retention sweep. Stateless and
- * thread-safe; each method runs on the caller's handle or connection (and so in its transaction).
+ * Every statement on the {@code outbox} and {@code outbox_queue} tables, in the spirit of
+ * gruelbox's {@code Persistor}: the writer's append, the relay's reads and marks, the backlog and
+ * the retention sweep. A row is pending while its id is in {@code outbox_queue} and published once
+ * the relay has deleted it from there. Stateless and thread-safe; each method runs on the caller's
+ * handle or connection (and so in its transaction).
  */
 public final class OutboxStore {
   /** The channel a writer notifies when its transaction commits an outbox row. */
   public static final String CHANNEL = "outbox";
 
-  // One statement, one round trip: the row and its NOTIFY, which PostgreSQL delivers only when the
-  // transaction commits, so the relay never wakes for a rolled-back row.
+  // One statement, one round trip: the row, its place in the relay's queue and the NOTIFY, which
+  // PostgreSQL delivers only when the transaction commits, so the relay never wakes for a
+  // rolled-back row.
   private static final String APPEND =
       "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type, payload,"
           + " correlation_id) VALUES (:event_id, :route_key, :revision, :event_type, :payload,"
-          + " :correlation_id) RETURNING id)"
+          + " :correlation_id) RETURNING id),"
+          + " queued AS (INSERT INTO outbox_queue (id) SELECT id FROM appended)"
           + " SELECT pg_notify('"
           + CHANNEL
           + "', '') FROM appended";
@@ -54,15 +58,16 @@ public final class OutboxStore {
   }
 
   /**
-   * The oldest unpublished rows, in id order. Selected by status rather than after the last id
+   * The oldest unpublished rows, in id order. Read from the queue rather than after the last id
    * seen: ids are taken at insert but become visible at commit, so a smaller id can appear after a
    * larger one and a cursor would skip it forever.
    */
   List<OutboxRow> pending(Connection connection, int limit) throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "SELECT id, event_id, route_key, revision, event_type, payload, correlation_id"
-                + " FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?")) {
+            "SELECT o.id, o.event_id, o.route_key, o.revision, o.event_type, o.payload,"
+                + " o.correlation_id FROM outbox_queue q JOIN outbox o ON o.id = q.id"
+                + " ORDER BY q.id LIMIT ?")) {
       ps.setInt(1, limit);
       ps.setFetchSize(limit);
       try (ResultSet rs = ps.executeQuery()) {
@@ -83,14 +88,13 @@ public final class OutboxStore {
     }
   }
 
-  /** Marks the given rows published now, in one statement. */
+  /** Marks the given rows published, in one statement. */
   int markPublished(Connection connection, List<Long> ids) throws SQLException {
     if (ids.isEmpty()) {
       return 0;
     }
     try (PreparedStatement ps =
-        connection.prepareStatement(
-            "UPDATE outbox SET published_at = now() WHERE id = ANY(?) AND published_at IS NULL")) {
+        connection.prepareStatement("DELETE FROM outbox_queue WHERE id = ANY(?)")) {
       Array array = connection.createArrayOf("bigint", ids.toArray());
       try {
         ps.setArray(1, array);
@@ -102,8 +106,9 @@ public final class OutboxStore {
   }
 
   /**
-   * Deletes at most {@code limit} rows published longer than {@code retention} ago (by the
-   * database's clock). Bounded so that one statement never holds many row locks for long.
+   * Deletes at most {@code limit} published rows written longer than {@code retention} ago (by the
+   * database's clock); a pending row is kept however old it is. Bounded so that one statement never
+   * holds many row locks for long.
    *
    * @return how many rows were deleted
    */
@@ -111,21 +116,23 @@ public final class OutboxStore {
       throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
-                + " WHERE published_at < now() - make_interval(secs => ?) LIMIT ?)")) {
+            "DELETE FROM outbox WHERE id IN (SELECT o.id FROM outbox o"
+                + " WHERE o.created_at < now() - make_interval(secs => ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = o.id) LIMIT ?)")) {
       ps.setDouble(1, retention.toMillis() / 1000.0);
       ps.setInt(2, limit);
       return ps.executeUpdate();
     }
   }
 
-  /** Reads the backlog in one statement; the partial index on pending rows keeps it cheap. */
+  /** Reads the backlog in one statement: the queue's size and its oldest row's age. */
   public OutboxBacklog backlog(Connection connection) throws SQLException {
     try (Statement st = connection.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)"
-                    + " FROM outbox WHERE published_at IS NULL")) {
+                "SELECT (SELECT count(*) FROM outbox_queue),"
+                    + " COALESCE((SELECT EXTRACT(EPOCH FROM now() - created_at) FROM outbox"
+                    + " WHERE id = (SELECT min(id) FROM outbox_queue)), 0)")) {
       rs.next();
       return new OutboxBacklog(
           rs.getLong(1), Duration.ofMillis(Math.max(0, Math.round(rs.getDouble(2) * 1000))));

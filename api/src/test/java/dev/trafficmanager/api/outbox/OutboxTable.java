@@ -68,8 +68,10 @@ final class OutboxTable {
     RouteEvent event = event(routeKey, revision);
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO outbox (event_id, route_key, revision, event_type, payload, correlation_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type,"
+                + " payload, correlation_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id),"
+                + " queued AS (INSERT INTO outbox_queue (id) SELECT id FROM appended)"
+                + " SELECT id FROM appended")) {
       ps.setObject(1, event.eventId());
       ps.setString(2, routeKey);
       ps.setLong(3, revision);
@@ -90,21 +92,32 @@ final class OutboxTable {
     }
   }
 
-  /** Inserts a row as if published {@code age} ago. */
+  /** Inserts a row as if written and published {@code age} ago. */
   long insertPublished(String routeKey, long revision, Duration age) throws SQLException {
+    return insertAged(routeKey, revision, age, false);
+  }
+
+  /** Inserts a row written {@code age} ago that is still waiting for the relay. */
+  long insertPending(String routeKey, long revision, Duration age) throws SQLException {
+    return insertAged(routeKey, revision, age, true);
+  }
+
+  private long insertAged(String routeKey, long revision, Duration age, boolean pending)
+      throws SQLException {
     try (Connection c = connect();
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO outbox (event_id, route_key, revision, event_type, payload,"
-                    + " correlation_id, created_at, published_at)"
+                "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type,"
+                    + " payload, correlation_id, created_at)"
                     + " VALUES (?, ?, ?, 'route_changed', '{}', 'corr',"
-                    + " now() - make_interval(secs => ?), now() - make_interval(secs => ?))"
-                    + " RETURNING id")) {
+                    + " now() - make_interval(secs => ?)) RETURNING id),"
+                    + " queued AS (INSERT INTO outbox_queue (id) SELECT id FROM appended WHERE ?)"
+                    + " SELECT id FROM appended")) {
       ps.setObject(1, UUID.randomUUID());
       ps.setString(2, routeKey);
       ps.setLong(3, revision);
       ps.setDouble(4, age.toSeconds());
-      ps.setDouble(5, age.toSeconds());
+      ps.setBoolean(5, pending);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -113,15 +126,15 @@ final class OutboxTable {
   }
 
   long pending() throws SQLException {
-    return count("SELECT count(*) FROM outbox WHERE published_at IS NULL");
+    return count("SELECT count(*) FROM outbox_queue");
   }
 
   long published() throws SQLException {
-    return count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL");
+    return count("SELECT count(*) FROM outbox WHERE id NOT IN (SELECT id FROM outbox_queue)");
   }
 
   boolean isPublished(long id) throws SQLException {
-    return count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL AND id = " + id) == 1;
+    return exists(id) && count("SELECT count(*) FROM outbox_queue WHERE id = " + id) == 0;
   }
 
   boolean exists(long id) throws SQLException {

@@ -24,6 +24,9 @@ public final class OutboxEvents {
   private static final String RANGE =
       " FROM outbox WHERE created_at >= ? AND created_at < ?"
           + " AND (CAST(? AS text) IS NULL OR starts_with(route_key, CAST(? AS text)))";
+  // A row is pending while the relay's queue holds its id; the relay itself publishes those.
+  private static final String PENDING =
+      " EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = outbox.id)";
 
   private final Connection connection;
   private final int fetchSize;
@@ -42,8 +45,11 @@ public final class OutboxEvents {
     long pending;
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "SELECT count(*) FILTER (WHERE published_at IS NOT NULL),"
-                + " count(*) FILTER (WHERE published_at IS NULL)"
+            "SELECT count(*) FILTER (WHERE NOT"
+                + PENDING
+                + "), count(*) FILTER (WHERE"
+                + PENDING
+                + ")"
                 + RANGE)) {
       bind(ps, range);
       try (ResultSet rs = ps.executeQuery()) {
@@ -77,7 +83,9 @@ public final class OutboxEvents {
             "SELECT id, event_id, route_key, revision, event_type, payload, correlation_id,"
                 + " created_at"
                 + RANGE
-                + " AND published_at IS NOT NULL ORDER BY id")) {
+                + " AND NOT"
+                + PENDING
+                + " ORDER BY id")) {
       ps.setFetchSize(fetchSize);
       bind(ps, range);
       try (ResultSet rs = ps.executeQuery()) {

@@ -1,0 +1,68 @@
+package dev.trafficmanager.api.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedServers.class)
+class OutboxStoreTest {
+  private static final String BILLING = "acme/billing/prod/v1";
+  private static final Duration RETENTION = Duration.ofDays(7);
+
+  private final OutboxStore store = new OutboxStore();
+  private RelayFixture fixture;
+
+  @AfterEach
+  void close() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void retentionNeverDeletesARowThatIsStillPendingHoweverOld(TestEnvironment env) throws Exception {
+    fixture = new RelayFixture(env.settings(), Map.of());
+    OutboxTable outbox = fixture.migratedOutbox();
+    long oldPublished = outbox.insertPublished(BILLING, 1, Duration.ofDays(9));
+    long oldPending = outbox.insertPending(BILLING, 2, Duration.ofDays(9));
+    long recentPublished = outbox.insertPublished(BILLING, 3, Duration.ofDays(1));
+
+    int deleted;
+    try (Connection c = outbox.connect()) {
+      deleted = store.deletePublishedBefore(c, RETENTION, 100);
+    }
+
+    assertThat(deleted).isEqualTo(1);
+    assertThat(outbox.exists(oldPublished)).isFalse();
+    assertThat(outbox.exists(oldPending)).isTrue();
+    assertThat(outbox.exists(recentPublished)).isTrue();
+  }
+
+  @Test
+  void aRowMarkedPublishedLeavesThePendingRowsAndTheBacklog(TestEnvironment env) throws Exception {
+    fixture = new RelayFixture(env.settings(), Map.of());
+    OutboxTable outbox = fixture.migratedOutbox();
+    long first = outbox.insertWithoutNotify(BILLING, 1);
+    long second = outbox.insertWithoutNotify(BILLING, 2);
+
+    try (Connection c = outbox.connect()) {
+      assertThat(store.pending(c, 10)).extracting(OutboxRow::id).containsExactly(first, second);
+      assertThat(store.backlog(c).pendingRows()).isEqualTo(2);
+
+      assertThat(store.markPublished(c, List.of(first))).isEqualTo(1);
+
+      assertThat(store.pending(c, 10)).extracting(OutboxRow::id).containsExactly(second);
+      assertThat(store.backlog(c).pendingRows()).isEqualTo(1);
+    }
+    assertThat(outbox.isPublished(first)).isTrue();
+    assertThat(outbox.isPublished(second)).isFalse();
+  }
+}
