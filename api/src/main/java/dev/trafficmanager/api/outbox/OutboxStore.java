@@ -65,9 +65,11 @@ public final class OutboxStore {
   List<OutboxRow> pending(Connection connection, int limit) throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "SELECT o.id, o.event_id, o.route_key, o.revision, o.event_type, o.payload,"
-                + " o.correlation_id FROM outbox_queue q JOIN outbox o ON o.id = q.id"
-                + " ORDER BY q.id LIMIT ?")) {
+            // The ids first, then one index lookup each: joined, the planner may merge the queue
+            // with the outbox's primary key and walk every row ever written before the first one.
+            "SELECT id, event_id, route_key, revision, event_type, payload, correlation_id"
+                + " FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox_queue ORDER BY id"
+                + " LIMIT ?)) ORDER BY id")) {
       ps.setInt(1, limit);
       ps.setFetchSize(limit);
       try (ResultSet rs = ps.executeQuery()) {

@@ -85,7 +85,9 @@ public final class RouteWriter {
         .event()
         .ifPresent(
             event -> {
-              log.info(
+              // DEBUG: at thousands of writes a second a line each would cost more than the
+              // write; the audit log keeps every change with its actor and correlation id.
+              log.debug(
                   "event=route_written action={} route_key={} revision={} actor={} event_id={}",
                   event.action().wireName(),
                   event.routeKey(),
