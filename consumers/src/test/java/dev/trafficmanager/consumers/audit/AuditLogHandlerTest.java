@@ -1,5 +1,6 @@
 package dev.trafficmanager.consumers.audit;
 
+import static dev.trafficmanager.consumers.TestChanges.apply;
 import static dev.trafficmanager.consumers.TestChanges.change;
 import static dev.trafficmanager.consumers.TestChanges.deactivation;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,7 @@ class AuditLogHandlerTest {
         (handler, jdbi) -> {
           RouteChange deactivated = deactivation(ROUTE, 2);
 
-          handler.handle(deactivated);
+          apply(handler, deactivated);
 
           Map<String, Object> row =
               jdbi.withHandle(h -> h.createQuery("SELECT * FROM audit_log").mapToMap().one());
@@ -70,7 +71,7 @@ class AuditLogHandlerTest {
     withHandler(
         env,
         (handler, jdbi) -> {
-          handler.handle(change(ROUTE, 1));
+          apply(handler, change(ROUTE, 1));
 
           Map<String, Object> row =
               jdbi.withHandle(
@@ -92,13 +93,13 @@ class AuditLogHandlerTest {
         (handler, jdbi) -> {
           RouteChange first = change(ROUTE, 1);
           RouteChange second = change(ROUTE, 2);
-          handler.handle(first);
-          handler.handle(second);
+          apply(handler, first);
+          apply(handler, second);
 
-          handler.handle(first);
-          handler.handle(second);
+          apply(handler, first);
+          apply(handler, second);
           // The same revision re-emitted under another event id (a processor rebuild).
-          handler.handle(withEventId(second, UUID.randomUUID()));
+          apply(handler, withEventId(second, UUID.randomUUID()));
 
           List<UUID> rows =
               jdbi.withHandle(
@@ -128,7 +129,7 @@ class AuditLogHandlerTest {
     withHandler(
         env,
         (handler, jdbi) ->
-            assertThatThrownBy(() -> handler.handle(withoutActor))
+            assertThatThrownBy(() -> apply(handler, withoutActor))
                 .isInstanceOf(NonRetriableException.class)
                 .hasMessageContaining("actor"));
   }
@@ -147,7 +148,7 @@ class AuditLogHandlerTest {
       AuditLogHandler handler =
           new AuditLogHandler(Jdbi.create(pool).installPlugin(new PostgresPlugin()));
 
-      assertThatThrownBy(() -> handler.handle(change(ROUTE, 1)))
+      assertThatThrownBy(() -> apply(handler, change(ROUTE, 1)))
           .isInstanceOf(RuntimeException.class)
           .isNotInstanceOf(NonRetriableException.class)
           .matches(e -> DatabaseFailures.isTransient(e), "an outage");

@@ -1,5 +1,6 @@
 package dev.trafficmanager.consumers.cache;
 
+import static dev.trafficmanager.consumers.TestChanges.apply;
 import static dev.trafficmanager.consumers.TestChanges.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,9 +43,9 @@ class CacheInvalidationHandlerTest {
       commands.set(redis.keys().route(ROUTE), "stale");
       commands.set(redis.keys().route(OTHER_ROUTE), "fresh");
 
-      handler.handle(change(ROUTE, 2));
+      apply(handler, change(ROUTE, 2));
       // Delivered again, as at-least-once delivery may: the entry is already gone.
-      handler.handle(change(ROUTE, 2));
+      apply(handler, change(ROUTE, 2));
 
       assertThat(commands.exists(redis.keys().route(ROUTE))).isZero();
       assertThat(commands.get(redis.keys().route(OTHER_ROUTE))).isEqualTo("fresh");
@@ -59,9 +60,9 @@ class CacheInvalidationHandlerTest {
     RedisClient client = redis.newClient();
     try (InvalidationSubscriber subscriber = new InvalidationSubscriber(redis);
         CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
-      handler.handle(change(ROUTE, 2));
-      handler.handle(change(OTHER_ROUTE, 5));
-      handler.handle(change(ROUTE, 2));
+      apply(handler, change(ROUTE, 2));
+      apply(handler, change(OTHER_ROUTE, 5));
+      apply(handler, change(ROUTE, 2));
 
       await("three invalidations received")
           .atMost(BOUND)
@@ -101,7 +102,7 @@ class CacheInvalidationHandlerTest {
           new CacheInvalidationHandler(client, restricted.keys())) {
         commands.set(redis.keys().route(ROUTE), "stale");
 
-        assertThatThrownBy(() -> handler.handle(change(ROUTE, 2)))
+        assertThatThrownBy(() -> apply(handler, change(ROUTE, 2)))
             .isInstanceOf(RedisCommandExecutionException.class)
             .hasMessageContaining("NOPERM");
         assertThat(commands.exists(redis.keys().route(ROUTE))).isZero();
@@ -121,16 +122,16 @@ class CacheInvalidationHandlerTest {
     RedisClient client = redis.newClient();
     try (CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
       server.start();
-      handler.handle(change(ROUTE, 1));
+      apply(handler, change(ROUTE, 1));
       server.stop();
 
-      assertThatThrownBy(() -> handler.handle(change(ROUTE, 2)))
+      assertThatThrownBy(() -> apply(handler, change(ROUTE, 2)))
           .isInstanceOf(RedisException.class)
           .matches(e -> RedisFailures.isTransient((RedisException) e), "an outage");
 
       server.start();
       // No waiting for the client's own reconnect: the handler connects afresh.
-      handler.handle(change(ROUTE, 3));
+      apply(handler, change(ROUTE, 3));
     } finally {
       client.shutdown();
       server.close();
