@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.database.Migrations;
@@ -17,6 +18,7 @@ import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,6 +114,70 @@ class AuditLogHandlerTest {
   }
 
   @Test
+  void rowsStayOnePerRevisionWhenBatchesAreReplayedOrRepeatThemselves(TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          List<RouteChange> changes = new ArrayList<>();
+          for (long revision = 1; revision <= 5; revision++) {
+            changes.add(change(ROUTE, revision));
+          }
+
+          assertThat(handler.apply(changes)).isEqualTo(BatchResult.all(5));
+          // A replay of the same batch, and one that overlaps it and repeats a change within
+          // itself, with revision 4 re-emitted under another event id (a processor rebuild).
+          assertThat(handler.apply(changes)).isEqualTo(BatchResult.all(5));
+          List<RouteChange> overlapping =
+              List.of(
+                  changes.get(3),
+                  withEventId(changes.get(3), UUID.randomUUID()),
+                  changes.get(4),
+                  change(ROUTE, 6),
+                  changes.get(4));
+          assertThat(handler.apply(overlapping)).isEqualTo(BatchResult.all(5));
+
+          List<Long> revisions =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery("SELECT revision FROM audit_log ORDER BY revision")
+                          .mapTo(Long.class)
+                          .list());
+          assertThat(revisions).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        });
+  }
+
+  @Test
+  void aRowRejectedInsideABatchFailsAloneWithTheRowsBeforeItWrittenAndNoneAfterIt(
+      TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          RouteChange third = change(ROUTE, 3);
+          List<RouteChange> batch =
+              List.of(
+                  change(ROUTE, 1),
+                  change(ROUTE, 2),
+                  withActor(third, null),
+                  change(ROUTE, 4),
+                  change(ROUTE, 5));
+
+          BatchResult result = handler.apply(batch);
+
+          assertThat(result.applied()).isEqualTo(2);
+          assertThat(result.failure())
+              .containsInstanceOf(NonRetriableException.class)
+              .hasValueSatisfying(e -> assertThat(e).hasMessageContaining("actor"));
+          List<Long> revisions =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery("SELECT revision FROM audit_log ORDER BY revision")
+                          .mapTo(Long.class)
+                          .list());
+          assertThat(revisions).containsExactly(1L, 2L);
+        });
+  }
+
+  @Test
   void aRowTheDatabaseRejectsIsNotRetried(TestEnvironment env) {
     RouteChange good = change(ROUTE, 1);
     RouteChange withoutActor =
@@ -153,6 +219,20 @@ class AuditLogHandlerTest {
           .isNotInstanceOf(NonRetriableException.class)
           .matches(e -> DatabaseFailures.isTransient(e), "an outage");
     }
+  }
+
+  private static RouteChange withActor(RouteChange change, String actor) {
+    return new RouteChange(
+        change.schemaVersion(),
+        change.eventId(),
+        change.action(),
+        change.routeKey(),
+        change.revision(),
+        change.previous(),
+        change.current(),
+        change.occurredAt(),
+        actor,
+        change.correlationId());
   }
 
   private static RouteChange withEventId(RouteChange change, UUID eventId) {
