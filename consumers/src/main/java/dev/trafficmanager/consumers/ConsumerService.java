@@ -1,17 +1,8 @@
 package dev.trafficmanager.consumers;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.trafficmanager.cache.CacheSettings;
-import dev.trafficmanager.cache.RouteCacheWriter;
-import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
-import dev.trafficmanager.consumers.audit.AuditLogHandler;
-import dev.trafficmanager.consumers.cache.CacheInvalidationHandler;
-import dev.trafficmanager.consumers.cache.CacheWarmingHandler;
-import dev.trafficmanager.consumers.cache.RedisFailures;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.consumers.runner.ConsumerMetrics;
 import dev.trafficmanager.consumers.runner.ConsumerRunner;
@@ -19,15 +10,13 @@ import dev.trafficmanager.consumers.runner.KafkaDeadLetters;
 import dev.trafficmanager.consumers.runner.RunnerSettings;
 import dev.trafficmanager.consumers.runner.RunnerStatus;
 import dev.trafficmanager.consumers.runner.Sink;
-import dev.trafficmanager.database.DatabaseFailures;
-import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.kafka.DeadLetterDepth;
 import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.resilience.Dependency;
-import io.lettuce.core.RedisClient;
-import java.time.Clock;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,19 +28,19 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of one side-effect consumer: builds its handler and {@link ConsumerRunner}
- * and runs the runner on a thread of its own, named {@code tm-consumer-<name>}. Each consumer is
- * one consumer group, {@code tm-<name>} behind the topic prefix, reading {@code route-changes} and
- * dead-lettering to {@code route-changes.<name>.dlq}:
+ * The composition root of one side-effect consumer: builds its handler from its {@link
+ * ConsumerDefinition} and a {@link ConsumerRunner}, and runs the runner on a thread of its own,
+ * named {@code tm-consumer-<name>}. Each consumer is one consumer group, {@code tm-<name>} behind
+ * the topic prefix, reading {@code route-changes} and dead-lettering to {@code
+ * route-changes.<name>.dlq}:
  *
  * <ul>
- *   <li>{@value #CACHE_INVALIDATION}: deletes the changed route's Redis cache entry;
+ *   <li>{@value #CACHE_INVALIDATION}: deletes the changed route's Redis cache entry if it is older
+ *       than the change, and tells every API's near cache;
  *   <li>{@value #CACHE_WARMING}: writes the route's new state into the cache, never over a newer
  *       revision;
  *   <li>{@value #AUDIT_LOG}: appends the change to PostgreSQL's {@code audit_log}, once per event;
@@ -73,7 +62,8 @@ public final class ConsumerService implements AutoCloseable {
   public static final String CACHE_WARMING = "cache-warming";
   public static final String AUDIT_LOG = "audit-log";
 
-  private static final List<String> NAMES = List.of(CACHE_INVALIDATION, CACHE_WARMING, AUDIT_LOG);
+  private static final List<String> NAMES =
+      ConsumerDefinitions.all().stream().map(ConsumerDefinition::name).toList();
   private static final Logger log = LoggerFactory.getLogger(ConsumerService.class);
 
   private enum State {
@@ -83,12 +73,13 @@ public final class ConsumerService implements AutoCloseable {
   }
 
   private final String name;
+  private final ConsumerDefinition definition;
   private final ServiceContext context;
   private final boolean ownsContext;
   private final KafkaSettings kafka;
   private final RunnerSettings runnerSettings;
   private final DeadLetterDepthSettings depthSettings;
-  private final EffectFactory effects;
+  private final ConsumerDefinition.Opener handlers;
   private final UnaryOperator<ChangeHandler> decorator;
 
   private final Object lock = new Object();
@@ -119,7 +110,7 @@ public final class ConsumerService implements AutoCloseable {
    */
   public ConsumerService(String consumerName, Settings settings) {
     this(
-        checkName(consumerName),
+        definition(consumerName).name(),
         ServiceContext.create(settings, "consumer"),
         true,
         UnaryOperator.identity());
@@ -135,7 +126,8 @@ public final class ConsumerService implements AutoCloseable {
       boolean ownsContext,
       UnaryOperator<ChangeHandler> decorator) {
     try {
-      this.name = checkName(consumerName);
+      this.definition = definition(consumerName);
+      this.name = definition.name();
       this.context = context;
       this.ownsContext = ownsContext;
       this.decorator = decorator;
@@ -143,7 +135,7 @@ public final class ConsumerService implements AutoCloseable {
       this.kafka = KafkaSettings.from(settings);
       this.runnerSettings = RunnerSettings.from(settings);
       this.depthSettings = DeadLetterDepthSettings.from(settings);
-      this.effects = effectFactory(consumerName, settings);
+      this.handlers = definition.handlers().prepare(settings);
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -175,8 +167,8 @@ public final class ConsumerService implements AutoCloseable {
             "consumer " + name + (state == State.CLOSED ? " is closed" : " is already started"));
       }
       try {
-        Effect effect = effects.open(resources);
-        sink = effect.sink();
+        ChangeHandler handler = handlers.open(resources);
+        sink = Sink.of(context.resilience(), definition.sink(), definition.isTransient());
         KafkaDeadLetters deadLetters =
             KafkaDeadLetters.create(
                 kafka,
@@ -200,18 +192,22 @@ public final class ConsumerService implements AutoCloseable {
                 runnerSettings.consumerProperties(kafka, "tm-" + name),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        // The client's own meters (fetch rate, records lag per partition, ...), kafka_consumer_*.
+        KafkaClientMetrics clientMetrics =
+            new KafkaClientMetrics(consumer, Tags.of(ConsumerMetrics.TAG, name));
+        clientMetrics.bindTo(context.meters());
+        resources.push(clientMetrics);
         runner =
-            new ConsumerRunner(
-                name,
-                consumer,
-                kafka.topics().routeChanges(),
-                decorator.apply(effect.handler()),
-                sink,
-                deadLetters,
-                metrics,
-                runnerSettings,
-                runnerSettings.backoff(),
-                Clock.systemUTC());
+            ConsumerRunner.builder()
+                .name(name)
+                .consumer(consumer)
+                .topic(kafka.topics().routeChanges())
+                .handler(decorator.apply(handler))
+                .sink(sink)
+                .deadLetters(deadLetters)
+                .metrics(metrics)
+                .settings(runnerSettings)
+                .build();
       } catch (RuntimeException e) {
         state = State.CLOSED;
         closeAll(drainResources());
@@ -352,70 +348,15 @@ public final class ConsumerService implements AutoCloseable {
     return kafka.topics().consumerDlq(name).name();
   }
 
-  private static String checkName(String consumerName) {
-    if (!NAMES.contains(consumerName)) {
-      throw new IllegalArgumentException(
-          "unknown consumer '" + consumerName + "'; known consumers: " + String.join(", ", NAMES));
-    }
-    return consumerName;
-  }
-
-  /** Reads the settings a consumer's effect needs now, so that a bad one fails construction. */
-  private EffectFactory effectFactory(String consumerName, Settings settings) {
-    return switch (consumerName) {
-      case CACHE_INVALIDATION -> {
-        RedisSettings redis = RedisSettings.from(settings);
-        yield opened -> {
-          RedisClient client = redis.newClient();
-          opened.push(client::shutdown);
-          CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys());
-          opened.push(handler);
-          return new Effect(handler, redisSink());
-        };
-      }
-      case CACHE_WARMING -> {
-        RedisSettings redis = RedisSettings.from(settings);
-        CacheSettings ttls = CacheSettings.from(settings);
-        yield opened -> {
-          RedisClient client = redis.newClient();
-          opened.push(client::shutdown);
-          CacheWarmingHandler handler =
-              new CacheWarmingHandler(client, redis.keys(), ttls, new RouteCacheWriter());
-          opened.push(handler);
-          return new Effect(handler, redisSink());
-        };
-      }
-      case AUDIT_LOG -> {
-        DatabaseSettings database = DatabaseSettings.from(settings);
-        yield opened -> {
-          HikariDataSource pool = auditPool(database).openPool("tm-" + AUDIT_LOG);
-          opened.push(pool);
-          Migrations.migrate(pool);
-          Jdbi jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
-          return new Effect(
-              new AuditLogHandler(jdbi),
-              Sink.of(context.resilience(), Dependency.DATABASE, DatabaseFailures::isTransient));
-        };
-      }
-      default -> throw new IllegalArgumentException("no wiring for consumer " + consumerName);
-    };
-  }
-
-  private Sink redisSink() {
-    return Sink.of(context.resilience(), Dependency.REDIS, RedisFailures::isTransient);
-  }
-
-  /**
-   * One thread writes the audit log: two connections (one spare while a broken one is replaced).
-   */
-  private static DatabaseSettings auditPool(DatabaseSettings database) {
-    return new DatabaseSettings(
-        database.url(),
-        database.user(),
-        database.password(),
-        Math.min(2, database.poolSize()),
-        database.connectionTimeout(),
-        database.statementTimeout());
+  private static ConsumerDefinition definition(String consumerName) {
+    return ConsumerDefinitions.named(consumerName)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown consumer '"
+                        + consumerName
+                        + "'; known consumers: "
+                        + String.join(", ", NAMES)));
   }
 
   private void awaitEnd(Thread running) {
@@ -453,12 +394,4 @@ public final class ConsumerService implements AutoCloseable {
       }
     }
   }
-
-  /** Opens a consumer's handler and what it needs, pushing each thing to close on the deque. */
-  @FunctionalInterface
-  private interface EffectFactory {
-    Effect open(Deque<AutoCloseable> opened);
-  }
-
-  private record Effect(ChangeHandler handler, Sink sink) {}
 }

@@ -180,10 +180,12 @@ class RedisOutageTest {
   /** The revisions the handler applied, per route, in the order it applied them (its log). */
   private static final class AppliedChanges extends AppenderBase<ILoggingEvent> {
     private final Logger logger;
+    private final ch.qos.logback.classic.Level level;
     private final List<Object[]> applied = new CopyOnWriteArrayList<>();
 
     private AppliedChanges(Logger logger) {
       this.logger = logger;
+      this.level = logger.getLevel();
     }
 
     static AppliedChanges attach(String consumer) {
@@ -193,12 +195,15 @@ class RedisOutageTest {
               : CacheInvalidationHandler.class;
       AppliedChanges changes = new AppliedChanges((Logger) LoggerFactory.getLogger(handler));
       changes.start();
+      // The handlers log each applied change at DEBUG: a batch of thousands is no INFO material.
+      changes.logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
       changes.logger.addAppender(changes);
       return changes;
     }
 
     void detach() {
       logger.detachAppender(this);
+      logger.setLevel(level);
       stop();
     }
 
@@ -214,7 +219,7 @@ class RedisOutageTest {
 
     @Override
     protected void append(ILoggingEvent event) {
-      // Both handlers log route_key and revision first, once the change is applied.
+      // Both handlers log route_key and revision first, once the change is applied (DEBUG).
       applied.add(event.getArgumentArray());
     }
   }

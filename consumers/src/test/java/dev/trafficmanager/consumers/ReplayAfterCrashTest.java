@@ -87,9 +87,8 @@ class ReplayAfterCrashTest {
 
   /** Applies the real effect, then dies the way a killed process does: no commit follows. */
   private static ChangeHandler crashAfter(ChangeHandler handler, AtomicInteger effects) {
-    return change -> {
-      handler.handle(change);
-      effects.incrementAndGet();
+    return changes -> {
+      effects.addAndGet(handler.apply(changes).applied());
       throw new Killed();
     };
   }

@@ -1,5 +1,7 @@
 package dev.trafficmanager.consumers;
 
+import dev.trafficmanager.consumers.runner.BatchResult;
+import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteState;
@@ -58,6 +60,14 @@ public final class TestChanges {
         at,
         "operator",
         "corr-" + revision);
+  }
+
+  /** Applies one change as a batch of one, throwing its failure as the old one-change call did. */
+  public static void apply(ChangeHandler handler, RouteChange change) {
+    BatchResult result = handler.apply(java.util.List.of(change));
+    if (result.failure().isPresent()) {
+      throw result.failure().get();
+    }
   }
 
   /** The URL {@link #change} gives a route at a revision. */

@@ -1,25 +1,18 @@
 package dev.trafficmanager.cache;
 
 import dev.trafficmanager.route.CacheEntry;
-import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 
 /**
  * Writes resolve cache entries atomically with "set if not older" semantics (a Lua script on the
  * server): an entry of a newer revision is never replaced by an older one, whoever writes.
  */
 public final class RouteCacheWriter {
-  private static final String SCRIPT = load("set-if-not-older.lua");
-  private static final String SHA = sha1(SCRIPT);
+  private static final CacheScript SCRIPT = CacheScript.load("set-if-not-older.lua");
 
   /**
    * Writes the entry unless a newer one is cached; Redis errors propagate.
@@ -28,38 +21,29 @@ public final class RouteCacheWriter {
    */
   public boolean setIfNotOlder(
       RedisCommands<String, String> redis, String key, CacheEntry entry, Duration ttl) {
-    String[] keys = {key};
-    String[] args = {
-      entry.toJson(), Long.toString(entry.revision()), Long.toString(ttl.toMillis())
-    };
-    Long written;
-    try {
-      written = redis.evalsha(SHA, ScriptOutputType.INTEGER, keys, args);
-    } catch (RedisNoScriptException e) {
-      // First use on this server (or after a restart or SCRIPT FLUSH): EVAL caches it again.
-      written = redis.eval(SCRIPT, ScriptOutputType.INTEGER, keys, args);
-    }
+    Long written =
+        SCRIPT.call(redis, ScriptOutputType.INTEGER, new String[] {key}, args(entry, ttl));
     return written != null && written == 1L;
   }
 
-  private static String load(String name) {
-    try (InputStream in = RouteCacheWriter.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * Sends {@link #setIfNotOlder} without waiting, for a pipeline; the future holds 1 when the entry
+   * was written, 0 when a newer entry stays. It fails with {@link
+   * io.lettuce.core.RedisNoScriptException} until {@link #loadScript} ran on the server.
+   */
+  public RedisFuture<Long> sendSetIfNotOlder(
+      RedisAsyncCommands<String, String> redis, String key, CacheEntry entry, Duration ttl) {
+    return SCRIPT.send(redis, ScriptOutputType.INTEGER, new String[] {key}, args(entry, ttl));
   }
 
-  private static String sha1(String script) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is required of every JVM", e);
-    }
+  /** Makes the server know the script that {@link #sendSetIfNotOlder} calls by its SHA-1. */
+  public void loadScript(RedisCommands<String, String> redis) {
+    SCRIPT.load(redis);
+  }
+
+  private static String[] args(CacheEntry entry, Duration ttl) {
+    return new String[] {
+      entry.toJson(), Long.toString(entry.revision()), Long.toString(ttl.toMillis())
+    };
   }
 }

@@ -1,17 +1,20 @@
 package dev.trafficmanager.consumers.audit;
 
+import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteState;
 import dev.trafficmanager.route.RouteKey;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,25 +23,33 @@ import org.slf4j.LoggerFactory;
  * route, how (action, previous and new URL and state), at which revision, when it happened and when
  * it was recorded ({@code processed_at}, the database's clock).
  *
- * <p>Idempotent in the table itself: {@code event_id} is its primary key and {@code (route_key,
- * revision)} is unique, and the insert does nothing on either conflict, so a replayed or duplicated
- * change never doubles a row. Failures the database blames on the row (a data exception or a
- * violated constraint) are thrown as {@link NonRetriableException}; every other failure is thrown
- * as it is, for the runner to retry. Thread-safe (Jdbi opens a handle per call).
+ * <p>A batch is one {@code INSERT ... SELECT FROM unnest(...)} (up to {@value #MAX_ROWS} rows a
+ * statement), atomic: all of its rows or none. Idempotent in the table itself: {@code event_id} is
+ * its primary key and {@code (route_key, revision)} is unique, and the insert does nothing on
+ * either conflict, so a replayed or duplicated change never doubles a row. When the database blames
+ * a row (a data exception or a violated constraint), the statement as a whole is refused; the batch
+ * is then inserted change by change to find that row: the changes before it are applied, and it
+ * fails as a {@link NonRetriableException}. Every other failure (an outage) applies nothing of the
+ * statement and is returned as it is, for the runner to retry. Thread-safe (Jdbi opens a handle per
+ * call).
  */
 public final class AuditLogHandler implements ChangeHandler {
+  static final int MAX_ROWS = 1_000;
+
   private static final Logger log = LoggerFactory.getLogger(AuditLogHandler.class);
 
+  // One statement text whatever the batch size: each column is bound as one array and unnested,
+  // so the server parses and plans it once and the driver binds 15 parameters, not 15 per row.
   private static final String INSERT =
       """
       INSERT INTO audit_log (
           event_id, route_key, tenant, service, env, version, action,
           previous_url, new_url, previous_active, new_active,
           revision, actor, correlation_id, occurred_at)
-      VALUES (
-          :event_id, :route_key, :tenant, :service, :env, :version, :action,
-          :previous_url, :new_url, :previous_active, :new_active,
-          :revision, :actor, :correlation_id, :occurred_at)
+      SELECT * FROM unnest(
+          ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+          ?::text[], ?::text[], ?::boolean[], ?::boolean[],
+          ?::bigint[], ?::text[], ?::text[], ?::timestamptz[])
       ON CONFLICT DO NOTHING
       """;
 
@@ -53,44 +64,116 @@ public final class AuditLogHandler implements ChangeHandler {
   }
 
   @Override
-  public void handle(RouteChange change) {
-    int inserted;
-    try {
-      inserted = jdbi.withHandle(handle -> bind(handle.createUpdate(INSERT), change).execute());
-    } catch (JdbiException e) {
-      if (DatabaseFailures.isRowRejected(e)) {
-        throw new NonRetriableException("audit_log rejected the change: " + e.getMessage(), e);
+  public BatchResult apply(List<RouteChange> changes) {
+    int applied = 0;
+    while (applied < changes.size()) {
+      List<RouteChange> chunk =
+          changes.subList(applied, Math.min(changes.size(), applied + MAX_ROWS));
+      try {
+        int inserted = insert(chunk);
+        log.debug("audit rows written rows={} inserted={}", chunk.size(), inserted);
+      } catch (JdbiException e) {
+        if (!DatabaseFailures.isRowRejected(e)) {
+          return BatchResult.failedAt(applied, e);
+        }
+        BatchResult failed = oneByOne(chunk, applied);
+        if (failed != null) {
+          return failed;
+        }
       }
-      throw e;
+      applied += chunk.size();
     }
-    log.info(
-        "audit row {} route_key={} revision={} action={} event_id={}",
-        inserted == 1 ? "written" : "already there",
-        change.routeKey(),
-        change.revision(),
-        change.action().wireName(),
-        change.eventId());
+    return BatchResult.all(changes.size());
   }
 
-  private static Update bind(Update update, RouteChange change) {
-    RouteKey key = change.key();
-    RouteState previous = change.previous();
-    RouteState current = change.current();
-    return update
-        .bind("event_id", change.eventId())
-        .bind("route_key", key.toString())
-        .bind("tenant", key.tenant())
-        .bind("service", key.service())
-        .bind("env", key.env())
-        .bind("version", key.version())
-        .bind("action", change.action().wireName())
-        .bind("previous_url", previous == null ? null : previous.url())
-        .bind("new_url", current.url())
-        .bind("previous_active", previous == null ? null : previous.active())
-        .bind("new_active", current.active())
-        .bind("revision", change.revision())
-        .bind("actor", change.actor())
-        .bind("correlation_id", change.correlationId())
-        .bind("occurred_at", OffsetDateTime.ofInstant(change.occurredAt(), ZoneOffset.UTC));
+  /**
+   * Inserts the rows one statement each, to find the one the database rejects; null when every row
+   * is in after all.
+   */
+  private BatchResult oneByOne(List<RouteChange> chunk, int offset) {
+    for (int i = 0; i < chunk.size(); i++) {
+      RouteChange change = chunk.get(i);
+      try {
+        insert(List.of(change));
+      } catch (JdbiException e) {
+        if (DatabaseFailures.isRowRejected(e)) {
+          return BatchResult.failedAt(
+              offset + i,
+              new NonRetriableException("audit_log rejected the change: " + e.getMessage(), e));
+        }
+        return BatchResult.failedAt(offset + i, e);
+      }
+    }
+    // Accepted one by one after being refused as a whole: every row is in.
+    return null;
+  }
+
+  private int insert(List<RouteChange> rows) {
+    return jdbi.withHandle(
+        handle -> {
+          Connection connection = handle.getConnection();
+          try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            Columns columns = new Columns(rows.size());
+            rows.forEach(columns::add);
+            columns.bind(connection, insert);
+            return insert.executeUpdate();
+          } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+          }
+        });
+  }
+
+  /** The batch's rows as one array per column. */
+  private static final class Columns {
+    private final String[][] text;
+    private final Boolean[][] flags;
+    private final Long[] revisions;
+    private int row;
+
+    Columns(int rows) {
+      text = new String[12][rows];
+      flags = new Boolean[2][rows];
+      revisions = new Long[rows];
+    }
+
+    void add(RouteChange change) {
+      RouteKey key = change.key();
+      RouteState previous = change.previous();
+      RouteState current = change.current();
+      String[] values = {
+        change.eventId().toString(),
+        key.toString(),
+        key.tenant(),
+        key.service(),
+        key.env(),
+        key.version(),
+        change.action().wireName(),
+        previous == null ? null : previous.url(),
+        current.url(),
+        change.actor(),
+        change.correlationId(),
+        change.occurredAt().toString()
+      };
+      for (int column = 0; column < values.length; column++) {
+        text[column][row] = values[column];
+      }
+      flags[0][row] = previous == null ? null : previous.active();
+      flags[1][row] = current.active();
+      revisions[row] = change.revision();
+      row++;
+    }
+
+    void bind(Connection connection, PreparedStatement insert) throws SQLException {
+      int parameter = 1;
+      for (int column = 0; column < 9; column++) {
+        insert.setArray(parameter++, connection.createArrayOf("text", text[column]));
+      }
+      insert.setArray(parameter++, connection.createArrayOf("bool", flags[0]));
+      insert.setArray(parameter++, connection.createArrayOf("bool", flags[1]));
+      insert.setArray(parameter++, connection.createArrayOf("int8", revisions));
+      for (int column = 9; column < 12; column++) {
+        insert.setArray(parameter++, connection.createArrayOf("text", text[column]));
+      }
+    }
   }
 }

@@ -1,61 +1,70 @@
 package dev.trafficmanager.consumers.cache;
 
+import dev.trafficmanager.cache.RouteCacheInvalidator;
+import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.route.CacheKeys;
 import dev.trafficmanager.route.RouteInvalidation;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.util.Objects;
+import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes a changed route's entry from the Redis resolve cache, so that the next read loads the
- * route from PostgreSQL, then publishes a {@link RouteInvalidation} on {@link
- * CacheKeys#invalidations()} so that every API instance drops its near-cache copy at once instead
- * of serving it until its TTL. A delete is idempotent and never takes the cache back in time — the
- * worst a replayed old change can do is cost one read a cache miss — and so is the message, which
- * carries the change's revision: an API keeps an entry of that revision or newer. This handler
- * needs no revision check of its own.
+ * Invalidates a changed route's entry in the Redis resolve cache and tells every API instance:
+ * {@link RouteCacheInvalidator}'s script deletes the entry only if it is older than the change's
+ * revision, so that the entry the cache-warming consumer (or an API) wrote for the change itself
+ * survives, and publishes a {@link RouteInvalidation} on {@link CacheKeys#invalidations()} so that
+ * every API drops its near-cache copies older than the revision at once instead of serving them
+ * until their TTL. Both are idempotent and never take the cache back in time, so a replay is safe.
  *
- * <p>Every Redis failure (down, unreachable, timed out) of the delete or the publish is thrown,
- * never swallowed: the runner then retries the change (delete and publish again) rather than commit
- * past an entry that may still be stale. Not thread-safe: one consumer thread calls it.
+ * <p>A batch is one pipeline: one script call per change, flushed together, replies awaited in
+ * order. Every Redis failure (down, unreachable, timed out, a refused command) ends the applied
+ * prefix at the change whose call failed, never swallowed: the runner retries that change rather
+ * than commit past an entry that may still be stale. Not thread-safe: one consumer thread calls it.
  */
 public final class CacheInvalidationHandler implements ChangeHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CacheInvalidationHandler.class);
+  private static final Duration REPLY_GUARD = Duration.ofSeconds(30);
 
-  private final RedisConnection redis;
-  private final CacheKeys keys;
+  private final RouteCacheInvalidator invalidator;
+  private final RedisPipeline redis;
 
   /**
    * @param redis a client whose commands time out (as {@code RedisSettings.newClient()} makes
    *     them); the caller owns it and shuts it down after closing this handler
    */
   public CacheInvalidationHandler(RedisClient redis, CacheKeys keys) {
-    this.redis = new RedisConnection(redis);
-    this.keys = Objects.requireNonNull(keys, "keys");
+    this.invalidator = new RouteCacheInvalidator(keys);
+    this.redis = new RedisPipeline(redis, invalidator::loadScript, REPLY_GUARD);
   }
 
   @Override
-  public void handle(RouteChange change) {
-    String key = keys.route(change.key());
-    RedisCommands<String, String> commands = redis.commands();
-    long deleted = commands.del(key);
-    long receivers =
-        commands.publish(
-            keys.invalidations(),
-            new RouteInvalidation(change.key(), change.revision()).toMessage());
-    log.info(
-        "cache entry invalidated route_key={} revision={} action={} redis_key={} deleted={}"
-            + " receivers={}",
-        change.routeKey(),
-        change.revision(),
-        change.action().wireName(),
-        key,
-        deleted,
-        receivers);
+  public BatchResult apply(List<RouteChange> changes) {
+    return redis.send(
+        changes,
+        (commands, change) ->
+            invalidator.send(commands, new RouteInvalidation(change.key(), change.revision())),
+        CacheInvalidationHandler::logApplied);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void logApplied(RouteChange change, Object reply) {
+    if (log.isDebugEnabled()) {
+      RouteCacheInvalidator.Outcome outcome =
+          RouteCacheInvalidator.Outcome.of((List<Object>) reply);
+      log.debug(
+          "cache entry invalidated route_key={} revision={} action={} deleted={} receivers={}"
+              + " correlation_id={}",
+          change.routeKey(),
+          change.revision(),
+          change.action().wireName(),
+          outcome.deleted(),
+          outcome.receivers(),
+          change.correlationId());
+    }
   }
 
   @Override

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code tm_consumer_retries_refused_total}: retries the sink's retry budget refused; the
  *       record waited instead, no call was made;
  *   <li>{@code tm_consumer_dlq_records_total}: records written to the consumer's dead-letter topic;
- *   <li>{@code tm_consumer_lag_records}: records on the consumer's partitions not handled yet (end
- *       offset minus position, summed over its partitions), refreshed every few seconds;
+ *   <li>{@code tm_consumer_lag_records}: records on the consumer's partitions not handled yet (the
+ *       client's own {@code currentLag} of each assigned partition, summed: the high watermark of
+ *       its last fetch minus the position), read every {@code TM_CONSUMER_LAG_REFRESH};
  *   <li>{@code tm_consumer_paused}: 1 while any of its partitions is paused, waiting for a retry or
  *       for the sink's circuit breaker, else 0.
  * </ul>
@@ -83,8 +84,10 @@ public final class ConsumerMetrics implements AutoCloseable {
     this.meters = List.of(processed, retries, retriesRefused, deadLettered, lagGauge, pausedGauge);
   }
 
-  void processed() {
-    processed.increment();
+  void processed(int records) {
+    if (records > 0) {
+      processed.increment(records);
+    }
   }
 
   void retried() {

@@ -1,5 +1,6 @@
 package dev.trafficmanager.consumers.audit;
 
+import static dev.trafficmanager.consumers.TestChanges.apply;
 import static dev.trafficmanager.consumers.TestChanges.change;
 import static dev.trafficmanager.consumers.TestChanges.deactivation;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.database.Migrations;
@@ -16,6 +18,7 @@ import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +38,7 @@ class AuditLogHandlerTest {
         (handler, jdbi) -> {
           RouteChange deactivated = deactivation(ROUTE, 2);
 
-          handler.handle(deactivated);
+          apply(handler, deactivated);
 
           Map<String, Object> row =
               jdbi.withHandle(h -> h.createQuery("SELECT * FROM audit_log").mapToMap().one());
@@ -70,7 +73,7 @@ class AuditLogHandlerTest {
     withHandler(
         env,
         (handler, jdbi) -> {
-          handler.handle(change(ROUTE, 1));
+          apply(handler, change(ROUTE, 1));
 
           Map<String, Object> row =
               jdbi.withHandle(
@@ -92,13 +95,13 @@ class AuditLogHandlerTest {
         (handler, jdbi) -> {
           RouteChange first = change(ROUTE, 1);
           RouteChange second = change(ROUTE, 2);
-          handler.handle(first);
-          handler.handle(second);
+          apply(handler, first);
+          apply(handler, second);
 
-          handler.handle(first);
-          handler.handle(second);
+          apply(handler, first);
+          apply(handler, second);
           // The same revision re-emitted under another event id (a processor rebuild).
-          handler.handle(withEventId(second, UUID.randomUUID()));
+          apply(handler, withEventId(second, UUID.randomUUID()));
 
           List<UUID> rows =
               jdbi.withHandle(
@@ -107,6 +110,70 @@ class AuditLogHandlerTest {
                           .mapTo(UUID.class)
                           .list());
           assertThat(rows).containsExactly(first.eventId(), second.eventId());
+        });
+  }
+
+  @Test
+  void rowsStayOnePerRevisionWhenBatchesAreReplayedOrRepeatThemselves(TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          List<RouteChange> changes = new ArrayList<>();
+          for (long revision = 1; revision <= 5; revision++) {
+            changes.add(change(ROUTE, revision));
+          }
+
+          assertThat(handler.apply(changes)).isEqualTo(BatchResult.all(5));
+          // A replay of the same batch, and one that overlaps it and repeats a change within
+          // itself, with revision 4 re-emitted under another event id (a processor rebuild).
+          assertThat(handler.apply(changes)).isEqualTo(BatchResult.all(5));
+          List<RouteChange> overlapping =
+              List.of(
+                  changes.get(3),
+                  withEventId(changes.get(3), UUID.randomUUID()),
+                  changes.get(4),
+                  change(ROUTE, 6),
+                  changes.get(4));
+          assertThat(handler.apply(overlapping)).isEqualTo(BatchResult.all(5));
+
+          List<Long> revisions =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery("SELECT revision FROM audit_log ORDER BY revision")
+                          .mapTo(Long.class)
+                          .list());
+          assertThat(revisions).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        });
+  }
+
+  @Test
+  void aRowRejectedInsideABatchFailsAloneWithTheRowsBeforeItWrittenAndNoneAfterIt(
+      TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          RouteChange third = change(ROUTE, 3);
+          List<RouteChange> batch =
+              List.of(
+                  change(ROUTE, 1),
+                  change(ROUTE, 2),
+                  withActor(third, null),
+                  change(ROUTE, 4),
+                  change(ROUTE, 5));
+
+          BatchResult result = handler.apply(batch);
+
+          assertThat(result.applied()).isEqualTo(2);
+          assertThat(result.failure())
+              .containsInstanceOf(NonRetriableException.class)
+              .hasValueSatisfying(e -> assertThat(e).hasMessageContaining("actor"));
+          List<Long> revisions =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery("SELECT revision FROM audit_log ORDER BY revision")
+                          .mapTo(Long.class)
+                          .list());
+          assertThat(revisions).containsExactly(1L, 2L);
         });
   }
 
@@ -128,7 +195,7 @@ class AuditLogHandlerTest {
     withHandler(
         env,
         (handler, jdbi) ->
-            assertThatThrownBy(() -> handler.handle(withoutActor))
+            assertThatThrownBy(() -> apply(handler, withoutActor))
                 .isInstanceOf(NonRetriableException.class)
                 .hasMessageContaining("actor"));
   }
@@ -147,11 +214,25 @@ class AuditLogHandlerTest {
       AuditLogHandler handler =
           new AuditLogHandler(Jdbi.create(pool).installPlugin(new PostgresPlugin()));
 
-      assertThatThrownBy(() -> handler.handle(change(ROUTE, 1)))
+      assertThatThrownBy(() -> apply(handler, change(ROUTE, 1)))
           .isInstanceOf(RuntimeException.class)
           .isNotInstanceOf(NonRetriableException.class)
           .matches(e -> DatabaseFailures.isTransient(e), "an outage");
     }
+  }
+
+  private static RouteChange withActor(RouteChange change, String actor) {
+    return new RouteChange(
+        change.schemaVersion(),
+        change.eventId(),
+        change.action(),
+        change.routeKey(),
+        change.revision(),
+        change.previous(),
+        change.current(),
+        change.occurredAt(),
+        actor,
+        change.correlationId());
   }
 
   private static RouteChange withEventId(RouteChange change, UUID eventId) {

@@ -1,5 +1,6 @@
 package dev.trafficmanager.consumers.cache;
 
+import static dev.trafficmanager.consumers.TestChanges.apply;
 import static dev.trafficmanager.consumers.TestChanges.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.InvalidationSubscriber;
+import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
+import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
@@ -21,6 +24,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.CommandType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,12 +46,72 @@ class CacheInvalidationHandlerTest {
       commands.set(redis.keys().route(ROUTE), "stale");
       commands.set(redis.keys().route(OTHER_ROUTE), "fresh");
 
-      handler.handle(change(ROUTE, 2));
+      apply(handler, change(ROUTE, 2));
       // Delivered again, as at-least-once delivery may: the entry is already gone.
-      handler.handle(change(ROUTE, 2));
+      apply(handler, change(ROUTE, 2));
 
       assertThat(commands.exists(redis.keys().route(ROUTE))).isZero();
       assertThat(commands.get(redis.keys().route(OTHER_ROUTE))).isEqualTo("fresh");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void theWarmedEntrySurvivesItsOwnInvalidationAndAStaleOneDoesNot(TestEnvironment env) {
+    RedisSettings redis = env.redis();
+    RedisClient client = redis.newClient();
+    String key = redis.keys().route(ROUTE);
+    String otherKey = redis.keys().route(OTHER_ROUTE);
+    try (StatefulRedisConnection<String, String> connection = client.connect();
+        InvalidationSubscriber subscriber = new InvalidationSubscriber(redis);
+        CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
+      RedisCommands<String, String> commands = connection.sync();
+      // What cache warming wrote for revision 2 of ROUTE; an entry of revision 4 of OTHER_ROUTE
+      // that revision 5 makes stale.
+      String warmed = CacheEntry.resolving("https://billing.example/v2", 2).toJson();
+      commands.set(key, warmed);
+      commands.set(otherKey, CacheEntry.resolving("https://search.example/v4", 4).toJson());
+
+      BatchResult result = handler.apply(List.of(change(ROUTE, 2), change(OTHER_ROUTE, 5)));
+
+      assertThat(result).isEqualTo(BatchResult.all(2));
+      assertThat(commands.get(key)).isEqualTo(warmed);
+      assertThat(commands.exists(otherKey)).isZero();
+      // Both published all the same: near caches drop what is older than each revision.
+      await("both invalidations received")
+          .atMost(BOUND)
+          .until(subscriber::messages, m -> m.size() >= 2);
+      assertThat(subscriber.messages())
+          .containsExactly("acme/billing/prod/v1 2", "acme/search/prod/v1 5");
+
+      // The next revision makes the warmed entry stale too.
+      apply(handler, change(ROUTE, 3));
+      assertThat(commands.exists(key)).isZero();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void aNewerEntryStaysAndANegativeEntryWithoutRevisionOrAnUnreadableOneIsDeleted(
+      TestEnvironment env) {
+    RedisSettings redis = env.redis();
+    RedisClient client = redis.newClient();
+    RouteKey third = RouteKey.parse("acme/checkout/prod/v1");
+    try (StatefulRedisConnection<String, String> connection = client.connect();
+        CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
+      RedisCommands<String, String> commands = connection.sync();
+      String newer = CacheEntry.missing(9).toJson();
+      commands.set(redis.keys().route(ROUTE), newer);
+      commands.set(redis.keys().route(OTHER_ROUTE), "{\"missing\":true}");
+      commands.set(redis.keys().route(third), "not an entry");
+
+      handler.apply(List.of(change(ROUTE, 3), change(OTHER_ROUTE, 3), change(third, 3)));
+
+      assertThat(commands.get(redis.keys().route(ROUTE))).isEqualTo(newer);
+      assertThat(commands.exists(redis.keys().route(OTHER_ROUTE))).isZero();
+      assertThat(commands.exists(redis.keys().route(third))).isZero();
     } finally {
       client.shutdown();
     }
@@ -59,9 +123,9 @@ class CacheInvalidationHandlerTest {
     RedisClient client = redis.newClient();
     try (InvalidationSubscriber subscriber = new InvalidationSubscriber(redis);
         CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
-      handler.handle(change(ROUTE, 2));
-      handler.handle(change(OTHER_ROUTE, 5));
-      handler.handle(change(ROUTE, 2));
+      apply(handler, change(ROUTE, 2));
+      apply(handler, change(OTHER_ROUTE, 5));
+      apply(handler, change(ROUTE, 2));
 
       await("three invalidations received")
           .atMost(BOUND)
@@ -101,9 +165,11 @@ class CacheInvalidationHandlerTest {
           new CacheInvalidationHandler(client, restricted.keys())) {
         commands.set(redis.keys().route(ROUTE), "stale");
 
-        assertThatThrownBy(() -> handler.handle(change(ROUTE, 2)))
+        // PUBLISH runs inside the invalidation script, after the delete: the script fails there.
+        assertThatThrownBy(() -> apply(handler, change(ROUTE, 2)))
             .isInstanceOf(RedisCommandExecutionException.class)
-            .hasMessageContaining("NOPERM");
+            .hasMessageContaining("can't run this command")
+            .matches(e -> !RedisFailures.isTransient((RuntimeException) e), "not an outage");
         assertThat(commands.exists(redis.keys().route(ROUTE))).isZero();
       } finally {
         client.shutdown();
@@ -121,16 +187,16 @@ class CacheInvalidationHandlerTest {
     RedisClient client = redis.newClient();
     try (CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
       server.start();
-      handler.handle(change(ROUTE, 1));
+      apply(handler, change(ROUTE, 1));
       server.stop();
 
-      assertThatThrownBy(() -> handler.handle(change(ROUTE, 2)))
+      assertThatThrownBy(() -> apply(handler, change(ROUTE, 2)))
           .isInstanceOf(RedisException.class)
           .matches(e -> RedisFailures.isTransient((RedisException) e), "an outage");
 
       server.start();
       // No waiting for the client's own reconnect: the handler connects afresh.
-      handler.handle(change(ROUTE, 3));
+      apply(handler, change(ROUTE, 3));
     } finally {
       client.shutdown();
       server.close();

@@ -1,5 +1,6 @@
 package dev.trafficmanager.consumers.cache;
 
+import static dev.trafficmanager.consumers.TestChanges.apply;
 import static dev.trafficmanager.consumers.TestChanges.change;
 import static dev.trafficmanager.consumers.TestChanges.deactivation;
 import static dev.trafficmanager.consumers.TestChanges.url;
@@ -40,7 +41,7 @@ class CacheWarmingHandlerTest {
     withHandler(
         env,
         (handler, redis, commands) -> {
-          handler.handle(change(ROUTE, 2));
+          apply(handler, change(ROUTE, 2));
 
           String key = redis.keys().route(ROUTE);
           assertThat(CacheEntry.parse(commands.get(key)))
@@ -54,8 +55,8 @@ class CacheWarmingHandlerTest {
     withHandler(
         env,
         (handler, redis, commands) -> {
-          handler.handle(change(ROUTE, 1));
-          handler.handle(deactivation(ROUTE, 2));
+          apply(handler, change(ROUTE, 1));
+          apply(handler, deactivation(ROUTE, 2));
 
           String key = redis.keys().route(ROUTE);
           assertThat(CacheEntry.parse(commands.get(key))).isEqualTo(CacheEntry.missing(2));
@@ -69,11 +70,11 @@ class CacheWarmingHandlerTest {
         env,
         (handler, redis, commands) -> {
           RouteChange third = change(ROUTE, 3);
-          handler.handle(third);
+          apply(handler, third);
           // A replay from an earlier offset, then a duplicate of the newest.
-          handler.handle(change(ROUTE, 1));
-          handler.handle(change(ROUTE, 2));
-          handler.handle(third);
+          apply(handler, change(ROUTE, 1));
+          apply(handler, change(ROUTE, 2));
+          apply(handler, third);
 
           assertThat(CacheEntry.parse(commands.get(redis.keys().route(ROUTE))))
               .isEqualTo(CacheEntry.resolving(url(ROUTE, 3), 3));
@@ -107,7 +108,7 @@ class CacheWarmingHandlerTest {
     withHandler(
         env,
         (handler, redis, commands) ->
-            assertThatThrownBy(() -> handler.handle(withoutUrl))
+            assertThatThrownBy(() -> apply(handler, withoutUrl))
                 .isInstanceOf(NonRetriableException.class)
                 .hasMessageContaining("no url"));
   }
@@ -120,7 +121,7 @@ class CacheWarmingHandlerTest {
     RedisClient client = redis.newClient();
     try (CacheWarmingHandler handler =
         new CacheWarmingHandler(client, redis.keys(), TTLS, new RouteCacheWriter())) {
-      assertThatThrownBy(() -> handler.handle(change(ROUTE, 1)))
+      assertThatThrownBy(() -> apply(handler, change(ROUTE, 1)))
           .isInstanceOf(RedisException.class)
           .matches(e -> RedisFailures.isTransient((RedisException) e), "an outage");
     } finally {

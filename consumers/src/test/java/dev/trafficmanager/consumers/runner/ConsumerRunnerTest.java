@@ -76,15 +76,16 @@ class ConsumerRunnerTest {
           new RetryBudgetSettings(20, Duration.ofSeconds(10), 1_000), Clock.systemUTC());
 
   private final ChangeHandler recordingHandler =
-      change -> {
-        journal.add(change.revision() + ":tried");
-        Supplier<RuntimeException> failure = failing.get(change.revision());
-        if (failure != null) {
-          journal.add(change.revision() + ":failed");
-          throw failure.get();
-        }
-        journal.add(change.revision() + ":done");
-      };
+      ChangeHandler.oneAtATime(
+          change -> {
+            journal.add(change.revision() + ":tried");
+            Supplier<RuntimeException> failure = failing.get(change.revision());
+            if (failure != null) {
+              journal.add(change.revision() + ":failed");
+              throw failure.get();
+            }
+            journal.add(change.revision() + ":done");
+          });
 
   private ConsumerRunner runner;
   private Thread thread;
@@ -101,11 +102,14 @@ class ConsumerRunnerTest {
   void commitsOnlyAfterTheSideEffect() {
     List<String> committedWhenApplied = new CopyOnWriteArrayList<>();
     ChangeHandler handler =
-        change -> {
-          OptionalLong committed = consumer.committedOffset(P0);
-          committedWhenApplied.add(
-              change.revision() + "@" + (committed.isPresent() ? committed.getAsLong() : "none"));
-        };
+        ChangeHandler.oneAtATime(
+            change -> {
+              OptionalLong committed = consumer.committedOffset(P0);
+              committedWhenApplied.add(
+                  change.revision()
+                      + "@"
+                      + (committed.isPresent() ? committed.getAsLong() : "none"));
+            });
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1, 2, 3);
 
@@ -383,7 +387,7 @@ class ConsumerRunnerTest {
     consumer.assignAtNextPoll(List.of(P0));
     appendChanges(P0, ROUTE, 1, 2);
 
-    start(change -> seen.add(MDC.get(ConsumerRunner.CORRELATION_ID)));
+    start(ChangeHandler.oneAtATime(change -> seen.add(MDC.get(ConsumerRunner.CORRELATION_ID))));
 
     await("both changes handled").atMost(BOUND).until(() -> seen.size() == 2);
     assertThat(seen).containsExactly("corr-1", "corr-2");
@@ -457,7 +461,8 @@ class ConsumerRunnerTest {
         maxAttempts,
         Duration.ofMillis(10),
         Duration.ofMinutes(5),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        500);
   }
 
   private void start(ChangeHandler handler) {
@@ -473,17 +478,18 @@ class ConsumerRunnerTest {
   private ConsumerRunner runner(
       ChangeHandler handler, RunnerSettings settings, Clock clock, Backoff backoff) {
     Sink sink = new Sink(Dependency.REDIS, breaker, budget, e -> e instanceof Outage);
-    return new ConsumerRunner(
-        "test",
-        consumer,
-        TOPIC,
-        handler,
-        sink,
-        deadLetters,
-        new ConsumerMetrics("test", meters),
-        settings,
-        backoff,
-        clock);
+    return ConsumerRunner.builder()
+        .name("test")
+        .consumer(consumer)
+        .topic(TOPIC)
+        .handler(handler)
+        .sink(sink)
+        .deadLetters(deadLetters)
+        .metrics(new ConsumerMetrics("test", meters))
+        .settings(settings)
+        .policy(new FailurePolicy(settings.maxAttempts(), backoff, sink.isTransient()))
+        .clock(clock)
+        .build();
   }
 
   private boolean committed(TopicPartition partition, long offset) {

@@ -29,7 +29,8 @@ class RunnerSettingsTest {
         .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
         .containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
         .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-        .containsEntry(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
+        .containsEntry(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000)
+        .containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
   }
 
   @Test
@@ -50,7 +51,8 @@ class RunnerSettingsTest {
                     RunnerSettings.MAX_ATTEMPTS, "4",
                     RunnerSettings.LAG_REFRESH, "250ms",
                     RunnerSettings.MAX_POLL_INTERVAL, "2m",
-                    RunnerSettings.DLQ_TIMEOUT, "5s")));
+                    RunnerSettings.DLQ_TIMEOUT, "5s",
+                    RunnerSettings.MAX_POLL_RECORDS, "300")));
 
     assertThat(settings)
         .isEqualTo(
@@ -62,7 +64,8 @@ class RunnerSettingsTest {
                 4,
                 Duration.ofMillis(250),
                 Duration.ofMinutes(2),
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                300));
   }
 
   @Test
