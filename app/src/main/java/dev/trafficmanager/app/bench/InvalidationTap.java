@@ -3,14 +3,18 @@ package dev.trafficmanager.app.bench;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.route.RouteInvalidation;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 
 /**
  * Subscribes to the Redis invalidation channel, as every API instance does, and records when each
  * revision of the run's tenant is announced there.
  */
 final class InvalidationTap implements AutoCloseable {
+  private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
+
   private final RedisClient client;
   private final StatefulRedisPubSubConnection<String, String> connection;
 
@@ -21,7 +25,10 @@ final class InvalidationTap implements AutoCloseable {
 
   /** Subscribes; returns once the subscription is confirmed. */
   static InvalidationTap subscribe(RedisSettings redis, String tenant, Arrivals arrivals) {
-    RedisClient client = redis.newClient();
+    // Not the services' client (fail fast, 500 ms): a subscriber that waits out a busy machine.
+    RedisURI uri = redis.uri();
+    uri.setTimeout(SUBSCRIBE_TIMEOUT);
+    RedisClient client = RedisClient.create(uri);
     try {
       StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
       connection.addListener(
