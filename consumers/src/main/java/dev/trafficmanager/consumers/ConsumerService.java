@@ -81,6 +81,7 @@ public final class ConsumerService implements AutoCloseable {
   private final DeadLetterDepthSettings depthSettings;
   private final ConsumerDefinition.Opener handlers;
   private final UnaryOperator<ChangeHandler> decorator;
+  private final String groupBase;
 
   private final Object lock = new Object();
   // Guarded by lock.
@@ -99,6 +100,20 @@ public final class ConsumerService implements AutoCloseable {
    */
   public ConsumerService(String consumerName, ServiceContext context) {
     this(consumerName, context, false, UnaryOperator.identity());
+  }
+
+  /**
+   * This consumer under a consumer group of another name, {@code groupBase} behind the topic prefix
+   * instead of {@code tm-<name>}: an independent copy that starts from the beginning of {@code
+   * route-changes} and applies the same effects (idempotent, so harmless to the live group's). For
+   * measuring a replay ({@code bench --scenario replay}) without touching the live group.
+   *
+   * @throws IllegalArgumentException if {@code consumerName} is none of {@link #names()}
+   * @throws dev.trafficmanager.config.InvalidSettingException if a setting cannot be used
+   */
+  public static ConsumerService inGroup(
+      String consumerName, ServiceContext context, String groupBase) {
+    return new ConsumerService(consumerName, context, false, UnaryOperator.identity(), groupBase);
   }
 
   /**
@@ -125,12 +140,22 @@ public final class ConsumerService implements AutoCloseable {
       ServiceContext context,
       boolean ownsContext,
       UnaryOperator<ChangeHandler> decorator) {
+    this(consumerName, context, ownsContext, decorator, "tm-" + consumerName);
+  }
+
+  private ConsumerService(
+      String consumerName,
+      ServiceContext context,
+      boolean ownsContext,
+      UnaryOperator<ChangeHandler> decorator,
+      String groupBase) {
     try {
       this.definition = definition(consumerName);
       this.name = definition.name();
       this.context = context;
       this.ownsContext = ownsContext;
       this.decorator = decorator;
+      this.groupBase = groupBase;
       Settings settings = context.settings();
       this.kafka = KafkaSettings.from(settings);
       this.runnerSettings = RunnerSettings.from(settings);
@@ -172,7 +197,7 @@ public final class ConsumerService implements AutoCloseable {
         KafkaDeadLetters deadLetters =
             KafkaDeadLetters.create(
                 kafka,
-                kafka.groupId("tm-" + name) + "-dlq",
+                kafka.groupId(groupBase) + "-dlq",
                 dlqTopic(),
                 context.resilience().breaker(Dependency.KAFKA),
                 runnerSettings.deadLetterTimeout());
@@ -181,7 +206,7 @@ public final class ConsumerService implements AutoCloseable {
             DeadLetterDepth.start(
                 kafka,
                 depthSettings,
-                kafka.groupId("tm-" + name) + "-dlq-depth",
+                kafka.groupId(groupBase) + "-dlq-depth",
                 List.of(dlqTopic()),
                 context.meters());
         resources.push(dlqDepth);
@@ -189,7 +214,7 @@ public final class ConsumerService implements AutoCloseable {
         resources.push(metrics);
         KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(
-                runnerSettings.consumerProperties(kafka, "tm-" + name),
+                runnerSettings.consumerProperties(kafka, groupBase),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         // The client's own meters (fetch rate, records lag per partition, ...), kafka_consumer_*.

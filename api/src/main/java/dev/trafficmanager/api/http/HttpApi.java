@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
-  // A valid write body is under 3 KB; anything far larger is refused before it is buffered.
-  private static final long MAX_REQUEST_BYTES = 64 * 1024;
-
   /** What the endpoints serve. */
   public record Backends(
       RouteWriter writer,
@@ -55,9 +52,7 @@ public final class HttpApi {
     this.app =
         Javalin.create(
             config -> {
-              config.showJavalinBanner = false;
-              config.startupWatcherEnabled = false;
-              config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              ServerConfig.apply(config);
               config.jetty.modifyServletContextHandler(
                   handler ->
                       handler.addFilter(

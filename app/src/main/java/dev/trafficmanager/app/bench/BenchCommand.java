@@ -1,12 +1,15 @@
 package dev.trafficmanager.app.bench;
 
 import dev.trafficmanager.app.operate.ProgressOption;
+import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.route.RouteKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +31,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    subcommands = HelloServerCommand.class,
     usageHelpAutoWidth = true,
     description = {
       "Load-test a running API, in the spirit of Kafka's kafka-producer-perf-test: create --routes"
@@ -40,6 +45,20 @@ import picocli.CommandLine.Spec;
           + " from the API's /metrics before and after (the counters of the one instance that"
           + " answers /metrics, for all its traffic in that time).",
       "all: the create phase, writes, resolve, and the ratio of resolve to write throughput.",
+      "latency: the create phase, then URL changes at a fixed --rate (an open loop: each write is"
+          + " due at its time whether or not earlier ones were answered) for --duration, each timed"
+          + " from its acknowledgement to its record on route-events, on route-changes, and to its"
+          + " message on the Redis invalidation channel (p50, p99, max), waiting up to --grace for"
+          + " the last; with the acknowledged writes never seen and the duplicates per stage. It"
+          + " reads Kafka and Redis as the services do, from TM_KAFKA_BOOTSTRAP, TM_TOPIC_PREFIX,"
+          + " TM_REDIS_URL and TM_REDIS_KEY_PREFIX.",
+      "drain: commits --rows outbox rows over up to --routes new routes (with their routes rows,"
+          + " as writes would have left them) in one transaction in TM_DB_URL, and times the"
+          + " running relay publishing them all (rows/s).",
+      "replay: runs a fresh --consumer (the service's own runner and handler) in this process"
+          + " under a group of its own from the start of route-changes, and times it until it has"
+          + " committed past every record the topic held at its start (records/s). Its effects are"
+          + " the consumer's, idempotent; the group is deleted afterwards. Needs no API.",
       "Operations per second and latency count 2xx answers; any other status is reported by"
           + " code, 503 as shed; a request without an answer (refused, timed out) as an error.",
       "Every run writes under a tenant of its own, bench-<8 hex digits>, so it never touches other"
@@ -50,7 +69,8 @@ import picocli.CommandLine.Spec;
       "",
       "Exit status: 0 done; 1 the API is unreachable or not ready, no route could be created, or"
           + " some routes could not be deactivated; 2 invalid usage.",
-      "Example: bench --url http://localhost:8080 --threads 8 --duration 30s --json"
+      "Example: bench --url http://localhost:8080 --threads 8 --duration 30s --json",
+      "Example: bench --scenario latency --rate 500 --duration 20s --routes 200"
     })
 public final class BenchCommand implements Callable<Integer> {
   private static final int MAX_THREADS = 1000;
@@ -59,6 +79,10 @@ public final class BenchCommand implements Callable<Integer> {
   // How long Ctrl-C waits for the routes to be deactivated and the report printed.
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
   private static final int MAX_BODY_SHOWN = 200;
+  private static final int MAX_RATE = 100_000;
+  private static final long MAX_ROWS = 100_000_000;
+
+  private final Settings settings;
 
   @Spec CommandSpec spec;
 
@@ -110,8 +134,51 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "<scenario>",
       defaultValue = "all",
       converter = Workload.Converter.class,
-      description = "writes, resolve or all. Default: ${DEFAULT-VALUE}.")
+      description = "writes, resolve, all, latency, drain or replay. Default: ${DEFAULT-VALUE}.")
   Workload workload;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "<writes/s>",
+      defaultValue = "100",
+      description = "latency: writes offered per second. Default: ${DEFAULT-VALUE}.")
+  int rate;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "<duration>",
+      defaultValue = "30s",
+      converter = DurationOption.class,
+      description =
+          "latency: how long to wait after the last write for every acknowledged one to arrive at"
+              + " every stage; what has not by then is reported never seen. Default:"
+              + " ${DEFAULT-VALUE}.")
+  Duration grace;
+
+  @Option(
+      names = "--rows",
+      paramLabel = "<n>",
+      defaultValue = "10000",
+      description = "drain: outbox rows in the backlog. Default: ${DEFAULT-VALUE}.")
+  long rows;
+
+  @Option(
+      names = "--consumer",
+      paramLabel = "<name>",
+      defaultValue = "cache-invalidation",
+      description =
+          "replay: cache-invalidation, cache-warming or audit-log. Default: ${DEFAULT-VALUE}.")
+  String consumer;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "<duration>",
+      defaultValue = "10m",
+      converter = DurationOption.class,
+      description =
+          "drain and replay: the longest to wait for the backlog to drain or the consumer to catch"
+              + " up. Default: ${DEFAULT-VALUE}.")
+  Duration timeout;
 
   @Option(
       names = "--json",
@@ -120,6 +187,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin ProgressOption progress;
 
+  public BenchCommand(Settings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Integer call() {
     validate();
@@ -127,6 +198,9 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     // With --json, stdout carries the document alone.
     PrintWriter notes = json ? err : out;
+    if (workload == Workload.REPLAY) {
+      return replay(out, err, notes);
+    }
     RouteApi api = RouteApi.connect(url);
     Optional<String> notReady = notReady(api);
     if (notReady.isPresent()) {
@@ -170,6 +244,9 @@ public final class BenchCommand implements Callable<Integer> {
         Settings.format(duration),
         Settings.format(warmup));
     notes.flush();
+    if (workload == Workload.DRAIN) {
+      return drain(api, runner, tenant, out, err, notes);
+    }
     CreateScenario create = new CreateScenario(api, tenant, routes);
     PhaseResult created = runner.untilDone(create, routes);
     List<RouteKey> runRoutes = create.created();
@@ -181,8 +258,14 @@ public final class BenchCommand implements Callable<Integer> {
     PhaseResult writes = null;
     PhaseResult resolves = null;
     ResolveCache cache = null;
+    PropagationResult latency = null;
     Deactivation.Result deactivated;
     try {
+      if (workload == Workload.LATENCY && !runner.isStopped()) {
+        latency =
+            new LatencyRun(settings, notes)
+                .measure(api, tenant, runRoutes, rate, duration, grace, runner::isStopped);
+      }
       if (workload.writes() && !runner.isStopped()) {
         WriteScenario writing = new WriteScenario(api, runRoutes);
         runner.warmUp(writing, warmup);
@@ -206,24 +289,125 @@ public final class BenchCommand implements Callable<Integer> {
     }
     BenchReport report =
         BenchReport.of(
-            url.toString(),
-            tenant,
-            workload.toString(),
-            threads,
-            duration,
-            warmup,
-            runner.isStopped(),
-            new BenchReport.Routes(routes, runRoutes.size(), deactivated.deactivated()),
-            created,
-            writes,
-            resolves,
-            cache);
+                url.toString(),
+                tenant,
+                workload.toString(),
+                threads,
+                duration,
+                warmup,
+                runner.isStopped(),
+                new BenchReport.Routes(routes, runRoutes.size(), deactivated.deactivated()),
+                created,
+                writes,
+                resolves,
+                cache)
+            .with(latency, null, null);
+    print(report, out);
+    return deactivationFailed(deactivated, tenant, err) ? 1 : 0;
+  }
+
+  /** {@code drain}: a backlog of new routes of the run's tenant, deactivated afterwards. */
+  private int drain(
+      RouteApi api,
+      LoadRunner runner,
+      String tenant,
+      PrintWriter out,
+      PrintWriter err,
+      PrintWriter notes)
+      throws InterruptedException {
+    List<RouteKey> runRoutes = OutboxBacklog.routes(tenant, rows, routes);
+    notes.printf(
+        Locale.ROOT,
+        "drain: %,d outbox rows over %,d routes in one transaction, then the relay publishes"
+            + " them%n",
+        rows,
+        runRoutes.size());
+    notes.flush();
+    DrainResult drained;
+    try {
+      drained =
+          new OutboxBacklog(DatabaseSettings.from(settings))
+              .drain(runRoutes, rows, timeout, runner::isStopped);
+    } catch (SQLException e) {
+      err.println("bench: cannot write the outbox backlog: " + e.getMessage());
+      return 1;
+    }
+    notes.printf(
+        Locale.ROOT, "Deactivating the %,d routes of tenant %s…%n", runRoutes.size(), tenant);
+    notes.flush();
+    Deactivation.Result deactivated = new Deactivation(api, threads).deactivate(runRoutes);
+    BenchReport report =
+        BenchReport.of(
+                url.toString(),
+                tenant,
+                workload.toString(),
+                threads,
+                Duration.ZERO,
+                Duration.ZERO,
+                runner.isStopped(),
+                new BenchReport.Routes(
+                    runRoutes.size(), runRoutes.size(), deactivated.deactivated()),
+                null,
+                null,
+                null,
+                null)
+            .with(null, drained, null);
+    print(report, out);
+    return deactivationFailed(deactivated, tenant, err) || !drained.drained() ? 1 : 0;
+  }
+
+  /** {@code replay}: needs Kafka and the consumer's sink, not the API. */
+  private int replay(PrintWriter out, PrintWriter err, PrintWriter notes) {
+    notes.printf(
+        Locale.ROOT,
+        "replay: a fresh %s consumer from the start of route-changes, until it has caught up%n",
+        consumer);
+    notes.flush();
+    try {
+      ReplayResult replayed =
+          new ConsumerReplay(settings).replay(consumer, timeout, this::interrupted);
+      BenchReport report =
+          BenchReport.of(
+                  null,
+                  null,
+                  workload.toString(),
+                  0,
+                  Duration.ZERO,
+                  Duration.ZERO,
+                  false,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null)
+              .with(null, null, replayed);
+      print(report, out);
+      return replayed.caughtUp() ? 0 : 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("bench: interrupted");
+      return 1;
+    } catch (KafkaException e) {
+      err.println("bench: cannot replay route-changes: " + Failures.describe(e));
+      return 1;
+    }
+  }
+
+  private boolean interrupted() {
+    return Thread.currentThread().isInterrupted();
+  }
+
+  private void print(BenchReport report, PrintWriter out) {
     if (json) {
       out.println(report.toJson());
     } else {
       new ReportTable(out).print(report);
     }
     out.flush();
+  }
+
+  private static boolean deactivationFailed(
+      Deactivation.Result deactivated, String tenant, PrintWriter err) {
     if (deactivated.failed() > 0) {
       err.printf(
           Locale.ROOT,
@@ -232,9 +416,9 @@ public final class BenchCommand implements Callable<Integer> {
           deactivated.failed(),
           tenant,
           deactivated.firstFailure());
-      return 1;
+      return true;
     }
-    return 0;
+    return false;
   }
 
   private void validate() {
@@ -254,6 +438,22 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (warmup.compareTo(MAX_DURATION) > 0) {
       throw new CommandLine.ParameterException(cli, "--warmup must be at most 7d");
+    }
+    if (rate < 1 || rate > MAX_RATE) {
+      throw new CommandLine.ParameterException(
+          cli, "--rate must be from 1 to " + MAX_RATE + ", got " + rate);
+    }
+    if (rows < 1 || rows > MAX_ROWS) {
+      throw new CommandLine.ParameterException(
+          cli, String.format(Locale.ROOT, "--rows must be from 1 to %,d, got %d", MAX_ROWS, rows));
+    }
+    if (!ConsumerService.names().contains(consumer)) {
+      throw new CommandLine.ParameterException(
+          cli,
+          "--consumer must be one of "
+              + String.join(", ", ConsumerService.names())
+              + ", got "
+              + consumer);
     }
   }
 

@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * The outcome of a run, as {@code --json} prints it: what was asked, each phase that ran (null for
  * one that did not), the resolve cache tiers and the ratio of resolve to write throughput (null
- * unless both ran and writes succeeded).
+ * unless both ran and writes succeeded), and the result of a {@code latency}, {@code drain} or
+ * {@code replay} run (null for the others).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record BenchReport(
@@ -27,7 +28,10 @@ record BenchReport(
     PhaseResult writes,
     PhaseResult resolve,
     ResolveCache resolveCache,
-    Double resolvePerWrite) {
+    Double resolvePerWrite,
+    PropagationResult latency,
+    DrainResult drain,
+    ReplayResult replay) {
 
   /** The run's routes: asked for, created (and used), deactivated at the end. */
   record Routes(int requested, int created, int deactivated) {}
@@ -62,7 +66,31 @@ record BenchReport(
         writes,
         resolve,
         resolveCache,
-        ratio);
+        ratio,
+        null,
+        null,
+        null);
+  }
+
+  /** This report with what a {@code latency}, {@code drain} or {@code replay} run measured. */
+  BenchReport with(PropagationResult latency, DrainResult drain, ReplayResult replay) {
+    return new BenchReport(
+        url,
+        tenant,
+        scenario,
+        threads,
+        durationSeconds,
+        warmupSeconds,
+        stoppedEarly,
+        routes,
+        create,
+        writes,
+        resolve,
+        resolveCache,
+        resolvePerWrite,
+        latency,
+        drain,
+        replay);
   }
 
   String toJson() {

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 /** Prints a {@link BenchReport} for people: one row per phase, numbers with their units. */
 final class ReportTable {
   private static final String ROW = "%-8s %10s %14s %10s %10s %10s %10s   %s%n";
+  private static final String STAGE_ROW = "%-14s %8s %8s %10s %10s %10s %10s %10s %10s%n";
 
   private final PrintWriter out;
 
@@ -24,8 +25,11 @@ final class ReportTable {
     if (report.stoppedEarly()) {
       out.println("Stopped early: the phases below were cut short.");
     }
-    out.printf(Locale.ROOT, ROW, "phase", "ok", "rate", "p50", "p90", "p99", "max", "not ok");
-    for (PhaseResult phase : phases(report)) {
+    List<PhaseResult> phases = phases(report);
+    if (!phases.isEmpty()) {
+      out.printf(Locale.ROOT, ROW, "phase", "ok", "rate", "p50", "p90", "p99", "max", "not ok");
+    }
+    for (PhaseResult phase : phases) {
       PhaseResult.Latency latency = phase.latencyMs();
       out.printf(
           Locale.ROOT,
@@ -49,7 +53,19 @@ final class ReportTable {
           "resolve ÷ writes: %.1f (ops/s of resolve per ops/s of writes)%n",
           report.resolvePerWrite());
     }
+    if (report.latency() != null) {
+      printLatency(report.latency());
+    }
+    if (report.drain() != null) {
+      printDrain(report.drain());
+    }
+    if (report.replay() != null) {
+      printReplay(report.replay());
+    }
     BenchReport.Routes routes = report.routes();
+    if (routes == null) {
+      return;
+    }
     out.printf(
         Locale.ROOT,
         "routes of tenant %s: %s created of %s, %s deactivated%n",
@@ -57,6 +73,86 @@ final class ReportTable {
         count(routes.created()),
         count(routes.requested()),
         count(routes.deactivated()));
+  }
+
+  private void printLatency(PropagationResult latency) {
+    PhaseResult writes = latency.writes();
+    PhaseResult.Latency answer = writes.latencyMs();
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "latency: %d writes/s offered, %s answered 2xx (%s ops/s), %.1f %% shed (503);"
+            + " answer p50 %s, p99 %s (from when each write was due); not ok: %s%n",
+        latency.offeredPerSecond(),
+        count(writes.ok()),
+        rate(writes.opsPerSecond()),
+        latency.shedPercent(),
+        answer == null ? "-" : millis(answer.p50()),
+        answer == null ? "-" : millis(answer.p99()),
+        writes.failures());
+    out.printf(
+        Locale.ROOT,
+        STAGE_ROW,
+        "ack →",
+        "acked",
+        "seen",
+        "never seen",
+        "duplicates",
+        "p50",
+        "p90",
+        "p99",
+        "max");
+    for (StageResult stage : latency.stages()) {
+      PhaseResult.Latency l = stage.latencyMs();
+      out.printf(
+          Locale.ROOT,
+          STAGE_ROW,
+          stage.stage(),
+          count(stage.acknowledged()),
+          count(stage.seen()),
+          count(stage.neverSeen()),
+          count(stage.duplicates()),
+          l == null ? "-" : millis(l.p50()),
+          l == null ? "-" : millis(l.p90()),
+          l == null ? "-" : millis(l.p99()),
+          l == null ? "-" : millis(l.max()));
+    }
+    out.printf(
+        Locale.ROOT,
+        "(never seen: not arrived %s after the last write)%n",
+        seconds(latency.graceSeconds()));
+  }
+
+  private void printDrain(DrainResult drain) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "drain: %s outbox rows over %s routes (inserted in %s), %s in %s: %s rows/s%n",
+        count(drain.rows()),
+        count(drain.routes()),
+        seconds(drain.insertSeconds()),
+        drain.drained() ? "all published" : count(drain.pending()) + " still pending",
+        seconds(drain.seconds()),
+        rate(drain.rowsPerSecond()));
+  }
+
+  private void printReplay(ReplayResult replay) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "replay: %s (group %s) through %s records of %s%s in %s: %s records/s (%s handled)%n",
+        replay.consumer(),
+        replay.group(),
+        count(replay.records()),
+        replay.topic(),
+        replay.caughtUp() ? "" : ", NOT caught up",
+        seconds(replay.seconds()),
+        rate(replay.recordsPerSecond()),
+        count(replay.processed()));
+  }
+
+  private static String seconds(double s) {
+    return String.format(Locale.ROOT, "%.2f s", s);
   }
 
   private static List<PhaseResult> phases(BenchReport report) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The requests a run sends to the API, and one HTTP/1.1 client (keep-alive: connections are pooled
@@ -83,6 +84,14 @@ final class RouteApi {
   /** Sends a request and answers its status; the body is read and dropped. */
   int send(HttpRequest request) throws IOException, InterruptedException {
     return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /**
+   * Sends a request without waiting for its answer: the future completes with the answer, body
+   * included, or with the failure.
+   */
+  CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** GETs a path of the API, such as {@code /metrics}, with its body. */

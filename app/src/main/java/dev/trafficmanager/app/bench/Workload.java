@@ -3,11 +3,18 @@ package dev.trafficmanager.app.bench;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** What {@code --scenario} runs after the create phase. */
+/**
+ * What {@code --scenario} runs: {@code writes}, {@code resolve} and {@code all} (both) after the
+ * create phase with a closed loop of threads; {@code latency} after the create phase at a fixed
+ * rate; {@code drain} and {@code replay} without the API's write path.
+ */
 enum Workload {
   WRITES(true, false),
   RESOLVE(false, true),
-  ALL(true, true);
+  ALL(true, true),
+  LATENCY(false, false),
+  DRAIN(false, false),
+  REPLAY(false, false);
 
   private final boolean writes;
   private final boolean resolve;
@@ -31,7 +38,7 @@ enum Workload {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Reads {@code --scenario=writes|resolve|all}. */
+  /** Reads {@code --scenario=writes|resolve|all|latency|drain|replay}. */
   static final class Converter implements CommandLine.ITypeConverter<Workload> {
     @Override
     public Workload convert(String value) {
@@ -41,7 +48,9 @@ enum Workload {
         }
       }
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a scenario: expected writes, resolve or all");
+          "'"
+              + value
+              + "' is not a scenario: expected writes, resolve, all, latency, drain or replay");
     }
   }
 }

@@ -104,7 +104,13 @@ class BenchReportTest {
             "writes",
             "resolve",
             "resolve_cache",
-            "resolve_per_write");
+            "resolve_per_write",
+            "latency",
+            "drain",
+            "replay");
+    assertThat(json.get("latency").isNull()).isTrue();
+    assertThat(json.get("drain").isNull()).isTrue();
+    assertThat(json.get("replay").isNull()).isTrue();
     assertThat(fieldNames(json.get("writes")))
         .containsExactly(
             "phase",

@@ -1,0 +1,55 @@
+package dev.trafficmanager.app.bench;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * How the acknowledged writes of a {@code latency} run reached one stage: how many were seen, how
+ * many never were (within the grace period), how many arrived more than once ({@code duplicates}:
+ * arrivals beyond the first), and the latency from each write's acknowledgement to its first
+ * arrival.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+record StageResult(
+    String stage,
+    long acknowledged,
+    long seen,
+    long neverSeen,
+    long duplicates,
+    PhaseResult.Latency latencyMs) {
+
+  private static final int SIGNIFICANT_DIGITS = 3;
+
+  /** Compares the arrivals at a stage with the acknowledged writes (key to answer time). */
+  static StageResult of(Arrivals arrivals, Map<String, Long> acknowledged) {
+    Histogram micros = new Histogram(SIGNIFICANT_DIGITS);
+    long seen = 0;
+    long duplicates = 0;
+    for (Map.Entry<String, Long> write : acknowledged.entrySet()) {
+      Arrivals.Seen arrival = arrivals.get(write.getKey());
+      if (arrival == null) {
+        continue;
+      }
+      seen++;
+      duplicates += arrival.times() - 1;
+      // An arrival can beat the answer's last bytes to this process: that is no latency at all.
+      long nanos = Math.max(0, arrival.firstNanos() - write.getValue());
+      micros.recordValue(TimeUnit.NANOSECONDS.toMicros(nanos));
+    }
+    return new StageResult(
+        arrivals.stage(),
+        acknowledged.size(),
+        seen,
+        acknowledged.size() - seen,
+        duplicates,
+        PhaseResult.Latency.of(micros));
+  }
+
+  /** Whether every acknowledged write has arrived. */
+  static boolean allSeen(Arrivals arrivals, Map<String, Long> acknowledged) {
+    return acknowledged.keySet().stream().allMatch(key -> arrivals.get(key) != null);
+  }
+}
