@@ -58,6 +58,55 @@ public final class OutboxStore {
   }
 
   /**
+   * Appends many events in the caller's transaction, in list order, and notifies the relay once on
+   * commit: what a burst of writes leaves behind, written in batched round trips.
+   *
+   * @return the outbox ids of the events, in list order
+   */
+  public List<Long> appendAll(Connection connection, List<RouteEvent> events) throws SQLException {
+    List<Long> ids = new ArrayList<>(events.size());
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type,"
+                + " payload, correlation_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id)"
+                + " INSERT INTO outbox_queue (id) SELECT id FROM appended",
+            new String[] {"id"})) {
+      for (RouteEvent event : events) {
+        ps.setObject(1, event.eventId());
+        ps.setString(2, event.routeKey().toString());
+        ps.setLong(3, event.revision());
+        ps.setString(4, event.eventType());
+        ps.setString(5, new String(serde.serialize(null, event), StandardCharsets.UTF_8));
+        ps.setString(6, event.correlationId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        while (keys.next()) {
+          ids.add(keys.getLong(1));
+        }
+      }
+    }
+    try (Statement st = connection.createStatement()) {
+      st.execute("NOTIFY " + CHANNEL);
+    }
+    return ids;
+  }
+
+  /** How many rows with ids from {@code firstId} to {@code lastId} are still pending. */
+  public long pendingBetween(Connection connection, long firstId, long lastId) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT count(*) FROM outbox_queue WHERE id BETWEEN ? AND ?")) {
+      ps.setLong(1, firstId);
+      ps.setLong(2, lastId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
    * The oldest unpublished rows, in id order. Read from the queue rather than after the last id
    * seen: ids are taken at insert but become visible at commit, so a smaller id can appear after a
    * larger one and a cursor would skip it forever.

@@ -1,16 +1,14 @@
 package dev.trafficmanager.app.bench;
 
+import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.event.Action;
-import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
 import dev.trafficmanager.route.RouteKey;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -39,7 +37,7 @@ final class OutboxBacklog {
   private static final String ACTOR = "bench";
 
   private final DatabaseSettings database;
-  private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
+  private final OutboxStore outbox = new OutboxStore();
 
   OutboxBacklog(DatabaseSettings database) {
     this.database = database;
@@ -65,27 +63,19 @@ final class OutboxBacklog {
         DriverManager.getConnection(database.url(), database.user(), database.password())) {
       connection.setAutoCommit(false);
       long insertStart = System.nanoTime();
-      long[] ids = insert(connection, routes, rows);
+      List<Long> ids = insert(connection, routes, rows);
       double insertSeconds = (System.nanoTime() - insertStart) / 1e9;
-      try (PreparedStatement notify =
-          connection.prepareStatement("SELECT pg_notify('outbox','')")) {
-        notify.execute();
-      }
       long start = System.nanoTime();
       connection.commit();
       connection.setAutoCommit(true);
       long deadline = start + timeout.toNanos();
+      long first = ids.get(0);
+      long last = ids.get(ids.size() - 1);
       long pending;
-      try (PreparedStatement count =
-          connection.prepareStatement(
-              "SELECT count(*) FROM outbox WHERE id BETWEEN ? AND ? AND published_at IS NULL")) {
-        count.setLong(1, ids[0]);
-        count.setLong(2, ids[1]);
-        while ((pending = count(count)) > 0
-            && System.nanoTime() - deadline < 0
-            && !stopped.getAsBoolean()) {
-          TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-        }
+      while ((pending = outbox.pendingBetween(connection, first, last)) > 0
+          && System.nanoTime() - deadline < 0
+          && !stopped.getAsBoolean()) {
+        TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       boolean drained = pending == 0;
@@ -100,40 +90,20 @@ final class OutboxBacklog {
     }
   }
 
-  /** Inserts the rows and the routes; answers the first and last outbox id written. */
-  private long[] insert(Connection connection, List<RouteKey> routes, long rows)
+  /** Inserts the rows and the routes; answers the outbox ids written, in order. */
+  private List<Long> insert(Connection connection, List<RouteKey> routes, long rows)
       throws SQLException {
     int n = routes.size();
     long[] revisions = new long[n];
     Instant now = Instant.now();
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    try (PreparedStatement outbox =
-        connection.prepareStatement(
-            "INSERT INTO outbox (event_id, route_key, revision, event_type, payload,"
-                + " correlation_id) VALUES (?, ?, ?, ?, ?, ?)",
-            new String[] {"id"})) {
-      for (long row = 0; row < rows; row++) {
-        int index = (int) (row % n);
-        RouteKey route = routes.get(index);
-        long revision = ++revisions[index];
-        RouteEvent event = event(route, revision, now);
-        outbox.setObject(1, event.eventId());
-        outbox.setString(2, route.toString());
-        outbox.setLong(3, revision);
-        outbox.setString(4, event.eventType());
-        outbox.setString(5, new String(serde.serialize(null, event), StandardCharsets.UTF_8));
-        outbox.setString(6, event.correlationId());
-        outbox.addBatch();
-        if ((row + 1) % BATCH == 0 || row + 1 == rows) {
-          outbox.executeBatch();
-          try (ResultSet keys = outbox.getGeneratedKeys()) {
-            while (keys.next()) {
-              first = Math.min(first, keys.getLong(1));
-              last = Math.max(last, keys.getLong(1));
-            }
-          }
-        }
+    List<Long> ids = new ArrayList<>((int) rows);
+    List<RouteEvent> batch = new ArrayList<>(BATCH);
+    for (long row = 0; row < rows; row++) {
+      int index = (int) (row % n);
+      batch.add(event(routes.get(index), ++revisions[index], now));
+      if (batch.size() == BATCH || row + 1 == rows) {
+        ids.addAll(outbox.appendAll(connection, batch));
+        batch.clear();
       }
     }
     try (PreparedStatement route =
@@ -155,7 +125,7 @@ final class OutboxBacklog {
       }
       route.executeBatch();
     }
-    return new long[] {first, last};
+    return ids;
   }
 
   private static RouteEvent event(RouteKey route, long revision, Instant at) {
@@ -180,12 +150,5 @@ final class OutboxBacklog {
 
   private static String url(RouteKey route, long revision) {
     return WriteScenario.BASE_URL + "/" + route.version() + "/d" + revision;
-  }
-
-  private static long count(PreparedStatement count) throws SQLException {
-    try (ResultSet result = count.executeQuery()) {
-      result.next();
-      return result.getLong(1);
-    }
   }
 }
