@@ -1,5 +1,7 @@
 package dev.trafficmanager.api.routes;
 
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.NoArgGenerator;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.idempotency.IdempotencyRecords;
 import dev.trafficmanager.api.idempotency.IdempotentRequest;
@@ -12,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -36,6 +37,10 @@ public final class RouteWriter {
   private final RouteChangeListener changes;
   private final RouteRepository routes = new RouteRepository();
   private final OutboxStore outbox = new OutboxStore();
+  // Version 7: ids that grow with time keep the outbox's and the audit log's event_id indexes
+  // appending at their right edge instead of touching a random page per insert, and draw no
+  // SecureRandom lock per write.
+  private final NoArgGenerator eventIds = Generators.timeBasedEpochGenerator();
   private final IdempotencyRecords idempotency = new IdempotencyRecords();
 
   /**
@@ -158,7 +163,7 @@ public final class RouteWriter {
       Handle handle, Action action, Route route, Instant now, WriteContext context) {
     RouteEvent event =
         RouteEvent.of(
-            UUID.randomUUID(),
+            eventIds.generate(),
             action,
             route.state(),
             now,
