@@ -54,7 +54,7 @@ public record OutboxSettings(
   public static OutboxSettings from(Settings settings) {
     return new OutboxSettings(
         settings.duration(POLL_INTERVAL, Duration.ofMillis(500)),
-        settings.integer(BATCH_SIZE, 500, 1, 10_000),
+        settings.integer(BATCH_SIZE, 2_000, 1, 10_000),
         settings.duration(RETENTION, Duration.ofDays(7)),
         settings.duration(RETENTION_SWEEP_INTERVAL, Duration.ofHours(1)),
         settings.duration(DELIVERY_TIMEOUT, Duration.ofSeconds(10)),

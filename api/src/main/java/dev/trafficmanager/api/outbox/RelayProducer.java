@@ -65,6 +65,10 @@ final class RelayProducer {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK.toMillis(), deliveryMs));
     props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // A backlog goes out in transactions of up to a few thousand records: room for a partition's
+    // share in a few produce requests instead of one per 16 KB (the default); a lone record still
+    // goes out at once, since each batch ends with a flush.
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(kafka));
     // A leader that dies mid-batch leaves its transaction open, holding back read_committed readers
     // of the partitions it wrote until the next leader's producer aborts it or this timeout does.

@@ -16,7 +16,7 @@ class OutboxSettingsTest {
     OutboxSettings s = OutboxSettings.from(new Settings(Map.of()));
 
     assertThat(s.pollInterval()).isEqualTo(Duration.ofMillis(500));
-    assertThat(s.batchSize()).isEqualTo(500);
+    assertThat(s.batchSize()).isEqualTo(2_000);
     assertThat(s.retention()).isEqualTo(Duration.ofDays(7));
     assertThat(s.retentionSweepInterval()).isEqualTo(Duration.ofHours(1));
     assertThat(s.deliveryTimeout()).isEqualTo(Duration.ofSeconds(10));
