@@ -34,7 +34,7 @@ class ResilienceSettingsTest {
     assertThat(defaults.retry())
         .isEqualTo(new RetrySettings(3, Duration.ofMillis(50), Duration.ofSeconds(1)));
     assertThat(defaults.bulkheads())
-        .isEqualTo(new BulkheadSettings(20, 5, 10, Duration.ofMillis(50)));
+        .isEqualTo(new BulkheadSettings(20, 10, 10, Duration.ofMillis(50)));
   }
 
   @Test

@@ -234,7 +234,7 @@ class ResilienceTest {
     assertThat(resilience.bulkhead(Compartment.READS).getMetrics().getMaxAllowedConcurrentCalls())
         .isEqualTo(20);
     assertThat(resilience.bulkhead(Compartment.WRITES).getMetrics().getMaxAllowedConcurrentCalls())
-        .isEqualTo(5);
+        .isEqualTo(10);
     assertThat(resilience.bulkhead(Compartment.AUDIT).getMetrics().getMaxAllowedConcurrentCalls())
         .isEqualTo(10);
     assertThat(resilience.bulkhead(Compartment.AUDIT).getBulkheadConfig().getMaxWaitDuration())

@@ -100,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "4",
       description =
           "Concurrent requests, one connection each. Default: ${DEFAULT-VALUE}. The API sheds"
-              + " writes beyond TM_BULKHEAD_WRITES (5) in flight.")
+              + " writes beyond TM_BULKHEAD_WRITES (10) in flight.")
   int threads;
 
   @Option(
