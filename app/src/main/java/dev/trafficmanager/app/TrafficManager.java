@@ -6,6 +6,8 @@ import dev.trafficmanager.app.operate.ReplayCommand;
 import dev.trafficmanager.app.operate.RepublishCommand;
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,18 +34,40 @@ public final class TrafficManager implements Runnable {
 
   public static final String LOG_FORMAT = "TM_LOG_FORMAT";
 
+  /**
+   * The system property both logback configurations read for their console appender's target
+   * ({@code System.out} when unset).
+   */
+  static final String LOG_TARGET = "traffic-manager.log.target";
+
   private static final Set<String> SERVICES = Set.of("api", "processor", "consumer");
+  // Commands whose stdout is their result (bench: the table or the --json document).
+  private static final Set<String> RESULT_ON_STDOUT = Set.of("bench");
 
   public static void main(String[] args) {
     Settings settings = Settings.fromEnvironment();
-    // Logback reads this when the first logger is created, so it is set before anything logs.
-    // Services in containers feed log shippers JSON; `local` and the operator tools are run by
-    // people at a terminal.
-    boolean service = args.length > 0 && SERVICES.contains(args[0]);
-    if (settings.string(LOG_FORMAT, service ? "json" : "console").equals("console")) {
-      System.setProperty("logback.configurationFile", "logback-console.xml");
-    }
+    // Logback reads these when the first logger is created, so they are set before anything logs.
+    loggingProperties(args, settings).forEach(System::setProperty);
     System.exit(commandLine(settings).execute(args));
+  }
+
+  /**
+   * The system properties that configure logback for a command line. Services in containers feed
+   * log shippers JSON; {@code local} and the operator tools are run by people at a terminal. Every
+   * command logs on stdout, as the services always have, except one whose stdout is its result:
+   * {@code bench} logs on stderr (what it runs in-process, a replay's consumer, logs too).
+   */
+  static Map<String, String> loggingProperties(String[] args, Settings settings) {
+    String command = args.length > 0 ? args[0] : "";
+    Map<String, String> properties = new LinkedHashMap<>();
+    boolean service = SERVICES.contains(command);
+    if (settings.string(LOG_FORMAT, service ? "json" : "console").equals("console")) {
+      properties.put("logback.configurationFile", "logback-console.xml");
+    }
+    if (RESULT_ON_STDOUT.contains(command)) {
+      properties.put(LOG_TARGET, "System.err");
+    }
+    return properties;
   }
 
   /** The command line with every subcommand built on the given settings. */

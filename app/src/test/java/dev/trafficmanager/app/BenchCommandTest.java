@@ -2,6 +2,11 @@ package dev.trafficmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.ApiService;
@@ -14,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -121,6 +127,48 @@ class BenchCommandTest {
     assertThat(warmup.err()).contains("'--warmup'").contains("'-5s' is not a duration");
     assertThat(url.err()).contains("'--url'").contains("'ftp://localhost:8080' is not an http");
     assertThat(scenario.err()).contains("'--scenario'").contains("'reads' is not a scenario");
+  }
+
+  @Test
+  void benchLogsOnStderrWhileTheServicesKeepLoggingOnStdout() throws Exception {
+    Settings console = new Settings(Map.of());
+    Settings json = new Settings(Map.of(TrafficManager.LOG_FORMAT, "json"));
+
+    assertThat(TrafficManager.loggingProperties(new String[] {"bench", "--json"}, console))
+        .containsEntry(TrafficManager.LOG_TARGET, "System.err")
+        .containsEntry("logback.configurationFile", "logback-console.xml");
+    assertThat(TrafficManager.loggingProperties(new String[] {"bench"}, json))
+        .containsEntry(TrafficManager.LOG_TARGET, "System.err")
+        .doesNotContainKey("logback.configurationFile");
+    assertThat(TrafficManager.loggingProperties(new String[] {"api"}, console))
+        .doesNotContainKey(TrafficManager.LOG_TARGET);
+    assertThat(TrafficManager.loggingProperties(new String[] {"local"}, console))
+        .doesNotContainKey(TrafficManager.LOG_TARGET);
+    // Both configurations honour the property, and default to stdout without it.
+    for (String configuration : List.of("logback.xml", "logback-console.xml")) {
+      assertThat(consoleTarget(configuration, null)).as(configuration).isEqualTo("System.out");
+      assertThat(consoleTarget(configuration, "System.err"))
+          .as(configuration)
+          .isEqualTo("System.err");
+    }
+  }
+
+  /** The target of the console appender a logback configuration builds. */
+  private static String consoleTarget(String resource, String logTarget) throws Exception {
+    LoggerContext context = new LoggerContext();
+    try {
+      if (logTarget != null) {
+        context.putProperty(TrafficManager.LOG_TARGET, logTarget);
+      }
+      JoranConfigurator configurator = new JoranConfigurator();
+      configurator.setContext(context);
+      configurator.doConfigure(BenchCommandTest.class.getClassLoader().getResource(resource));
+      Iterator<Appender<ILoggingEvent>> appenders =
+          context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
+      return ((ConsoleAppender<ILoggingEvent>) appenders.next()).getTarget();
+    } finally {
+      context.stop();
+    }
   }
 
   private static List<String> fieldNames(JsonNode object) {

@@ -47,9 +47,11 @@ import picocli.CommandLine.Spec;
       "all: the create phase, writes, resolve, and the ratio of resolve to write throughput.",
       "latency: the create phase, then URL changes at a fixed --rate (an open loop: each write is"
           + " due at its time whether or not earlier ones were answered) for --duration, each timed"
-          + " from its acknowledgement to its record on route-events, on route-changes, and to its"
-          + " message on the Redis invalidation channel (p50, p99, max), waiting up to --grace for"
-          + " the last; with the acknowledged writes never seen and the duplicates per stage. It"
+          + " from its acknowledgement (when the answer's headers arrive) to its record on"
+          + " route-events, on route-changes, and to its message on the Redis invalidation channel"
+          + " (p50, p99, max), waiting up to --grace for the last; with the acknowledged writes"
+          + " never seen, the duplicates, and those that arrived before their acknowledgement"
+          + " (counted, not timed) per stage. It"
           + " reads Kafka and Redis as the services do, from TM_KAFKA_BOOTSTRAP, TM_TOPIC_PREFIX,"
           + " TM_REDIS_URL and TM_REDIS_KEY_PREFIX.",
       "drain: commits --rows outbox rows over up to --routes new routes (with their routes rows,"

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.route.RouteKey;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +23,11 @@ import java.util.function.BooleanSupplier;
  * loop, like wrk2): the n-th write is due at {@code start + n / rate} whether or not earlier ones
  * have been answered, so a stall of the API shows as latency of every write due during it rather
  * than as writes not sent (no coordinated omission). Each write's latency runs from when it was due
- * to its answer.
+ * to its answer's headers.
  *
- * <p>For every acknowledged write it keeps the route and revision of the answer and when the answer
- * arrived ({@link System#nanoTime}, the clock the taps use).
+ * <p>For every acknowledged write it keeps the route and revision of the answer and its
+ * acknowledgement time: when the answer's status line and headers arrived ({@link
+ * RouteApi.TimedBody}), on {@link System#nanoTime}, the clock the taps use.
  */
 final class FixedRateWrites {
   // An answer longer than the request timeout is an error already; this only bounds the wait.
@@ -65,17 +65,19 @@ final class FixedRateWrites {
       RouteKey route = routes.get(ThreadLocalRandom.current().nextInt(routes.size()));
       String url = WriteScenario.BASE_URL + "/" + route.version() + "/l" + writes.incrementAndGet();
       answers.add(
-          api.sendAsync(api.changeUrl(route, url))
+          api.sendAsyncTimed(api.changeUrl(route, url))
               .handle(
                   (answer, failure) -> {
-                    long now = System.nanoTime();
                     if (failure != null) {
                       recorder.failed(Failures.describe(unwrap(failure)));
-                    } else {
-                      recorder.answered(answer.statusCode(), now - due);
-                      if (PhaseResult.isSuccess(answer.statusCode())) {
-                        acknowledged.put(Arrivals.key(route, revision(answer)), now);
-                      }
+                      return null;
+                    }
+                    // The acknowledgement is when the answer's headers arrived, not now: this
+                    // callback runs after the body has been read, on whichever thread is free.
+                    long acked = answer.body().headersNanos();
+                    recorder.answered(answer.statusCode(), acked - due);
+                    if (PhaseResult.isSuccess(answer.statusCode())) {
+                      acknowledged.put(Arrivals.key(route, revision(answer.body().body())), acked);
                     }
                     return null;
                   }));
@@ -91,9 +93,9 @@ final class FixedRateWrites {
         recorder.result("writes", Duration.ofNanos(end - start)), Map.copyOf(acknowledged));
   }
 
-  private static long revision(HttpResponse<String> answer) {
+  private static long revision(String answer) {
     try {
-      JsonNode route = json.readTree(answer.body());
+      JsonNode route = json.readTree(answer);
       return route.path("revision").asLong();
     } catch (IOException e) {
       throw new IllegalStateException("a 2xx write answer is the route as JSON", e);

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /** Prints a {@link BenchReport} for people: one row per phase, numbers with their units. */
 final class ReportTable {
   private static final String ROW = "%-8s %10s %14s %10s %10s %10s %10s   %s%n";
-  private static final String STAGE_ROW = "%-14s %8s %8s %10s %10s %10s %10s %10s %10s%n";
+  private static final String STAGE_ROW = "%-14s %8s %8s %10s %10s %10s %10s %10s %10s %10s%n";
 
   private final PrintWriter out;
 
@@ -98,6 +98,7 @@ final class ReportTable {
         "seen",
         "never seen",
         "duplicates",
+        "before ack",
         "p50",
         "p90",
         "p99",
@@ -112,6 +113,7 @@ final class ReportTable {
           count(stage.seen()),
           count(stage.neverSeen()),
           count(stage.duplicates()),
+          count(stage.arrivedBeforeAck()),
           l == null ? "-" : millis(l.p50()),
           l == null ? "-" : millis(l.p90()),
           l == null ? "-" : millis(l.p99()),
@@ -119,7 +121,10 @@ final class ReportTable {
     }
     out.printf(
         Locale.ROOT,
-        "(never seen: not arrived %s after the last write)%n",
+        "(ack: when the answer's status line and headers reached bench. p50…max: from the ack to"
+            + " the first arrival, over the writes that arrived after their ack; before ack: seen"
+            + " before it, counted and left out of the percentiles, not taken as 0 ms. never seen:"
+            + " not arrived %s after the last write)%n",
         seconds(latency.graceSeconds()));
   }
 

@@ -94,6 +94,29 @@ final class RouteApi {
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * An answer's body, and when its status line and headers reached this process ({@link
+   * System#nanoTime}): the earliest moment the client knows the outcome, before the body is read
+   * and before any callback of the future runs.
+   */
+  record TimedBody(long headersNanos, String body) {}
+
+  /**
+   * Like {@link #sendAsync}, and the answer's body tells when its headers arrived: the time is
+   * taken in the body handler, which the client calls as soon as it has parsed the status line and
+   * headers.
+   */
+  CompletableFuture<HttpResponse<TimedBody>> sendAsyncTimed(HttpRequest request) {
+    return client.sendAsync(
+        request,
+        info -> {
+          long headersNanos = System.nanoTime();
+          return HttpResponse.BodySubscribers.mapping(
+              HttpResponse.BodyHandlers.ofString().apply(info),
+              body -> new TimedBody(headersNanos, body));
+        });
+  }
+
   /** GETs a path of the API, such as {@code /metrics}, with its body. */
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());

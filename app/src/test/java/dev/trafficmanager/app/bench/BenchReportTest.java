@@ -1,12 +1,15 @@
 package dev.trafficmanager.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.route.RouteKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -129,6 +132,40 @@ class BenchReportTest {
     assertThat(json.get("writes").get("latency_ms").get("p99").asDouble()).isEqualTo(9.84);
     assertThat(json.get("resolve").isNull()).isTrue();
     assertThat(json.get("resolve_per_write").isNull()).isTrue();
+  }
+
+  @Test
+  void arrivalsBeforeTheirAcknowledgementAreCountedApartNotTimedAsZero() {
+    RouteKey route = new RouteKey("bench-0a1b2c3d", "svc", "load", "v1");
+    Arrivals arrivals = new Arrivals(LatencyRun.ROUTE_EVENTS);
+    Map<String, Long> acknowledged = new HashMap<>();
+    long ack = 1_000_000_000L;
+    // Revisions 2 to 4 arrive 10, 20 and 30 ms after their ack; 5 and 6 before theirs; 7 never.
+    for (long revision = 2; revision <= 7; revision++) {
+      acknowledged.put(Arrivals.key(route, revision), ack);
+    }
+    arrivals.arrived(route, 2, ack + 10_000_000);
+    arrivals.arrived(route, 3, ack + 20_000_000);
+    arrivals.arrived(route, 4, ack + 30_000_000);
+    arrivals.arrived(route, 4, ack + 40_000_000);
+    arrivals.arrived(route, 5, ack - 1_000_000);
+    arrivals.arrived(route, 6, ack - 1);
+
+    StageResult stage = StageResult.of(arrivals, acknowledged);
+
+    assertThat(stage.acknowledged()).isEqualTo(6);
+    assertThat(stage.seen()).isEqualTo(5);
+    assertThat(stage.neverSeen()).isEqualTo(1);
+    assertThat(stage.duplicates()).isEqualTo(1);
+    assertThat(stage.arrivedBeforeAck()).isEqualTo(2);
+    assertThat(stage.latencyMs().p50()).isEqualTo(20.0, within(0.05));
+    assertThat(stage.latencyMs().max()).isEqualTo(30.0, within(0.05));
+
+    StringWriter table = new StringWriter();
+    PhaseResult writes = phase("writes", Map.of(200, 6L), Map.of(), 1000, null);
+    new ReportTable(new PrintWriter(table, true))
+        .print(REPORT.with(PropagationResult.of(6, 30, writes, List.of(stage)), null, null));
+    assertThat(table.toString()).contains("before ack").contains("not taken as 0 ms");
   }
 
   private static PhaseResult phase(
