@@ -12,7 +12,6 @@ import dev.trafficmanager.event.Action;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.route.RouteKey;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +61,7 @@ final class AuditEndpoints {
     this.json = json;
   }
 
-  void register(Javalin endpoints) {
+  void register(Endpoints endpoints) {
     endpoints.get(AUDIT + "/route", this::route);
     endpoints.get(AUDIT + "/recent", this::recent);
     endpoints.get(AUDIT + "/action", this::action);

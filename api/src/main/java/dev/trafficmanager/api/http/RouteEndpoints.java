@@ -25,7 +25,6 @@ import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.route.RouteRules;
-import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,7 +73,7 @@ final class RouteEndpoints {
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
-  void register(Javalin app) {
+  void register(Endpoints app) {
     app.post(ROUTES, ctx -> write(ctx, "create", RouteEndpoints::create));
     app.post(ROUTES + "/activate", ctx -> write(ctx, "activate", r -> setActivation(r, true)));
     app.post(ROUTES + "/deactivate", ctx -> write(ctx, "deactivate", r -> setActivation(r, false)));
