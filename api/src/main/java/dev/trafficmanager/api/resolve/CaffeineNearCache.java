@@ -9,6 +9,10 @@ import dev.trafficmanager.route.RouteKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,12 +20,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link NearCache} on Caffeine: size-bounded, every slot expiring at a deadline it carries, every
  * change made with {@code asMap().compute} so that the revision rules hold under concurrent loads
  * and invalidations of one route.
+ *
+ * <p>Concurrent misses of one route share one load: the first runs the loader on its own thread,
+ * the others wait for its result. Caffeine's own {@code get(key, loader)} would coalesce too, but
+ * it runs the loader inside the map's compute, so an {@link #invalidate} of that route would wait
+ * behind a Redis or PostgreSQL round trip (it must never block). The loads in flight sit in a map
+ * of their own instead; an invalidation or a {@link #clear()} takes a route's load out of it, so a
+ * lookup that comes after the invalidation never joins a load that began before it and may have
+ * read the older revision, and a lookup joins only a load whose floor is at least its own.
  */
 final class CaffeineNearCache implements NearCache {
   static final String REQUESTS = "tm.resolve.near.cache.requests";
   static final String SIZE = "tm.resolve.near.cache.size";
 
   private final Cache<RouteKey, Slot> slots;
+  private final ConcurrentMap<RouteKey, Load> loads = new ConcurrentHashMap<>();
   private final Ticker ticker;
   private final long ttlNanos;
   // Bumped by clear(): a load that began before it must not bring back what it cleared.
@@ -29,6 +42,7 @@ final class CaffeineNearCache implements NearCache {
   private final Counter hits;
   private final Counter negativeHits;
   private final Counter misses;
+  private final Counter coalesced;
 
   /**
    * @param ticker the clock of the TTL
@@ -51,6 +65,7 @@ final class CaffeineNearCache implements NearCache {
     this.hits = requests(meters, "hit");
     this.negativeHits = requests(meters, "negative_hit");
     this.misses = requests(meters, "miss");
+    this.coalesced = requests(meters, "coalesced");
     Gauge.builder(SIZE, slots, Cache::estimatedSize)
         .description("Routes in the resolve near cache, answers and invalidation floors")
         .register(meters);
@@ -72,8 +87,34 @@ final class CaffeineNearCache implements NearCache {
       (answer.entry().resolves() ? hits : negativeHits).increment();
       return answer.entry();
     }
+    long floor = slot == null ? 0 : slot.revision();
+    Load load = new Load(floor);
+    Load running = loads.putIfAbsent(route, load);
+    if (running != null && running.floor() >= floor && running.owner() != Thread.currentThread()) {
+      coalesced.increment();
+      return running.await();
+    }
+    // With a load of a lower floor in flight (begun before an invalidation this lookup saw, and
+    // not yet taken out), this one loads alone: its answer must not be older than its floor. So
+    // does a loader that looks its own route up again, which would otherwise wait for itself.
+    boolean shared = running == null;
     misses.increment();
-    CacheEntry loaded = loader.load(slot == null ? 0 : slot.revision());
+    try {
+      CacheEntry loaded = loader.load(floor);
+      keep(route, loaded, loadGeneration, loadStart);
+      load.result().complete(loaded);
+      return loaded;
+    } catch (RuntimeException | Error e) {
+      load.result().completeExceptionally(e);
+      throw e;
+    } finally {
+      if (shared) {
+        loads.remove(route, load);
+      }
+    }
+  }
+
+  private void keep(RouteKey route, CacheEntry loaded, long loadGeneration, long loadStart) {
     Answer fresh = new Answer(loaded, loadStart + ttlNanos);
     slots
         .asMap()
@@ -85,11 +126,12 @@ final class CaffeineNearCache implements NearCache {
               boolean older = current != null && current.revision() > loaded.revision();
               return cleared || outlived || older ? current : fresh;
             });
-    return loaded;
   }
 
   @Override
   public void invalidate(RouteKey route, long revision) {
+    // Lookups from now on must not join a load that may have read an older revision.
+    loads.remove(route);
     Floor floor = new Floor(revision, ticker.read() + ttlNanos);
     slots
         .asMap()
@@ -101,7 +143,33 @@ final class CaffeineNearCache implements NearCache {
   @Override
   public void clear() {
     generation.incrementAndGet();
+    loads.clear();
     slots.invalidateAll();
+  }
+
+  /**
+   * A load in flight on thread {@code owner}, of answers no older than {@code floor}, that other
+   * lookups may wait for.
+   */
+  private record Load(long floor, Thread owner, CompletableFuture<CacheEntry> result) {
+    Load(long floor) {
+      this(floor, Thread.currentThread(), new CompletableFuture<>());
+    }
+
+    /** Its answer, or what its loader threw. */
+    CacheEntry await() {
+      try {
+        return result.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e;
+      }
+    }
   }
 
   /** What the cache holds for a route, until its deadline on the cache's ticker. */

@@ -22,7 +22,13 @@ public interface NearCache {
    * Answers from memory, or calls {@code loader} (on the caller's thread, holding no lock) and
    * keeps its answer unless a newer one, a newer floor or a {@link #clear()} came in meanwhile.
    *
-   * @return the cached answer, or the loader's
+   * <p>Concurrent lookups of one route that miss may share one load: one caller runs its loader,
+   * the others wait for that answer (and throw what it threw) instead of calling theirs. A caller
+   * only joins a load that began after the route's last {@link #invalidate} and {@link #clear()}
+   * and was given a floor at least as high as its own, so the answer it gets is one its own load
+   * could have given.
+   *
+   * @return the cached answer, or the (possibly shared) loader's
    * @throws RuntimeException whatever the loader throws; nothing is cached then
    */
   CacheEntry get(RouteKey route, Loader loader);
@@ -48,7 +54,8 @@ public interface NearCache {
 
   /**
    * A Caffeine-backed near cache with the process's clock, metered as {@code
-   * tm_resolve_near_cache_requests_total{result=hit|negative_hit|miss}} and {@code
+   * tm_resolve_near_cache_requests_total{result=hit|negative_hit|miss|coalesced}} ({@code miss}: a
+   * load ran; {@code coalesced}: the lookup waited for another's load) and {@code
    * tm_resolve_near_cache_size}; or, when the TTL is zero, one that always loads and meters
    * nothing.
    */
