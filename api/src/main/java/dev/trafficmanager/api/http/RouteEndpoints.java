@@ -38,7 +38,8 @@ import java.util.function.UnaryOperator;
  * The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. Input
  * is validated first; the work then runs in its bulkhead ({@code writes} or {@code reads}), so a
  * bad request is answered 400 even when the bulkhead is full, and a full bulkhead answers 503 at
- * once instead of queueing.
+ * once instead of queueing. Resolve takes a {@code reads} place only when it must go to Redis or
+ * PostgreSQL.
  */
 final class RouteEndpoints {
   static final String ROUTES = "/api/v1/routes";
@@ -163,11 +164,11 @@ final class RouteEndpoints {
         ctx, 200, new RouteList(page.items(), page.next().map(PageCursor::encode).orElse(null)));
   }
 
+  /** Takes a {@code reads} place only to load (see {@link Resolver}), not for memory hits. */
   private void resolve(Context ctx) {
     RouteKey key = routeKey(ctx::queryParam).get();
     Resolution resolution =
-        inBulkhead(Compartment.READS, () -> resolver.resolve(key))
-            .orElseThrow(() -> RouteNotFoundException.notResolvable(key));
+        resolver.resolve(key).orElseThrow(() -> RouteNotFoundException.notResolvable(key));
     json.send(ctx, 200, resolution);
   }
 
