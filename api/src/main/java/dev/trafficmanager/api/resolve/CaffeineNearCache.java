@@ -9,6 +9,7 @@ import dev.trafficmanager.route.RouteKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,9 @@ final class CaffeineNearCache implements NearCache {
   static final String REQUESTS = "tm.resolve.near.cache.requests";
   static final String SIZE = "tm.resolve.near.cache.size";
 
+  /** In production an answer in use is reloaded in the last quarter of its TTL. */
+  static final int REFRESH_AHEAD_DIVISOR = 4;
+
   private final Cache<RouteKey, Slot> slots;
   private final ConcurrentMap<RouteKey, Load> loads = new ConcurrentHashMap<>();
   private final Ticker ticker;
@@ -43,15 +47,31 @@ final class CaffeineNearCache implements NearCache {
   private final Counter negativeHits;
   private final Counter misses;
   private final Counter coalesced;
+  private final Counter refreshes;
+  private final long refreshNanos;
+
+  /** Without refresh ahead: an answer is reloaded only once it expired. */
+  CaffeineNearCache(
+      NearCacheSettings settings, MeterRegistry meters, Ticker ticker, Executor executor) {
+    this(settings, meters, ticker, executor, Duration.ZERO);
+  }
 
   /**
    * @param ticker the clock of the TTL
    * @param executor where Caffeine does its upkeep (a test passes {@code Runnable::run})
+   * @param refreshAhead how long before an answer expires the first lookup to see it reloads it
+   *     (the others go on getting the answer), so that a route in use is not a miss for every
+   *     lookup that comes while it reloads; zero for none
    */
   CaffeineNearCache(
-      NearCacheSettings settings, MeterRegistry meters, Ticker ticker, Executor executor) {
+      NearCacheSettings settings,
+      MeterRegistry meters,
+      Ticker ticker,
+      Executor executor,
+      Duration refreshAhead) {
     this.ticker = ticker;
     this.ttlNanos = settings.ttl().toNanos();
+    this.refreshNanos = Math.min(refreshAhead.toNanos(), ttlNanos);
     this.slots =
         Caffeine.newBuilder()
             // Only answers count against the size bound: a floor evicted by size would let the
@@ -66,6 +86,7 @@ final class CaffeineNearCache implements NearCache {
     this.negativeHits = requests(meters, "negative_hit");
     this.misses = requests(meters, "miss");
     this.coalesced = requests(meters, "coalesced");
+    this.refreshes = requests(meters, "refresh");
     Gauge.builder(SIZE, slots, Cache::estimatedSize)
         .description("Routes in the resolve near cache, answers and invalidation floors")
         .register(meters);
@@ -84,6 +105,12 @@ final class CaffeineNearCache implements NearCache {
     long loadStart = ticker.read();
     Slot slot = slots.getIfPresent(route);
     if (slot instanceof Answer answer) {
+      if (refreshNanos > 0 && answer.deadline() - loadStart <= refreshNanos) {
+        Load refresh = new Load(answer.revision());
+        if (loads.putIfAbsent(route, refresh) == null) {
+          return refresh(route, loader, refresh, answer, loadGeneration, loadStart);
+        }
+      }
       (answer.entry().resolves() ? hits : negativeHits).increment();
       return answer.entry();
     }
@@ -111,6 +138,36 @@ final class CaffeineNearCache implements NearCache {
       if (shared) {
         loads.remove(route, load);
       }
+    }
+  }
+
+  /**
+   * Reloads an answer that is about to expire, on this lookup's thread, while every other lookup is
+   * still answered from memory; a lookup that comes once it expired waits for this load. The floor
+   * is the answer's revision, which is known to exist. A failed refresh answers what was there
+   * (still within its TTL) and fails only the lookups waiting for it.
+   */
+  private CacheEntry refresh(
+      RouteKey route,
+      Loader loader,
+      Load refresh,
+      Answer answer,
+      long loadGeneration,
+      long loadStart) {
+    refreshes.increment();
+    try {
+      CacheEntry loaded = loader.load(answer.revision());
+      keep(route, loaded, loadGeneration, loadStart);
+      refresh.result().complete(loaded);
+      return loaded;
+    } catch (RuntimeException e) {
+      refresh.result().completeExceptionally(e);
+      return answer.entry();
+    } catch (Error e) {
+      refresh.result().completeExceptionally(e);
+      throw e;
+    } finally {
+      loads.remove(route, refresh);
     }
   }
 

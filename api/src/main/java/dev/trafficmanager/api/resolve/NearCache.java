@@ -22,6 +22,10 @@ public interface NearCache {
    * Answers from memory, or calls {@code loader} (on the caller's thread, holding no lock) and
    * keeps its answer unless a newer one, a newer floor or a {@link #clear()} came in meanwhile.
    *
+   * <p>An answer in the last part of its TTL may be reloaded ahead: the first lookup to see it
+   * there calls {@code loader} (with the answer's revision as the floor) and answers the reload, or
+   * the answer if the reload failed; the other lookups are answered from memory meanwhile.
+   *
    * <p>Concurrent lookups of one route that miss may share one load: one caller runs its loader,
    * the others wait for that answer (and throw what it threw) instead of calling theirs. A caller
    * only joins a load that began after the route's last {@link #invalidate} and {@link #clear()}
@@ -54,14 +58,20 @@ public interface NearCache {
 
   /**
    * A Caffeine-backed near cache with the process's clock, metered as {@code
-   * tm_resolve_near_cache_requests_total{result=hit|negative_hit|miss|coalesced}} ({@code miss}: a
-   * load ran; {@code coalesced}: the lookup waited for another's load) and {@code
+   * tm_resolve_near_cache_requests_total{result=hit|negative_hit|miss|coalesced|refresh}} ({@code
+   * miss}: a load ran; {@code coalesced}: the lookup waited for another's load; {@code refresh}: an
+   * answer in the last quarter of its TTL was reloaded ahead) and {@code
    * tm_resolve_near_cache_size}; or, when the TTL is zero, one that always loads and meters
    * nothing.
    */
   static NearCache create(NearCacheSettings settings, MeterRegistry meters) {
     return settings.enabled()
-        ? new CaffeineNearCache(settings, meters, Ticker.systemTicker(), ForkJoinPool.commonPool())
+        ? new CaffeineNearCache(
+            settings,
+            meters,
+            Ticker.systemTicker(),
+            ForkJoinPool.commonPool(),
+            settings.ttl().dividedBy(CaffeineNearCache.REFRESH_AHEAD_DIVISOR))
         : new DisabledNearCache();
   }
 }

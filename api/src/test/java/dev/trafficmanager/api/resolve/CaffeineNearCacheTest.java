@@ -401,4 +401,67 @@ class CaffeineNearCacheTest {
     assertThat(cache.get(ROUTE, next)).isEqualTo(CacheEntry.resolving("https://a.example/", 1));
     assertThat(next.floors).hasSize(1);
   }
+
+  @Test
+  void anAnswerInUseIsReloadedAheadWhileTheOtherLookupsAreStillAnsweredFromMemory() {
+    CaffeineNearCache refreshing =
+        new CaffeineNearCache(
+            new NearCacheSettings(100, TTL),
+            meters,
+            now::get,
+            Runnable::run,
+            Duration.ofSeconds(1));
+    refreshing.get(ROUTE, new Loads(CacheEntry.resolving("https://a.example/", 3)));
+    advance(Duration.ofSeconds(4));
+    List<CacheEntry> seenMeanwhile = new ArrayList<>();
+    List<Long> floors = new ArrayList<>();
+
+    CacheEntry reloaded =
+        refreshing.get(
+            ROUTE,
+            floor -> {
+              floors.add(floor);
+              // Another lookup while the reload runs: answered from memory, not loaded.
+              seenMeanwhile.add(refreshing.get(ROUTE, new Loads(CacheEntry.missing(0))));
+              return CacheEntry.resolving("https://b.example/", 4);
+            });
+
+    assertThat(reloaded).isEqualTo(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(floors).as("the answer's revision is the floor").containsExactly(3L);
+    assertThat(seenMeanwhile).containsExactly(CacheEntry.resolving("https://a.example/", 3));
+    assertThat(requests("refresh")).isEqualTo(1);
+    Loads later = new Loads(CacheEntry.missing(0));
+    advance(Duration.ofSeconds(3));
+    assertThat(refreshing.get(ROUTE, later))
+        .as("the reload lives one TTL from its own start")
+        .isEqualTo(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(later.floors).isEmpty();
+  }
+
+  @Test
+  void aFailedReloadAheadAnswersWhatWasThere() {
+    CaffeineNearCache refreshing =
+        new CaffeineNearCache(
+            new NearCacheSettings(100, TTL),
+            meters,
+            now::get,
+            Runnable::run,
+            Duration.ofSeconds(1));
+    refreshing.get(ROUTE, new Loads(CacheEntry.resolving("https://a.example/", 3)));
+    advance(Duration.ofSeconds(4));
+
+    CacheEntry answer =
+        refreshing.get(
+            ROUTE,
+            floor -> {
+              throw new IllegalStateException("Redis and PostgreSQL are down");
+            });
+
+    assertThat(answer).isEqualTo(CacheEntry.resolving("https://a.example/", 3));
+    Loads next = new Loads(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(refreshing.get(ROUTE, next))
+        .as("the next lookup tries again")
+        .isEqualTo(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(next.floors).containsExactly(3L);
+  }
 }
