@@ -156,7 +156,7 @@ final class CaffeineNearCache implements NearCache {
       long loadStart) {
     refreshes.increment();
     try {
-      CacheEntry loaded = loader.load(answer.revision());
+      CacheEntry loaded = loader.refresh(answer.revision());
       keep(route, loaded, loadGeneration, loadStart);
       refresh.result().complete(loaded);
       return loaded;

@@ -54,6 +54,17 @@ public interface NearCache {
      *     revision is known to be stale, wherever it is cached
      */
     CacheEntry load(long floor);
+
+    /**
+     * Loads an answer that is still served from memory, ahead of its expiry. Nobody waits for it
+     * but the lookup that runs it, so it may refuse to wait for anything (a bulkhead place) by
+     * throwing; the answer in memory is used then.
+     *
+     * @param floor as for {@link #load}
+     */
+    default CacheEntry refresh(long floor) {
+      return load(floor);
+    }
   }
 
   /**

@@ -44,7 +44,24 @@ public final class Resolver {
    * @throws BulkheadFullException when the answer must be loaded and the bulkhead has no place
    */
   public Optional<Resolution> resolve(RouteKey key) {
-    CacheEntry entry = nearCache.get(key, floor -> loads.executeSupplier(() -> load(key, floor)));
+    CacheEntry entry =
+        nearCache.get(
+            key,
+            new NearCache.Loader() {
+              @Override
+              public CacheEntry load(long floor) {
+                return loads.executeSupplier(() -> Resolver.this.load(key, floor));
+              }
+
+              @Override
+              public CacheEntry refresh(long floor) {
+                // The answer in memory is still good: a reload ahead never queues for a place.
+                if (loads.getMetrics().getAvailableConcurrentCalls() == 0) {
+                  throw BulkheadFullException.createBulkheadFullException(loads);
+                }
+                return load(floor);
+              }
+            });
     return entry.url().map(url -> new Resolution(url, entry.revision()));
   }
 
