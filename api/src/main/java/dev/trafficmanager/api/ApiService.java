@@ -34,6 +34,7 @@ import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthCheck;
 import dev.trafficmanager.health.HealthReport;
 import dev.trafficmanager.health.HealthStatus;
+import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Dependency;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -189,7 +190,8 @@ public final class ApiService implements AutoCloseable {
                   cache,
                   circuits.breaker(Dependency.REDIS),
                   context.meters()),
-              reader);
+              reader,
+              context.resilience().bulkhead(Compartment.READS));
       RouteWriter writer =
           new RouteWriter(
               db, Clock.systemUTC(), new WriteAnswers(mapper)::render, near::invalidate);

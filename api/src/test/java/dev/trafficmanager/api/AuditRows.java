@@ -32,6 +32,35 @@ final class AuditRows {
       String url,
       boolean active,
       Instant occurredAt) {
+    return insert(
+        tenant,
+        service,
+        "prod",
+        revision,
+        action,
+        previousUrl,
+        previousActive,
+        url,
+        active,
+        occurredAt);
+  }
+
+  /**
+   * One revision of {@code tenant/service/env/v1}.
+   *
+   * @param previousUrl null for revision 1
+   */
+  UUID insert(
+      String tenant,
+      String service,
+      String env,
+      long revision,
+      String action,
+      String previousUrl,
+      Boolean previousActive,
+      String url,
+      boolean active,
+      Instant occurredAt) {
     UUID eventId = UUID.randomUUID();
     jdbi.useHandle(
         h ->
@@ -39,13 +68,14 @@ final class AuditRows {
                     "INSERT INTO audit_log (event_id, route_key, tenant, service, env, version,"
                         + " action, previous_url, new_url, previous_active, new_active, revision,"
                         + " actor, correlation_id, occurred_at)"
-                        + " VALUES (:event_id, :route_key, :tenant, :service, 'prod', 'v1',"
+                        + " VALUES (:event_id, :route_key, :tenant, :service, :env, 'v1',"
                         + " :action, :previous_url, :new_url, :previous_active, :new_active,"
                         + " :revision, 'deploy-bot', :correlation_id, :occurred_at)")
                 .bind("event_id", eventId)
-                .bind("route_key", tenant + "/" + service + "/prod/v1")
+                .bind("route_key", tenant + "/" + service + "/" + env + "/v1")
                 .bind("tenant", tenant)
                 .bind("service", service)
+                .bind("env", env)
                 .bind("action", action)
                 .bind("previous_url", previousUrl)
                 .bind("new_url", url)

@@ -8,10 +8,10 @@ import java.util.Objects;
  * How many calls of each {@link Compartment} may run at once in one process, and how long a call
  * may wait for a free place before it is refused. Defaults: 20 reads, 10 writes, 10 audit queries,
  * 50 ms wait: long enough to ride out a burst, short enough that a full bulkhead answers at once
- * instead of queueing its callers. Writes get as many places as the connection pool has
- * connections (10 by default): a write holds one connection for its transaction, so fewer places
- * would shed writes while PostgreSQL still had idle connections; 5 shed 3.7 % of writes offered at
- * 500/s on a 2-core machine.
+ * instead of queueing its callers. Writes get as many places as the connection pool has connections
+ * (10 by default): a write holds one connection for its transaction, so fewer places would shed
+ * writes while PostgreSQL still had idle connections; 5 shed 3.7 % of writes offered at 500/s on a
+ * 2-core machine.
  */
 public record BulkheadSettings(int reads, int writes, int audit, Duration maxWait) {
   public static final String READS = "TM_BULKHEAD_READS";

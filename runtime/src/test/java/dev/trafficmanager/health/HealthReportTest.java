@@ -123,7 +123,7 @@ class HealthReportTest {
           .containsKeys("failure_rate", "buffered_calls", "failed_calls", "not_permitted_calls");
       assertThat(list(body, "bulkheads"))
           .extracting(m -> m.get("name"), m -> m.get("max_concurrent_calls"), m -> m.get("in_use"))
-          .containsExactly(tuple("reads", 20, 0), tuple("writes", 5, 0), tuple("audit", 10, 0));
+          .containsExactly(tuple("reads", 20, 0), tuple("writes", 10, 0), tuple("audit", 10, 0));
       assertThat(list(body, "retry_budgets"))
           .extracting(m -> m.get("dependency"), m -> m.get("balance"), m -> m.get("deposits"))
           .containsExactly(

@@ -43,7 +43,7 @@ class MetricsTest {
       assertThat(
               sample(
                   lines, "resilience4j_bulkhead_max_allowed_concurrent_calls{", "name=\"writes\""))
-          .endsWith(" 5.0");
+          .endsWith(" 10.0");
       assertThat(sample(lines, "tm_retry_budget_balance{", "dependency=\"postgresql\""))
           .endsWith(" 100.0");
       assertThat(sample(lines, "tm_retry_budget_deposits_total{", "dependency=\"postgresql\""))

@@ -214,7 +214,8 @@ class ResilienceTest {
   void aFullBulkheadRefusesInsteadOfQueueing() {
     Resilience resilience = resilience(Map.of(BulkheadSettings.MAX_WAIT, "0ms"));
     Bulkhead writes = resilience.bulkhead(Compartment.WRITES);
-    for (int i = 0; i < 5; i++) {
+    int places = writes.getBulkheadConfig().getMaxConcurrentCalls();
+    for (int i = 0; i < places; i++) {
       writes.acquirePermission();
     }
 

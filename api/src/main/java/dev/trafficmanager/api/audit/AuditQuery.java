@@ -30,8 +30,29 @@ public sealed interface AuditQuery {
   }
 
   /**
+   * What an entry of a {@link TimeWindow} must match: each part given narrows the window (they
+   * combine with AND), each part absent matches everything.
+   */
+  record Filter(
+      Optional<String> tenant,
+      Optional<String> service,
+      Optional<String> env,
+      Optional<Action> action) {
+    /** Matches every entry. */
+    public static final Filter NONE =
+        new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+    public Filter {
+      Objects.requireNonNull(tenant, "tenant");
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(env, "env");
+      Objects.requireNonNull(action, "action");
+    }
+  }
+
+  /**
    * The events that occurred from {@code from} (inclusive) until {@code until} (exclusive, open
-   * when absent), newest first, of one tenant or one action when given, after the position {@code
+   * when absent), newest first, those matching {@code filter} only, after the position {@code
    * after} when given.
    *
    * @throws InvalidInputException naming {@code limit} when out of range, {@code end_time} unless
@@ -40,16 +61,14 @@ public sealed interface AuditQuery {
   record TimeWindow(
       Instant from,
       Optional<Instant> until,
-      Optional<String> tenant,
-      Optional<Action> action,
+      Filter filter,
       int limit,
       Optional<AuditPosition> after)
       implements AuditQuery {
     public TimeWindow {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(until, "until");
-      Objects.requireNonNull(tenant, "tenant");
-      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(filter, "filter");
       Objects.requireNonNull(after, "after");
       checkLimit(limit);
       if (until.isPresent() && !until.get().isAfter(from)) {

@@ -17,8 +17,9 @@ import org.jdbi.v3.core.statement.StatementContext;
  * the same however deep it is, and entries recorded meanwhile neither repeat nor shift a page.
  * Every query walks one of the table's indexes in order: {@code (tenant, service, env, version,
  * revision DESC)} for a route's history, {@code (occurred_at DESC, event_id DESC)} with a {@code
- * tenant} or {@code action} prefix for the time-ordered queries. Queries run through the database's
- * circuit breaker and retry budget.
+ * tenant} or {@code action} prefix for the time-ordered queries (a {@code service} or {@code env}
+ * filter is checked on the rows that index walk finds). Queries run through the database's circuit
+ * breaker and retry budget.
  */
 public final class AuditReader {
   private static final String COLUMNS =
@@ -61,8 +62,11 @@ public final class AuditReader {
             .append(COLUMNS)
             .append(" FROM audit_log WHERE occurred_at >= :from");
     query.until().ifPresent(u -> sql.append(" AND occurred_at < :until"));
-    query.tenant().ifPresent(t -> sql.append(" AND tenant = :tenant"));
-    query.action().ifPresent(a -> sql.append(" AND action = :action"));
+    AuditQuery.Filter filter = query.filter();
+    filter.tenant().ifPresent(t -> sql.append(" AND tenant = :tenant"));
+    filter.service().ifPresent(s -> sql.append(" AND service = :service"));
+    filter.env().ifPresent(e -> sql.append(" AND env = :env"));
+    filter.action().ifPresent(a -> sql.append(" AND action = :action"));
     query
         .after()
         .ifPresent(a -> sql.append(" AND (occurred_at, event_id) < (:after_at, :after_id)"));
@@ -73,8 +77,10 @@ public final class AuditReader {
         select -> {
           select.bind("from", utc(query.from()));
           query.until().ifPresent(u -> select.bind("until", utc(u)));
-          query.tenant().ifPresent(t -> select.bind("tenant", t));
-          query.action().ifPresent(a -> select.bind("action", a.wireName()));
+          filter.tenant().ifPresent(t -> select.bind("tenant", t));
+          filter.service().ifPresent(s -> select.bind("service", s));
+          filter.env().ifPresent(e -> select.bind("env", e));
+          filter.action().ifPresent(a -> select.bind("action", a.wireName()));
           query
               .after()
               .ifPresent(

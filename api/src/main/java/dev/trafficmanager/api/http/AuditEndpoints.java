@@ -12,7 +12,6 @@ import dev.trafficmanager.event.Action;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.route.RouteKey;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,16 +28,19 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code GET /route?tenant&service&env&version} — one route's history, by revision;
- *   <li>{@code GET /recent?days=30[&tenant]} — what occurred in the last {@code days} (1 to 365);
+ *   <li>{@code GET /recent?days=30} — what occurred in the last {@code days} (1 to 365);
  *   <li>{@code GET /action?action=deactivated&hours=24} — one action in the last {@code hours} (1
  *       to 8760);
- *   <li>{@code GET /time-range?start_time&end_time[&tenant]} — what occurred from {@code
- *       start_time} (inclusive) until {@code end_time} (exclusive), both RFC 3339.
+ *   <li>{@code GET /time-range?start_time&end_time} — what occurred from {@code start_time}
+ *       (inclusive) until {@code end_time} (exclusive), both RFC 3339 with an offset.
  * </ul>
  *
- * Every query takes {@code limit} (1 to 500, default 50) and the {@code cursor} of the previous
- * page. A bad parameter is a 400 that names it. Queries run in the {@code audit} bulkhead, so a
- * flood of them cannot take the places of resolves and writes.
+ * The three time-ordered queries take the same optional filters, {@code tenant}, {@code service},
+ * {@code env} and {@code action} (required by {@code /action}), which combine with AND. Every query
+ * takes {@code limit} (1 to 500, default 50) and the {@code cursor} of the previous page. A bad
+ * parameter is a 400 that names it, and so is a parameter the endpoint does not take or one given
+ * twice: a filter that was sent is never silently ignored. Queries run in the {@code audit}
+ * bulkhead, so a flood of them cannot take the places of resolves and writes.
  */
 final class AuditEndpoints {
   static final String AUDIT = "/api/v1/audit";
@@ -59,11 +61,11 @@ final class AuditEndpoints {
     this.json = json;
   }
 
-  void register(Javalin app) {
-    app.get(AUDIT + "/route", this::route);
-    app.get(AUDIT + "/recent", this::recent);
-    app.get(AUDIT + "/action", this::action);
-    app.get(AUDIT + "/time-range", this::timeRange);
+  void register(Endpoints endpoints) {
+    endpoints.get(AUDIT + "/route", this::route);
+    endpoints.get(AUDIT + "/recent", this::recent);
+    endpoints.get(AUDIT + "/action", this::action);
+    endpoints.get(AUDIT + "/time-range", this::timeRange);
   }
 
   private void route(Context ctx) {
@@ -74,6 +76,7 @@ final class AuditEndpoints {
     String version = params.name("version");
     int limit = limit(params);
     Optional<Long> before = params.decoded(AuditCursor.PARAM, AuditCursor::revision);
+    params.rejectUnknown();
     params.requireValid();
     AuditQuery.RouteHistory query =
         new AuditQuery.RouteHistory(
@@ -86,58 +89,51 @@ final class AuditEndpoints {
   private void recent(Context ctx) {
     QueryParameters params = new QueryParameters(ctx);
     int days = params.integer("days", DEFAULT_DAYS, 1, MAX_DAYS);
-    Optional<String> tenant = params.optionalName("tenant");
-    int limit = limit(params);
-    Optional<AuditPosition> after = params.decoded(AuditCursor.PARAM, AuditCursor::position);
-    params.requireValid();
-    window(
-        ctx,
-        new AuditQuery.TimeWindow(
-            clock.instant().minus(Duration.ofDays(days)),
-            Optional.empty(),
-            tenant,
-            Optional.empty(),
-            limit,
-            after));
+    AuditQuery.Filter filter = filter(params, params.optionalAction("action"));
+    window(ctx, params, clock.instant().minus(Duration.ofDays(days)), Optional.empty(), filter);
   }
 
   private void action(Context ctx) {
     QueryParameters params = new QueryParameters(ctx);
     Action action = params.action("action");
     int hours = params.integer("hours", DEFAULT_HOURS, 1, MAX_HOURS);
-    int limit = limit(params);
-    Optional<AuditPosition> after = params.decoded(AuditCursor.PARAM, AuditCursor::position);
-    params.requireValid();
-    window(
-        ctx,
-        new AuditQuery.TimeWindow(
-            clock.instant().minus(Duration.ofHours(hours)),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(action),
-            limit,
-            after));
+    AuditQuery.Filter filter = filter(params, Optional.ofNullable(action));
+    window(ctx, params, clock.instant().minus(Duration.ofHours(hours)), Optional.empty(), filter);
   }
 
   private void timeRange(Context ctx) {
     QueryParameters params = new QueryParameters(ctx);
     Instant start = params.time("start_time");
     Instant end = params.time("end_time");
-    Optional<String> tenant = params.optionalName("tenant");
+    AuditQuery.Filter filter = filter(params, params.optionalAction("action"));
+    window(ctx, params, start, Optional.ofNullable(end), filter);
+  }
+
+  private static AuditQuery.Filter filter(QueryParameters params, Optional<Action> action) {
+    return new AuditQuery.Filter(
+        params.optionalName("tenant"),
+        params.optionalName("service"),
+        params.optionalName("env"),
+        action);
+  }
+
+  /** Reads the paging parameters, checks them all, and answers the page of the window. */
+  private void window(
+      Context ctx,
+      QueryParameters params,
+      Instant from,
+      Optional<Instant> until,
+      AuditQuery.Filter filter) {
     int limit = limit(params);
     Optional<AuditPosition> after = params.decoded(AuditCursor.PARAM, AuditCursor::position);
+    params.rejectUnknown();
     params.requireValid();
-    window(
-        ctx,
-        new AuditQuery.TimeWindow(start, Optional.of(end), tenant, Optional.empty(), limit, after));
+    AuditQuery.TimeWindow query = new AuditQuery.TimeWindow(from, until, filter, limit, after);
+    send(ctx, inBulkhead(() -> reader.window(query)), e -> AuditCursor.ofPosition(e.position()));
   }
 
   private static int limit(QueryParameters params) {
     return params.integer("limit", AuditQuery.DEFAULT_LIMIT, 1, AuditQuery.MAX_LIMIT);
-  }
-
-  private void window(Context ctx, AuditQuery.TimeWindow query) {
-    send(ctx, inBulkhead(() -> reader.window(query)), e -> AuditCursor.ofPosition(e.position()));
   }
 
   private AuditPage inBulkhead(Supplier<AuditPage> query) {

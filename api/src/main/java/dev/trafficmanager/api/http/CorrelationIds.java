@@ -3,6 +3,7 @@ package dev.trafficmanager.api.http;
 import dev.trafficmanager.route.InvalidInputException;
 import io.javalin.http.Context;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 
@@ -27,7 +28,7 @@ final class CorrelationIds {
   static void assign(Context ctx) {
     String given = ctx.header(HEADER);
     boolean valid = given != null && VALID.matcher(given).matches();
-    String id = valid ? given : UUID.randomUUID().toString();
+    String id = valid ? given : newId();
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
     MDC.put(MDC_KEY, id);
@@ -51,6 +52,18 @@ final class CorrelationIds {
   /** After every request, so the next request on this thread starts clean. */
   static void release(Context ctx) {
     MDC.remove(MDC_KEY);
+  }
+
+  /**
+   * A random (version 4) UUID. Not {@link UUID#randomUUID()}: it draws from one process-wide
+   * SecureRandom whose lock every request thread queued on under load, and an id that correlates
+   * log lines needs to be unique, not unpredictable.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+    return new UUID(high, low).toString();
   }
 
   static String of(Context ctx) {

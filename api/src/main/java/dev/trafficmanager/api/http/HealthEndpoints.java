@@ -2,7 +2,6 @@ package dev.trafficmanager.api.http;
 
 import dev.trafficmanager.health.HealthReport;
 import dev.trafficmanager.metrics.Metrics;
-import io.javalin.Javalin;
 import java.util.Map;
 
 /**
@@ -24,7 +23,7 @@ final class HealthEndpoints {
     this.json = json;
   }
 
-  void register(Javalin app) {
+  void register(Endpoints app) {
     app.get(HEALTH, ctx -> json.send(ctx, 200, Map.of("status", "up")));
     app.get(HEALTH + "/live", ctx -> json.send(ctx, 200, Map.of("status", "up")));
     app.get(

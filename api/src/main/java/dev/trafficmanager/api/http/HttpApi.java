@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP face of the API on one Javalin server: the route and audit endpoints, health and
  * metrics, correlation ids, per-request accounting (in-flight count and timing) and the JSON error
- * mapping.
+ * mapping. A wrong method on a known path is a 405 with {@code Allow} (see {@link Endpoints}).
  *
  * <p>{@link #stop(Duration)} stops gracefully: requests to {@code /api/} arriving from then on are
  * refused with 503 ({@code draining}) and their connection closed, the server stops accepting
@@ -65,7 +65,8 @@ public final class HttpApi {
     app.after(CorrelationIds::release);
     JsonResponder json = new JsonResponder(mapper);
     new ErrorResponses(json, circuits).register(app);
-    new HealthEndpoints(backends.health(), context.metrics(), json).register(app);
+    Endpoints endpoints = new Endpoints(app, json);
+    new HealthEndpoints(backends.health(), context.metrics(), json).register(endpoints);
     new RouteEndpoints(
             backends.writer(),
             backends.reader(),
@@ -73,9 +74,10 @@ public final class HttpApi {
             context.resilience(),
             context.meters(),
             mapper)
-        .register(app);
+        .register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
-        .register(app);
+        .register(endpoints);
+    endpoints.answerOtherMethods();
   }
 
   /** Starts listening on {@code port} (0 = any free port). */

@@ -15,8 +15,10 @@ public final class OpsServer implements AutoCloseable {
 
   public OpsServer(ServiceContext context, HealthReport health) {
     this.app = Javalin.create(config -> config.showJavalinBanner = false);
-    new HealthEndpoints(health, context.metrics(), new JsonResponder(EventJson.newMapper()))
-        .register(app);
+    JsonResponder json = new JsonResponder(EventJson.newMapper());
+    Endpoints endpoints = new Endpoints(app, json);
+    new HealthEndpoints(health, context.metrics(), json).register(endpoints);
+    endpoints.answerOtherMethods();
   }
 
   /** Starts serving; port 0 picks a free one. */

@@ -6,12 +6,16 @@ import dev.trafficmanager.route.RouteRules;
 import dev.trafficmanager.route.Violation;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -20,35 +24,45 @@ import java.util.stream.Collectors;
  * #requireValid()} reports them all in one 400, each naming its parameter. A getter returns a
  * placeholder (null or the default) for a bad value; the caller must not use it before {@link
  * #requireValid()} passed.
+ *
+ * <p>Every getter also records its parameter as one the endpoint takes, so that {@link
+ * #rejectUnknown()}, called after the last getter, can name the parameters the endpoint would
+ * otherwise silently ignore.
  */
 final class QueryParameters {
   private static final String ACTIONS =
       Arrays.stream(Action.values()).map(Action::wireName).collect(Collectors.joining(", "));
 
   private final Context ctx;
+  private final Set<String> known = new LinkedHashSet<>();
   private final List<Violation> violations = new ArrayList<>();
 
   QueryParameters(Context ctx) {
     this.ctx = ctx;
   }
 
+  private String value(String param) {
+    known.add(param);
+    return ctx.queryParam(param);
+  }
+
   /** A required route name part ({@code tenant}, {@code service}, …). */
   String name(String param) {
-    String value = ctx.queryParam(param);
+    String value = value(param);
     RouteRules.checkName(param, value).ifPresent(violations::add);
     return value;
   }
 
   /** An optional route name part; empty when absent. */
   Optional<String> optionalName(String param) {
-    Optional<String> value = Optional.ofNullable(ctx.queryParam(param));
+    Optional<String> value = Optional.ofNullable(value(param));
     value.flatMap(v -> RouteRules.checkName(param, v)).ifPresent(violations::add);
     return value;
   }
 
   /** An integer in {@code [min, max]}, {@code defaultValue} when absent. */
   int integer(String param, int defaultValue, int min, int max) {
-    String value = ctx.queryParam(param);
+    String value = value(param);
     if (value == null) {
       return defaultValue;
     }
@@ -64,24 +78,46 @@ final class QueryParameters {
     return defaultValue;
   }
 
-  /** A required RFC 3339 timestamp with an offset, such as {@code 2026-05-01T12:00:00Z}. */
+  /**
+   * A required RFC 3339 timestamp with an offset, such as {@code 2026-05-01T12:00:00Z}. A time
+   * without an offset is refused rather than guessed to be UTC: the violation says the offset is
+   * required.
+   */
   Instant time(String param) {
-    String value = ctx.queryParam(param);
+    String value = value(param);
     if (value == null) {
       violations.add(new Violation(param, "is required"));
       return null;
     }
+    // A '+' offset sent without URL encoding arrives as a space.
+    String text = value.replace(' ', '+');
     try {
-      // A '+' offset sent without URL encoding arrives as a space.
-      OffsetDateTime time = OffsetDateTime.parse(value.replace(' ', '+'));
+      OffsetDateTime time = OffsetDateTime.parse(text);
       if (hasFourDigitYear(time)) {
         return time.toInstant();
       }
     } catch (DateTimeParseException e) {
-      // reported below like a year out of range
+      if (isLocalTime(text)) {
+        violations.add(
+            new Violation(
+                param,
+                "needs an offset (Z or ±hh:mm), as RFC 3339 requires: 2026-05-01T12:00:00Z, not"
+                    + " 2026-05-01T12:00:00"));
+        return null;
+      }
+      // otherwise reported below like a year out of range
     }
     violations.add(new Violation(param, "must be an RFC 3339 timestamp like 2026-05-01T12:00:00Z"));
     return null;
+  }
+
+  private static boolean isLocalTime(String text) {
+    try {
+      LocalDateTime.parse(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   /**
@@ -94,11 +130,21 @@ final class QueryParameters {
 
   /** A required action, by its wire name. */
   Action action(String param) {
-    String value = ctx.queryParam(param);
+    String value = value(param);
     if (value == null) {
       violations.add(new Violation(param, "is required"));
       return null;
     }
+    return parseAction(param, value);
+  }
+
+  /** An optional action, by its wire name; empty when absent (or, with a violation, invalid). */
+  Optional<Action> optionalAction(String param) {
+    String value = value(param);
+    return value == null ? Optional.empty() : Optional.ofNullable(parseAction(param, value));
+  }
+
+  private Action parseAction(String param, String value) {
     try {
       return Action.fromWireName(value);
     } catch (IllegalArgumentException e) {
@@ -109,7 +155,7 @@ final class QueryParameters {
 
   /** The parameter decoded by {@code decode}, empty when absent or (with a violation) invalid. */
   <T> Optional<T> decoded(String param, Function<String, T> decode) {
-    String value = ctx.queryParam(param);
+    String value = value(param);
     if (value == null) {
       return Optional.empty();
     }
@@ -118,6 +164,26 @@ final class QueryParameters {
     } catch (InvalidInputException e) {
       violations.addAll(e.violations());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Reports, as violations, every parameter of the request that no getter asked for (the endpoint
+   * does not take it, and ignoring it would answer a question that was not asked) and every
+   * parameter given more than once (only one of its values would be used). Call it after the last
+   * getter.
+   */
+  void rejectUnknown() {
+    for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+      String name = param.getKey();
+      if (!known.contains(name)) {
+        violations.add(
+            new Violation(
+                name,
+                "is not a parameter of this endpoint, which takes " + String.join(", ", known)));
+      } else if (param.getValue().size() > 1) {
+        violations.add(new Violation(name, "must be given once"));
+      }
     }
   }
 

@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +49,9 @@ final class RequestAccounting implements Filter {
 
   private final Draining draining;
   private final MeterRegistry meters;
+  // Building and registering a timer per request costs a meter id, its tags and a registry lookup;
+  // the timers are few (method x route template x status), so each is built once.
+  private final ConcurrentMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
   RequestAccounting(Draining draining, MeterRegistry meters) {
     this.draining = draining;
@@ -91,13 +96,20 @@ final class RequestAccounting implements Filter {
     Object template = request.getAttribute(ROUTE_TEMPLATE);
     String uri =
         template instanceof String t && !t.isEmpty() ? t : status == 404 ? "NOT_FOUND" : "UNKNOWN";
-    Timer.builder(METRIC)
-        .description("HTTP requests by route template and status")
-        .tag("method", request.getMethod())
-        .tag("uri", uri)
-        .tag("status", String.valueOf(status))
-        .serviceLevelObjectives(BUCKETS)
-        .register(meters)
+    timers
+        .computeIfAbsent(new TimerKey(request.getMethod(), uri, status), this::timer)
         .record(nanos, TimeUnit.NANOSECONDS);
   }
+
+  private Timer timer(TimerKey key) {
+    return Timer.builder(METRIC)
+        .description("HTTP requests by route template and status")
+        .tag("method", key.method())
+        .tag("uri", key.uri())
+        .tag("status", String.valueOf(key.status()))
+        .serviceLevelObjectives(BUCKETS)
+        .register(meters);
+  }
+
+  private record TimerKey(String method, String uri, int status) {}
 }

@@ -3,6 +3,8 @@ package dev.trafficmanager.api.resolve;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import java.util.Optional;
 
 /**
@@ -14,21 +16,52 @@ import java.util.Optional;
  *
  * <p>Redis being slow or down never fails a resolve; PostgreSQL being down fails only the resolves
  * neither cache can answer (the caller maps that to 503).
+ *
+ * <p>Only loads, the resolves that go to Redis or PostgreSQL, take a place in the {@code reads}
+ * bulkhead: an answer from memory does no I/O and holds nothing the bulkhead protects, so it never
+ * waits for a place nor is refused one. Concurrent loads of one route are one load (see {@link
+ * NearCache#get}), which takes one place.
  */
 public final class Resolver {
   private final NearCache nearCache;
   private final RouteCache cache;
   private final RouteReader routes;
+  private final Bulkhead loads;
 
-  public Resolver(NearCache nearCache, RouteCache cache, RouteReader routes) {
+  /**
+   * @param loads the bulkhead that loads from Redis and PostgreSQL run in
+   */
+  public Resolver(NearCache nearCache, RouteCache cache, RouteReader routes, Bulkhead loads) {
     this.nearCache = nearCache;
     this.cache = cache;
     this.routes = routes;
+    this.loads = loads;
   }
 
-  /** The route's URL and revision, or empty when the route is unknown or inactive. */
+  /**
+   * The route's URL and revision, or empty when the route is unknown or inactive.
+   *
+   * @throws BulkheadFullException when the answer must be loaded and the bulkhead has no place
+   */
   public Optional<Resolution> resolve(RouteKey key) {
-    CacheEntry entry = nearCache.get(key, floor -> load(key, floor));
+    CacheEntry entry =
+        nearCache.get(
+            key,
+            new NearCache.Loader() {
+              @Override
+              public CacheEntry load(long floor) {
+                return loads.executeSupplier(() -> Resolver.this.load(key, floor));
+              }
+
+              @Override
+              public CacheEntry refresh(long floor) {
+                // The answer in memory is still good: a reload ahead never queues for a place.
+                if (loads.getMetrics().getAvailableConcurrentCalls() == 0) {
+                  throw BulkheadFullException.createBulkheadFullException(loads);
+                }
+                return load(floor);
+              }
+            });
     return entry.url().map(url -> new Resolution(url, entry.revision()));
   }
 

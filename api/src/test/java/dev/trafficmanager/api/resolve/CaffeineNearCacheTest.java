@@ -2,6 +2,7 @@ package dev.trafficmanager.api.resolve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
@@ -9,6 +10,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -237,5 +244,224 @@ class CaffeineNearCacheTest {
     assertThat(small.get(OTHER_ROUTE, new Loads(CacheEntry.resolving("https://new.example/", 7))))
         .as("the older load was not kept")
         .isEqualTo(CacheEntry.resolving("https://new.example/", 7));
+  }
+
+  /**
+   * A loader that blocks until released, counting its calls: lookups that come while it runs find a
+   * load in flight.
+   */
+  private static final class HeldLoad implements NearCache.Loader {
+    private final CacheEntry entry;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger calls = new AtomicInteger();
+
+    HeldLoad(CacheEntry entry) {
+      this.entry = entry;
+    }
+
+    @Override
+    public CacheEntry load(long floor) {
+      calls.incrementAndGet();
+      started.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      if (entry == null) {
+        throw new IllegalStateException("PostgreSQL is down");
+      }
+      return entry;
+    }
+  }
+
+  private static Future<CacheEntry> lookUp(
+      ExecutorService threads, CaffeineNearCache cache, NearCache.Loader loader) {
+    return threads.submit(() -> cache.get(ROUTE, loader));
+  }
+
+  private static void awaitStart(CountDownLatch latch) throws InterruptedException {
+    assertThat(latch.await(30, TimeUnit.SECONDS)).as("the load started").isTrue();
+  }
+
+  @Test
+  void concurrentLookupsOfAColdRouteShareOneLoad() throws Exception {
+    int lookups = 16;
+    CacheEntry answer = CacheEntry.resolving("https://a.example/", 3);
+    HeldLoad held = new HeldLoad(answer);
+    List<NearCache.Loader> loaders = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(lookups);
+    try {
+      List<Future<CacheEntry>> results = new ArrayList<>();
+      results.add(lookUp(threads, cache, held));
+      awaitStart(held.started);
+      for (int i = 1; i < lookups; i++) {
+        // Each lookup brings a loader of its own: none may be called.
+        HeldLoad own = new HeldLoad(CacheEntry.resolving("https://other.example/", 3));
+        loaders.add(own);
+        results.add(lookUp(threads, cache, own));
+      }
+      await()
+          .alias("every other lookup waits for the load in flight")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> requests("coalesced") == lookups - 1);
+
+      held.release.countDown();
+
+      for (Future<CacheEntry> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(answer);
+      }
+    } finally {
+      held.release.countDown();
+      threads.shutdownNow();
+    }
+    assertThat(held.calls).hasValue(1);
+    assertThat(loaders).allSatisfy(l -> assertThat(((HeldLoad) l).calls).hasValue(0));
+    assertThat(requests("miss")).isEqualTo(1);
+    Loads loads = new Loads(CacheEntry.missing(0));
+    assertThat(cache.get(ROUTE, loads)).as("and its answer was kept").isEqualTo(answer);
+    assertThat(loads.floors).isEmpty();
+  }
+
+  @Test
+  void aLookupAfterAnInvalidationDoesNotWaitForALoadThatBeganBeforeIt() throws Exception {
+    HeldLoad before = new HeldLoad(CacheEntry.resolving("https://old.example/", 4));
+    ExecutorService threads = Executors.newFixedThreadPool(1);
+    try {
+      Future<CacheEntry> first = lookUp(threads, cache, before);
+      awaitStart(before.started);
+
+      cache.invalidate(ROUTE, 5);
+      Loads after = new Loads(CacheEntry.resolving("https://new.example/", 5));
+
+      assertThat(cache.get(ROUTE, after))
+          .isEqualTo(CacheEntry.resolving("https://new.example/", 5));
+      assertThat(after.floors).as("loaded on its own, with the new floor").containsExactly(5L);
+      before.release.countDown();
+      assertThat(first.get(30, TimeUnit.SECONDS))
+          .isEqualTo(CacheEntry.resolving("https://old.example/", 4));
+    } finally {
+      before.release.countDown();
+      threads.shutdownNow();
+    }
+    assertThat(requests("coalesced")).isZero();
+    assertThat(cache.get(ROUTE, new Loads(CacheEntry.missing(0))))
+        .as("the older load was not kept")
+        .isEqualTo(CacheEntry.resolving("https://new.example/", 5));
+  }
+
+  @Test
+  void aLookupAfterClearDoesNotWaitForALoadThatBeganBeforeIt() throws Exception {
+    HeldLoad before = new HeldLoad(CacheEntry.resolving("https://old.example/", 4));
+    ExecutorService threads = Executors.newFixedThreadPool(1);
+    try {
+      lookUp(threads, cache, before);
+      awaitStart(before.started);
+
+      cache.clear();
+      Loads after = new Loads(CacheEntry.resolving("https://new.example/", 4));
+
+      assertThat(cache.get(ROUTE, after))
+          .isEqualTo(CacheEntry.resolving("https://new.example/", 4));
+      assertThat(after.floors).hasSize(1);
+    } finally {
+      before.release.countDown();
+      threads.shutdownNow();
+    }
+    assertThat(requests("coalesced")).isZero();
+  }
+
+  @Test
+  void theLookupsWaitingForAFailedLoadFailWithItAndTheNextLookupLoadsAgain() throws Exception {
+    HeldLoad failing = new HeldLoad(null);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<CacheEntry> first = lookUp(threads, cache, failing);
+      awaitStart(failing.started);
+      Future<CacheEntry> waiting = lookUp(threads, cache, new Loads(CacheEntry.missing(0)));
+      await()
+          .alias("the second lookup waits for the first one's load")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> requests("coalesced") == 1);
+
+      failing.release.countDown();
+
+      for (Future<CacheEntry> result : List.of(first, waiting)) {
+        assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS))
+            .hasRootCauseInstanceOf(IllegalStateException.class)
+            .hasRootCauseMessage("PostgreSQL is down");
+      }
+    } finally {
+      failing.release.countDown();
+      threads.shutdownNow();
+    }
+    Loads next = new Loads(CacheEntry.resolving("https://a.example/", 1));
+    assertThat(cache.get(ROUTE, next)).isEqualTo(CacheEntry.resolving("https://a.example/", 1));
+    assertThat(next.floors).hasSize(1);
+  }
+
+  @Test
+  void anAnswerInUseIsReloadedAheadWhileTheOtherLookupsAreStillAnsweredFromMemory() {
+    CaffeineNearCache refreshing =
+        new CaffeineNearCache(
+            new NearCacheSettings(100, TTL),
+            meters,
+            now::get,
+            Runnable::run,
+            Duration.ofSeconds(1));
+    refreshing.get(ROUTE, new Loads(CacheEntry.resolving("https://a.example/", 3)));
+    advance(Duration.ofSeconds(4));
+    List<CacheEntry> seenMeanwhile = new ArrayList<>();
+    List<Long> floors = new ArrayList<>();
+
+    CacheEntry reloaded =
+        refreshing.get(
+            ROUTE,
+            floor -> {
+              floors.add(floor);
+              // Another lookup while the reload runs: answered from memory, not loaded.
+              seenMeanwhile.add(refreshing.get(ROUTE, new Loads(CacheEntry.missing(0))));
+              return CacheEntry.resolving("https://b.example/", 4);
+            });
+
+    assertThat(reloaded).isEqualTo(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(floors).as("the answer's revision is the floor").containsExactly(3L);
+    assertThat(seenMeanwhile).containsExactly(CacheEntry.resolving("https://a.example/", 3));
+    assertThat(requests("refresh")).isEqualTo(1);
+    Loads later = new Loads(CacheEntry.missing(0));
+    advance(Duration.ofSeconds(3));
+    assertThat(refreshing.get(ROUTE, later))
+        .as("the reload lives one TTL from its own start")
+        .isEqualTo(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(later.floors).isEmpty();
+  }
+
+  @Test
+  void aFailedReloadAheadAnswersWhatWasThere() {
+    CaffeineNearCache refreshing =
+        new CaffeineNearCache(
+            new NearCacheSettings(100, TTL),
+            meters,
+            now::get,
+            Runnable::run,
+            Duration.ofSeconds(1));
+    refreshing.get(ROUTE, new Loads(CacheEntry.resolving("https://a.example/", 3)));
+    advance(Duration.ofSeconds(4));
+
+    CacheEntry answer =
+        refreshing.get(
+            ROUTE,
+            floor -> {
+              throw new IllegalStateException("Redis and PostgreSQL are down");
+            });
+
+    assertThat(answer).isEqualTo(CacheEntry.resolving("https://a.example/", 3));
+    Loads next = new Loads(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(refreshing.get(ROUTE, next))
+        .as("the next lookup tries again")
+        .isEqualTo(CacheEntry.resolving("https://b.example/", 4));
+    assertThat(next.floors).containsExactly(3L);
   }
 }
