@@ -85,7 +85,7 @@ class HealthAndMetricsTest {
               RunningApi.named(resilience, "bulkheads", "name", "writes")
                   .path("max_concurrent_calls")
                   .asInt())
-          .isEqualTo(5);
+          .isEqualTo(10);
       assertThat(
               RunningApi.named(resilience, "bulkheads", "name", "audit")
                   .path("max_concurrent_calls")
