@@ -11,7 +11,8 @@ import java.time.Duration;
  *     often a standby retries the leader lock, and the first step of the back-off
  * @param batchSize rows read, published and marked per round trip; also rows deleted per retention
  *     statement
- * @param retention how long a published row is kept (for republishing after Kafka data loss)
+ * @param retention how long a row is kept after it was written (for republishing after Kafka data
+ *     loss); a row still pending is kept until it is published
  * @param retentionSweepInterval how often the leader deletes rows older than the retention
  * @param deliveryTimeout the producer's {@code delivery.timeout.ms}: how long one attempt to
  *     publish a batch may wait for the broker before its rows count as failed and stay pending
