@@ -6,13 +6,14 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * What became of one batch of outbox rows.
+ * What became of one batch of outbox rows, published in one transaction: either every row that went
+ * out is acknowledged, or none is.
  *
- * @param acknowledged the rows the broker acknowledged (all replicas), in the order they were acked
- * @param failed how many rows were sent and failed, or could not be sent at all
- * @param held how many rows were not attempted: later rows of a route whose earlier row failed, and
- *     rows left when the producer itself failed
- * @param firstFailure the first row that failed and why, when any did
+ * @param acknowledged the rows of the committed transaction, in id order; empty when it aborted
+ * @param failed how many rows failed (the first failure aborts the transaction): 0 or 1
+ * @param held how many rows stay pending without having failed themselves: the rest of an aborted
+ *     batch, and the rows of routes set aside because the broker refused one of their records
+ * @param firstFailure the row, in id order, whose failure aborted the batch, and why
  */
 record PublishResult(
     List<OutboxRow> acknowledged, int failed, int held, Optional<Failure> firstFailure) {
