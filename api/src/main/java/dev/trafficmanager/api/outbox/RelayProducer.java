@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class RelayProducer {
   static final String CLIENT_ID = "tm-outbox-relay";
 
-  /** Small: the relay flushes each round itself, so lingering only adds latency. */
+  /** Small: the relay flushes each batch itself, so lingering only adds latency. */
   static final int LINGER_MS = 5;
 
   /** A dead broker makes {@code send()} block on metadata; this bounds how long. */
