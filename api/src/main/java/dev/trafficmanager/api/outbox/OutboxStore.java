@@ -29,10 +29,14 @@ public final class OutboxStore {
   // One statement, one round trip: the row, its place in the relay's queue and the NOTIFY, which
   // PostgreSQL delivers only when the transaction commits, so the relay never wakes for a
   // rolled-back row.
+  private static final String INSERT =
+      "INSERT INTO outbox (event_id, route_key, revision, event_type, payload, correlation_id)";
+
   private static final String APPEND =
-      "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type, payload,"
-          + " correlation_id) VALUES (:event_id, :route_key, :revision, :event_type, :payload,"
-          + " :correlation_id) RETURNING id),"
+      "WITH appended AS ("
+          + INSERT
+          + " VALUES (:event_id, :route_key, :revision, :event_type, :payload, :correlation_id)"
+          + " RETURNING id),"
           + " queued AS (INSERT INTO outbox_queue (id) SELECT id FROM appended)"
           + " SELECT pg_notify('"
           + CHANNEL
@@ -40,10 +44,7 @@ public final class OutboxStore {
 
   private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
 
-  /**
-   * Appends the event in the writer's transaction and notifies the relay on commit. The payload is
-   * the contract serde's own bytes, so downstream reads exactly the contract.
-   */
+  /** Appends the event in the writer's transaction and notifies the relay on commit. */
   public void append(Handle handle, RouteEvent event) {
     handle
         .createQuery(APPEND)
@@ -51,7 +52,7 @@ public final class OutboxStore {
         .bind("route_key", event.routeKey().toString())
         .bind("revision", event.revision())
         .bind("event_type", event.eventType())
-        .bind("payload", new String(serde.serialize(null, event), StandardCharsets.UTF_8))
+        .bind("payload", payload(event))
         .bind("correlation_id", event.correlationId())
         .map((rs, ctx) -> Boolean.TRUE)
         .one();
@@ -67,8 +68,9 @@ public final class OutboxStore {
     List<Long> ids = new ArrayList<>(events.size());
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type,"
-                + " payload, correlation_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id)"
+            "WITH appended AS ("
+                + INSERT
+                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id)"
                 + " INSERT INTO outbox_queue (id) SELECT id FROM appended",
             new String[] {"id"})) {
       for (RouteEvent event : events) {
@@ -76,7 +78,7 @@ public final class OutboxStore {
         ps.setString(2, event.routeKey().toString());
         ps.setLong(3, event.revision());
         ps.setString(4, event.eventType());
-        ps.setString(5, new String(serde.serialize(null, event), StandardCharsets.UTF_8));
+        ps.setString(5, payload(event));
         ps.setString(6, event.correlationId());
         ps.addBatch();
       }
@@ -104,6 +106,11 @@ public final class OutboxStore {
         return rs.getLong(1);
       }
     }
+  }
+
+  /** The contract serde's own bytes, so downstream reads exactly the contract. */
+  private String payload(RouteEvent event) {
+    return new String(serde.serialize(null, event), StandardCharsets.UTF_8);
   }
 
   /**

@@ -30,10 +30,6 @@ record PublishResult(
     }
   }
 
-  boolean failedAny() {
-    return failed > 0;
-  }
-
   List<Long> acknowledgedIds() {
     return acknowledged.stream().map(OutboxRow::id).toList();
   }
