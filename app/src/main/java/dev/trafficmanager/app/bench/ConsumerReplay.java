@@ -34,6 +34,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>The records are counted first, by reading the topic once (read_committed, as the consumer
  * reads it); the committed offsets are then polled every {@value #POLL_MILLIS} ms. Committed, not
  * fetched: a record counts once its effect is done.
+ *
+ * <p>Two rates: over the whole run, and over the steady part that starts when the consumer has
+ * handled its first records, which leaves out joining the group and the first fetch, as Kafka's
+ * consumer perf tool does in its {@code fetch.nMsg.sec}. On a topic of a few thousand records the
+ * join alone is a large share of the whole.
  */
 final class ConsumerReplay {
   // The name of ConsumerMetrics' counter, as /metrics shows it: tm_consumer_records_processed.
@@ -64,22 +69,25 @@ final class ConsumerReplay {
       boolean caughtUp;
       long end;
       long processed;
+      long firstSeen = 0;
+      long processedWhenFirstSeen = 0;
       try (ConsumerService consumer = ConsumerService.inGroup(consumerName, context, groupBase)) {
         consumer.start();
         while (!(caughtUp = committedPast(admin, group, targets))
             && System.nanoTime() - deadline < 0
             && !stopped.getAsBoolean()) {
           TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+          if (firstSeen == 0 && (processedWhenFirstSeen = handled(context, consumerName)) > 0) {
+            firstSeen = System.nanoTime();
+          }
         }
         end = System.nanoTime();
         // Read before close, which takes the consumer's meters out of the registry.
-        processed =
-            (long)
-                (counter(context, RECORDS_PROCESSED, consumerName)
-                    + counter(context, DLQ_RECORDS, consumerName));
+        processed = handled(context, consumerName);
       }
       deleteGroup(admin, group);
       double seconds = (end - start) / 1e9;
+      double steadySeconds = firstSeen == 0 ? 0 : (end - firstSeen) / 1e9;
       return new ReplayResult(
           consumerName,
           group,
@@ -88,7 +96,8 @@ final class ConsumerReplay {
           processed,
           caughtUp,
           seconds,
-          caughtUp && seconds > 0 ? records / seconds : 0);
+          caughtUp && seconds > 0 ? records / seconds : 0,
+          caughtUp && steadySeconds > 0 ? (records - processedWhenFirstSeen) / steadySeconds : 0);
     }
   }
 
@@ -158,6 +167,12 @@ final class ConsumerReplay {
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       // Left behind: an empty group with committed offsets, removed by the broker's retention.
     }
+  }
+
+  /** The records the consumer's runner has handled so far, dead-lettered ones included. */
+  private static long handled(ServiceContext context, String consumer) {
+    return (long)
+        (counter(context, RECORDS_PROCESSED, consumer) + counter(context, DLQ_RECORDS, consumer));
   }
 
   private static double counter(ServiceContext context, String name, String consumer) {

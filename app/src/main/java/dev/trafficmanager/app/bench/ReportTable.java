@@ -145,7 +145,8 @@ final class ReportTable {
     out.println();
     out.printf(
         Locale.ROOT,
-        "replay: %s (group %s) through %s records of %s%s in %s: %s records/s (%s handled)%n",
+        "replay: %s (group %s) through %s records of %s%s in %s: %s records/s, %s once the"
+            + " first were handled (%s handled)%n",
         replay.consumer(),
         replay.group(),
         count(replay.records()),
@@ -153,6 +154,7 @@ final class ReportTable {
         replay.caughtUp() ? "" : ", NOT caught up",
         seconds(replay.seconds()),
         rate(replay.recordsPerSecond()),
+        rate(replay.steadyRecordsPerSecond()),
         count(replay.processed()));
   }
 
