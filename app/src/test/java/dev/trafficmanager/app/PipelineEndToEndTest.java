@@ -1,10 +1,10 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
-import dev.trafficmanager.api.ApiSettings;
 import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.http.HttpSettings;
 import dev.trafficmanager.processor.ProcessorService;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
@@ -48,7 +48,7 @@ class PipelineEndToEndTest {
                 LocalStack.KAFKA_PORT, "0",
                 LocalStack.DB_PORT, "0",
                 LocalStack.REDIS_PORT, "0",
-                ApiSettings.HTTP_PORT, "0"));
+                HttpSettings.PORT, "0"));
     try (LocalStack local = new LocalStack(settings)) {
       Settings effective = local.start();
 
