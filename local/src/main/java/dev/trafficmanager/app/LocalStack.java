@@ -10,6 +10,8 @@ import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.embedded.EmbeddedKafka;
 import dev.trafficmanager.embedded.EmbeddedPostgresServer;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
+import dev.trafficmanager.embedded.EmbeddedServer;
+import dev.trafficmanager.http.HttpSettings;
 import dev.trafficmanager.kafka.TopicCreator;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.processor.ProcessorService;
@@ -30,26 +32,73 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalStack implements AutoCloseable {
   static final String STATE_DIR = "TM_LOCAL_STATE_DIR";
-  static final String KAFKA_PORT = "TM_LOCAL_KAFKA_PORT";
-  static final String DB_PORT = "TM_LOCAL_DB_PORT";
-  static final String REDIS_PORT = "TM_LOCAL_REDIS_PORT";
+  static final LocalPort KAFKA_PORT = new LocalPort("TM_LOCAL_KAFKA_PORT", 9092, "Kafka");
+  static final LocalPort DB_PORT = new LocalPort("TM_LOCAL_DB_PORT", 5432, "PostgreSQL");
+  static final LocalPort REDIS_PORT = new LocalPort("TM_LOCAL_REDIS_PORT", 6379, "Redis");
+  static final LocalPort HTTP_PORT =
+      new LocalPort(HttpSettings.PORT, HttpSettings.DEFAULT_PORT, "HTTP");
   static final String DATABASE = "traffic_manager";
   static final String SERVICE_NAME = "local";
 
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
-  private final Settings given;
+  // Null when TM_DB_URL names an external server.
+  private final EmbeddedPostgresServer postgres;
+  private final List<EmbeddedServer> servers = new ArrayList<>();
+  private final Settings effective;
   private final ServiceContext context;
   private final ServiceLifecycle lifecycle;
-  private Settings effective;
-  private ApiService api;
+  private final List<ConsumerService> consumers = new ArrayList<>();
+  private final ProcessorService processor;
+  private final ApiService api;
 
+  /**
+   * Reads every setting, and chooses every port, before any server starts: a bad setting is one
+   * error naming it, with nothing started to stop.
+   *
+   * @throws dev.trafficmanager.config.InvalidSettingException naming the first bad setting
+   */
   LocalStack(Settings given) {
-    this.given = given;
-    // Read before the context is created, so that a bad value leaves nothing open.
     Duration grace = DrainSettings.from(given, Duration.ZERO).grace();
-    this.context = ServiceContext.create(given, SERVICE_NAME);
-    this.lifecycle = new ServiceLifecycle(context.draining(), grace);
+    Path stateDir = Path.of(given.string(STATE_DIR, ".traffic-manager")).toAbsolutePath();
+    Map<String, String> chosen = new HashMap<>();
+    chosen.put(HttpSettings.PORT, Integer.toString(HTTP_PORT.choose(given)));
+    if (given.isSet(DatabaseSettings.URL)) {
+      postgres = null;
+    } else {
+      postgres = new EmbeddedPostgresServer(stateDir.resolve("postgres"), DB_PORT.choose(given));
+      servers.add(postgres);
+      chosen.put(DatabaseSettings.URL, postgres.jdbcUrl(DATABASE));
+      chosen.put(DatabaseSettings.USER, postgres.user());
+      chosen.put(DatabaseSettings.PASSWORD, postgres.password());
+    }
+    if (!given.isSet(RedisSettings.URL)) {
+      var redis = new EmbeddedRedisServer(stateDir.resolve("redis"), REDIS_PORT.choose(given));
+      servers.add(redis);
+      chosen.put(RedisSettings.URL, redis.url());
+    }
+    if (!given.isSet(KafkaSettings.BOOTSTRAP)) {
+      var kafka = new EmbeddedKafka(stateDir.resolve("kafka"), KAFKA_PORT.choose(given));
+      servers.add(kafka);
+      chosen.put(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers());
+    }
+    if (!given.isSet(ProcessorConfig.STATE_DIR)) {
+      chosen.put(ProcessorConfig.STATE_DIR, stateDir.resolve("streams").toString());
+    }
+    effective = given.with(chosen);
+    context = ServiceContext.create(effective, SERVICE_NAME);
+    try {
+      // The services read their settings when built and connect to nothing until started.
+      for (String name : ConsumerService.names()) {
+        consumers.add(new ConsumerService(name, context));
+      }
+      processor = new ProcessorService(context);
+      api = new ApiService(context);
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+    lifecycle = new ServiceLifecycle(context.draining(), grace);
     lifecycle.started(context);
   }
 
@@ -57,26 +106,28 @@ final class LocalStack implements AutoCloseable {
    * Starts everything and returns once the pipeline serves; on failure stops what it started.
    * Services stop in the reverse order: the API first (it drains requests and flushes the relay),
    * then the processor and the consumers (committing their offsets), then the servers.
+   *
+   * @return the settings the services run with: the given ones and the embedded servers' addresses
    */
   Settings start() {
     long startedAt = System.nanoTime();
     try {
-      effective = given.with(startEmbeddedServers());
-      new TopicCreator(KafkaSettings.from(effective)).createMissing();
-      ServiceContext shared = context.withSettings(effective);
-      List<ConsumerService> consumers = new ArrayList<>();
-      for (String name : ConsumerService.names()) {
-        ConsumerService consumer = lifecycle.started(new ConsumerService(name, shared));
-        consumer.start();
-        consumers.add(consumer);
+      // Registered before the services, so stopped after every service that uses them.
+      for (EmbeddedServer server : servers) {
+        lifecycle.started(server).start();
       }
-      ProcessorService processor = lifecycle.started(new ProcessorService(shared));
-      processor.start();
-      api = lifecycle.started(new ApiService(shared));
+      if (postgres != null) {
+        postgres.createDatabase(DATABASE);
+      }
+      new TopicCreator(KafkaSettings.from(effective)).createMissing();
+      for (ConsumerService consumer : consumers) {
+        lifecycle.started(consumer).start();
+      }
+      lifecycle.started(processor).start();
       // Reads and writes go on without them, so they degrade readiness rather than remove it.
       api.addHealthCheck(ProcessorService.HEALTH_NAME, false, processor::health);
       consumers.forEach(c -> api.addHealthCheck("consumer-" + c.name(), false, c::health));
-      api.start();
+      lifecycle.started(api).start();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -98,43 +149,6 @@ final class LocalStack implements AutoCloseable {
 
   void awaitShutdownSignal() throws InterruptedException {
     lifecycle.awaitShutdownSignal();
-  }
-
-  private Map<String, String> startEmbeddedServers() {
-    Path stateDir = Path.of(given.string(STATE_DIR, ".traffic-manager")).toAbsolutePath();
-    Map<String, String> endpoints = new HashMap<>();
-    // Registered before the services, so stopped after every service that uses them.
-    if (!given.isSet(DatabaseSettings.URL)) {
-      var postgres =
-          lifecycle.started(
-              new EmbeddedPostgresServer(
-                  stateDir.resolve("postgres"), given.integer(DB_PORT, 5432, 0, 65535)));
-      postgres.start();
-      postgres.createDatabase(DATABASE);
-      endpoints.put(DatabaseSettings.URL, postgres.jdbcUrl(DATABASE));
-      endpoints.put(DatabaseSettings.USER, postgres.user());
-      endpoints.put(DatabaseSettings.PASSWORD, postgres.password());
-    }
-    if (!given.isSet(RedisSettings.URL)) {
-      var redis =
-          lifecycle.started(
-              new EmbeddedRedisServer(
-                  stateDir.resolve("redis"), given.integer(REDIS_PORT, 6379, 0, 65535)));
-      redis.start();
-      endpoints.put(RedisSettings.URL, redis.url());
-    }
-    if (!given.isSet(KafkaSettings.BOOTSTRAP)) {
-      var kafka =
-          lifecycle.started(
-              new EmbeddedKafka(
-                  stateDir.resolve("kafka"), given.integer(KAFKA_PORT, 9092, 0, 65535)));
-      kafka.start();
-      endpoints.put(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers());
-    }
-    if (!given.isSet(ProcessorConfig.STATE_DIR)) {
-      endpoints.put(ProcessorConfig.STATE_DIR, stateDir.resolve("streams").toString());
-    }
-    return endpoints;
   }
 
   @Override
