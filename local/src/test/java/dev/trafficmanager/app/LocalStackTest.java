@@ -19,20 +19,7 @@ class LocalStackTest {
 
   @Test
   void localStartsItsOwnServersAndRunsThePipeline(@TempDir Path stateDir) throws Exception {
-    Settings settings =
-        new Settings(
-            Map.of(
-                LocalStack.STATE_DIR,
-                stateDir.toString(),
-                LocalStack.KAFKA_PORT.variable(),
-                "0",
-                LocalStack.DB_PORT.variable(),
-                "0",
-                LocalStack.REDIS_PORT.variable(),
-                "0",
-                HttpSettings.PORT,
-                "0"));
-    try (LocalStack local = new LocalStack(settings)) {
+    try (LocalStack local = new LocalStack(onFreePorts(stateDir))) {
       Settings effective = local.start();
 
       new PipelineScenario(local.httpPort(), effective).createResolveDeactivate();
@@ -70,25 +57,27 @@ class LocalStackTest {
       throws Exception {
     OperatorCli.Run run =
         DeveloperCli.run(
-            new Settings(
-                Map.of(
-                    LocalStack.STATE_DIR,
-                    stateDir.toString(),
-                    LocalStack.KAFKA_PORT.variable(),
-                    "0",
-                    LocalStack.DB_PORT.variable(),
-                    "0",
-                    LocalStack.REDIS_PORT.variable(),
-                    "0",
-                    HttpSettings.PORT,
-                    "0",
-                    ApiSettings.DRAIN_TIMEOUT,
-                    "1h")),
-            "local");
+            onFreePorts(stateDir).with(Map.of(ApiSettings.DRAIN_TIMEOUT, "1h")), "local");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.err().strip()).doesNotContain("\n").contains("TM_DRAIN_TIMEOUT=1h is invalid");
     assertThat(filesUnder(stateDir)).as("what a server would have written").isEmpty();
+  }
+
+  /** Settings of a local stack on ports of its choosing, keeping its data in {@code stateDir}. */
+  private static Settings onFreePorts(Path stateDir) {
+    return new Settings(
+        Map.of(
+            LocalStack.STATE_DIR,
+            stateDir.toString(),
+            LocalStack.KAFKA_PORT.variable(),
+            "0",
+            LocalStack.DB_PORT.variable(),
+            "0",
+            LocalStack.REDIS_PORT.variable(),
+            "0",
+            HttpSettings.PORT,
+            "0"));
   }
 
   private static List<Path> filesUnder(Path dir) throws Exception {
