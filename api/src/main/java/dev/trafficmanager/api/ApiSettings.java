@@ -1,6 +1,7 @@
 package dev.trafficmanager.api;
 
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.http.HttpSettings;
 import java.time.Duration;
 
 /**
@@ -8,12 +9,11 @@ import java.time.Duration;
  * stops. The database, Redis, Kafka, outbox, cache and resilience settings are read by their own
  * records.
  *
- * @param httpPort the HTTP port; 0 picks any free port
+ * @param httpPort the HTTP port ({@link HttpSettings}); 0 picks any free port
  * @param drainTimeout how long {@link ApiService#close()} waits for requests in flight before it
  *     stops the server anyway
  */
 public record ApiSettings(int httpPort, Duration drainTimeout) {
-  public static final String HTTP_PORT = "TM_HTTP_PORT";
   public static final String DRAIN_TIMEOUT = "TM_DRAIN_TIMEOUT";
 
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -21,7 +21,7 @@ public record ApiSettings(int httpPort, Duration drainTimeout) {
   /** Reads the settings, throwing an InvalidSettingException naming the first bad one. */
   public static ApiSettings from(Settings settings) {
     return new ApiSettings(
-        settings.integer(HTTP_PORT, 8080, 0, 65535),
+        HttpSettings.from(settings).port(),
         settings.duration(
             DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)));
   }

@@ -1,10 +1,10 @@
 package dev.trafficmanager.app;
 
-import dev.trafficmanager.api.ApiSettings;
-import dev.trafficmanager.api.http.OpsServer;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.http.HttpSettings;
+import dev.trafficmanager.http.OpsServer;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +54,7 @@ final class ConsumerCommand implements Callable<Integer> {
                       HealthReport.builder(context.resilience(), context.draining())
                           .required("consumer-" + name, consumer::health)
                           .build()));
-          ops.start(ApiSettings.from(settings).httpPort());
+          ops.start(HttpSettings.from(settings).port());
           lifecycle.started(consumer).start();
         });
   }

@@ -1,9 +1,9 @@
 package dev.trafficmanager.app;
 
-import dev.trafficmanager.api.ApiSettings;
-import dev.trafficmanager.api.http.OpsServer;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.http.HttpSettings;
+import dev.trafficmanager.http.OpsServer;
 import dev.trafficmanager.processor.ProcessorService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +36,7 @@ final class ProcessorCommand implements Callable<Integer> {
                       HealthReport.builder(context.resilience(), context.draining())
                           .required(ProcessorService.HEALTH_NAME, processor::health)
                           .build()));
-          ops.start(ApiSettings.from(settings).httpPort());
+          ops.start(HttpSettings.from(settings).port());
           lifecycle.started(processor).start();
         });
   }

@@ -1,6 +1,5 @@
 package dev.trafficmanager.app;
 
-import dev.trafficmanager.app.bench.BenchCommand;
 import dev.trafficmanager.app.operate.RebuildProcessorCommand;
 import dev.trafficmanager.app.operate.ReplayCommand;
 import dev.trafficmanager.app.operate.RepublishCommand;
@@ -9,25 +8,29 @@ import dev.trafficmanager.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one executable: each service on its own, or the whole pipeline in one process. */
+/**
+ * The production executable, {@code traffic-manager.jar}: each service on its own and the operator
+ * tools. The developer's executable ({@code DeveloperTrafficManager} in the {@code local} module)
+ * adds {@code local} and {@code bench}, which need embedded servers and tools a deployment has no
+ * use for.
+ */
 @Command(
     name = "traffic-manager",
     mixinStandardHelpOptions = true,
     versionProvider = TrafficManager.Version.class,
     description = "Traffic Manager: an event-sourced route registry on PostgreSQL and Kafka.",
     subcommands = {
-      LocalCommand.class,
       ApiCommand.class,
       ProcessorCommand.class,
       ConsumerCommand.class,
       CreateTopicsCommand.class,
       ReplayCommand.class,
       RebuildProcessorCommand.class,
-      RepublishCommand.class,
-      BenchCommand.class
+      RepublishCommand.class
     })
 public final class TrafficManager implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -41,30 +44,39 @@ public final class TrafficManager implements Runnable {
   static final String LOG_TARGET = "traffic-manager.log.target";
 
   private static final Set<String> SERVICES = Set.of("api", "processor", "consumer");
-  // Commands whose stdout is their result (bench: the table or the --json document).
-  private static final Set<String> RESULT_ON_STDOUT = Set.of("bench");
 
   public static void main(String[] args) {
+    run(args, TrafficManager::commandLine, Set.of());
+  }
+
+  /**
+   * Runs a command line of one of the executables and exits with its code.
+   *
+   * @param resultOnStdout the commands whose stdout is their result, which therefore log on stderr
+   */
+  static void run(
+      String[] args, Function<Settings, CommandLine> commandLine, Set<String> resultOnStdout) {
     Settings settings = Settings.fromEnvironment();
     // Logback reads these when the first logger is created, so they are set before anything logs.
-    loggingProperties(args, settings).forEach(System::setProperty);
-    System.exit(commandLine(settings).execute(args));
+    loggingProperties(args, settings, resultOnStdout).forEach(System::setProperty);
+    System.exit(commandLine.apply(settings).execute(args));
   }
 
   /**
    * The system properties that configure logback for a command line. Services in containers feed
    * log shippers JSON; {@code local} and the operator tools are run by people at a terminal. Every
-   * command logs on stdout, as the services always have, except one whose stdout is its result:
-   * {@code bench} logs on stderr (what it runs in-process, a replay's consumer, logs too).
+   * command logs on stdout, as the services always have, except one whose stdout is its result (the
+   * developer's {@code bench}), which logs on stderr.
    */
-  static Map<String, String> loggingProperties(String[] args, Settings settings) {
+  static Map<String, String> loggingProperties(
+      String[] args, Settings settings, Set<String> resultOnStdout) {
     String command = args.length > 0 ? args[0] : "";
     Map<String, String> properties = new LinkedHashMap<>();
     boolean service = SERVICES.contains(command);
     if (settings.string(LOG_FORMAT, service ? "json" : "console").equals("console")) {
       properties.put("logback.configurationFile", "logback-console.xml");
     }
-    if (RESULT_ON_STDOUT.contains(command)) {
+    if (resultOnStdout.contains(command)) {
       properties.put(LOG_TARGET, "System.err");
     }
     return properties;

@@ -17,7 +17,11 @@ final class OperatorCli {
   }
 
   static Run run(Settings settings, String... args) {
-    CommandLine cli = TrafficManager.commandLine(settings);
+    return run(TrafficManager.commandLine(settings), args);
+  }
+
+  /** Runs another executable's command line: the developer's, in the local module's tests. */
+  static Run run(CommandLine cli, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));

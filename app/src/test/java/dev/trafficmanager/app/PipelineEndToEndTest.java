@@ -1,20 +1,19 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
-import dev.trafficmanager.api.ApiSettings;
 import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.processor.ProcessorService;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
-import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The whole pipeline through the real broker, PostgreSQL and Redis, started two ways. */
+/**
+ * The whole pipeline through the real broker, PostgreSQL and Redis, as separate services given the
+ * servers by URL ({@code LocalStackTest} runs it as {@code local}).
+ */
 @ExtendWith(SharedServers.class)
 class PipelineEndToEndTest {
 
@@ -36,23 +35,6 @@ class PipelineEndToEndTest {
       api.start();
 
       new PipelineScenario(api.httpPort(), settings).createResolveDeactivate();
-    }
-  }
-
-  @Test
-  void localStartsItsOwnServersAndRunsThePipeline(@TempDir Path stateDir) throws Exception {
-    Settings settings =
-        new Settings(
-            Map.of(
-                LocalStack.STATE_DIR, stateDir.toString(),
-                LocalStack.KAFKA_PORT, "0",
-                LocalStack.DB_PORT, "0",
-                LocalStack.REDIS_PORT, "0",
-                ApiSettings.HTTP_PORT, "0"));
-    try (LocalStack local = new LocalStack(settings)) {
-      Settings effective = local.start();
-
-      new PipelineScenario(local.httpPort(), effective).createResolveDeactivate();
     }
   }
 }

@@ -8,9 +8,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Deletes directory trees: a temporary server's data, a test environment's Streams state directory,
- * the processor's local state when it is rebuilt. It lives here because this is the lowest module
- * that the test kit and the application both depend on.
+ * Deletes directory trees: a temporary server's data, a test environment's Streams state directory.
  */
 public final class Directories {
   private Directories() {}

@@ -42,14 +42,6 @@ public record ServiceContext(
     return new ServiceContext(settings, resilience, metrics, draining);
   }
 
-  /**
-   * The same shared pieces over other settings: for {@code local}, which learns its servers'
-   * addresses only after it has started them.
-   */
-  public ServiceContext withSettings(Settings other) {
-    return new ServiceContext(other, resilience, metrics, draining);
-  }
-
   /** The registry to register meters in. */
   public MeterRegistry meters() {
     return metrics.registry();

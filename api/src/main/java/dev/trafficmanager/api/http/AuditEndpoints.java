@@ -9,6 +9,8 @@ import dev.trafficmanager.api.audit.AuditPosition;
 import dev.trafficmanager.api.audit.AuditQuery;
 import dev.trafficmanager.api.audit.AuditReader;
 import dev.trafficmanager.event.Action;
+import dev.trafficmanager.http.Endpoints;
+import dev.trafficmanager.http.JsonResponder;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.route.RouteKey;

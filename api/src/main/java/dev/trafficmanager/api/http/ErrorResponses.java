@@ -6,6 +6,8 @@ import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.routes.RouteConflictException;
 import dev.trafficmanager.api.routes.RouteNotFoundException;
 import dev.trafficmanager.database.DatabaseFailures;
+import dev.trafficmanager.http.ErrorBody;
+import dev.trafficmanager.http.JsonResponder;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.Violation;
 import io.github.resilience4j.bulkhead.BulkheadFullException;

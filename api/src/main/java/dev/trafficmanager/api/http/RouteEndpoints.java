@@ -21,6 +21,8 @@ import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
 import dev.trafficmanager.api.routes.SetActivation;
 import dev.trafficmanager.api.routes.WriteReply;
+import dev.trafficmanager.http.Endpoints;
+import dev.trafficmanager.http.JsonResponder;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.route.RouteKey;

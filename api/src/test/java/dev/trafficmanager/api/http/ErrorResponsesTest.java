@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.http.JsonResponder;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.resilience.ResilienceSettings;
 import io.javalin.Javalin;

@@ -4,10 +4,11 @@ import dev.trafficmanager.app.operate.offsets.GroupOffsets;
 import dev.trafficmanager.app.operate.offsets.OffsetTarget;
 import dev.trafficmanager.app.operate.offsets.ResetPlan;
 import dev.trafficmanager.app.operate.offsets.TopicSelection;
-import dev.trafficmanager.embedded.Directories;
 import dev.trafficmanager.kafka.AdminResults;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.processor.RouteTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 
@@ -141,7 +143,11 @@ public final class StreamsReset {
     }
     // What it leaves is the lock and process id files of the client just closed; the directory
     // goes too, so that nothing of the application remains on this machine.
-    Directories.deleteRecursively(localState());
+    try {
+      Utils.delete(localState().toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + localState(), e);
+    }
   }
 
   private <T> T get(KafkaFuture<T> future) {

@@ -1,4 +1,4 @@
-package dev.trafficmanager.api.http;
+package dev.trafficmanager.http;
 
 import dev.trafficmanager.health.HealthReport;
 import dev.trafficmanager.metrics.Metrics;
@@ -10,20 +10,20 @@ import java.util.Map;
  * /health/resilience} (breakers, bulkheads, retry budgets, draining, requests in flight) and {@code
  * /metrics} (Prometheus text format).
  */
-final class HealthEndpoints {
+public final class HealthEndpoints {
   static final String HEALTH = "/health";
 
   private final HealthReport report;
   private final Metrics metrics;
   private final JsonResponder json;
 
-  HealthEndpoints(HealthReport report, Metrics metrics, JsonResponder json) {
+  public HealthEndpoints(HealthReport report, Metrics metrics, JsonResponder json) {
     this.report = report;
     this.metrics = metrics;
     this.json = json;
   }
 
-  void register(Endpoints app) {
+  public void register(Endpoints app) {
     app.get(HEALTH, ctx -> json.send(ctx, 200, Map.of("status", "up")));
     app.get(HEALTH + "/live", ctx -> json.send(ctx, 200, Map.of("status", "up")));
     app.get(

@@ -164,7 +164,7 @@ class BenchPipelineScenariosTest {
         new ArrayList<>(
             List.of("bench", "--url", url, "--json", "--progress", "none", "--threads", "2"));
     args.addAll(List.of(scenario));
-    OperatorCli.Run run = OperatorCli.run(settings, args.toArray(String[]::new));
+    OperatorCli.Run run = DeveloperCli.run(settings, args.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.toString()).isZero();
     return json.readTree(run.out());
   }

@@ -1,4 +1,4 @@
-package dev.trafficmanager.api.http;
+package dev.trafficmanager.http;
 
 import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.event.EventJson;

@@ -1,4 +1,4 @@
-package dev.trafficmanager.api.http;
+package dev.trafficmanager.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -13,21 +13,21 @@ import java.util.List;
  */
 @JsonPropertyOrder({"error", "message", "reason", "violations"})
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-record ErrorBody(
+public record ErrorBody(
     @JsonProperty("error") String error,
     @JsonProperty("message") String message,
     @JsonProperty("reason") String reason,
     @JsonProperty("violations") List<Violation> violations) {
 
-  ErrorBody(String error, String message) {
+  public ErrorBody(String error, String message) {
     this(error, message, null, List.of());
   }
 
-  ErrorBody(String error, String message, List<Violation> violations) {
+  public ErrorBody(String error, String message, List<Violation> violations) {
     this(error, message, null, violations);
   }
 
-  static ErrorBody unavailable(String reason, String message) {
+  public static ErrorBody unavailable(String reason, String message) {
     return new ErrorBody("unavailable", message, reason, List.of());
   }
 }

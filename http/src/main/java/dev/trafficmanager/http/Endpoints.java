@@ -1,4 +1,4 @@
-package dev.trafficmanager.api.http;
+package dev.trafficmanager.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *
  * <p>{@code HEAD} is allowed wherever {@code GET} is: Javalin answers it with the headers of a GET.
  */
-final class Endpoints {
+public final class Endpoints {
   static final String ALLOW = "Allow";
   private static final List<HandlerType> REFUSABLE =
       List.of(
@@ -34,20 +34,20 @@ final class Endpoints {
   private final JsonResponder json;
   private final Map<String, Set<HandlerType>> methods = new LinkedHashMap<>();
 
-  Endpoints(Javalin app, JsonResponder json) {
+  public Endpoints(Javalin app, JsonResponder json) {
     this.app = app;
     this.json = json;
   }
 
-  void get(String path, Handler handler) {
+  public void get(String path, Handler handler) {
     add(HandlerType.GET, path, handler);
   }
 
-  void post(String path, Handler handler) {
+  public void post(String path, Handler handler) {
     add(HandlerType.POST, path, handler);
   }
 
-  void put(String path, Handler handler) {
+  public void put(String path, Handler handler) {
     add(HandlerType.PUT, path, handler);
   }
 
@@ -60,7 +60,7 @@ final class Endpoints {
    * Registers, on every path registered so far, a 405 for each method it does not serve and an
    * answer to {@code OPTIONS}. Call it once, after the last endpoint.
    */
-  void answerOtherMethods() {
+  public void answerOtherMethods() {
     methods.forEach(
         (path, served) -> {
           String allow = allow(served);

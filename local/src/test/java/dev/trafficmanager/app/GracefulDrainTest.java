@@ -196,7 +196,7 @@ class GracefulDrainTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                TrafficManager.class.getName(),
+                DeveloperTrafficManager.class.getName(),
                 "local")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());

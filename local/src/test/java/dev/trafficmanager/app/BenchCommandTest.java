@@ -45,7 +45,7 @@ class BenchCommandTest {
       assertThat(post(base + "/api/v1/routes", otherRoute).statusCode()).isEqualTo(201);
 
       OperatorCli.Run run =
-          OperatorCli.run(
+          DeveloperCli.run(
               env.settings(),
               "bench",
               "--url",
@@ -100,7 +100,7 @@ class BenchCommandTest {
     }
     String url = "http://localhost:" + port;
 
-    OperatorCli.Run run = OperatorCli.run(new Settings(Map.of()), "bench", "--url", url);
+    OperatorCli.Run run = DeveloperCli.run(new Settings(Map.of()), "bench", "--url", url);
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
@@ -114,11 +114,11 @@ class BenchCommandTest {
   void badArgumentsAreInvalidUsageNamingTheOption() {
     Settings settings = new Settings(Map.of());
 
-    OperatorCli.Run threads = OperatorCli.run(settings, "bench", "--threads", "-1");
-    OperatorCli.Run duration = OperatorCli.run(settings, "bench", "--duration", "soon");
-    OperatorCli.Run warmup = OperatorCli.run(settings, "bench", "--warmup", "-5s");
-    OperatorCli.Run url = OperatorCli.run(settings, "bench", "--url", "ftp://localhost:8080");
-    OperatorCli.Run scenario = OperatorCli.run(settings, "bench", "--scenario", "reads");
+    OperatorCli.Run threads = DeveloperCli.run(settings, "bench", "--threads", "-1");
+    OperatorCli.Run duration = DeveloperCli.run(settings, "bench", "--duration", "soon");
+    OperatorCli.Run warmup = DeveloperCli.run(settings, "bench", "--warmup", "-5s");
+    OperatorCli.Run url = DeveloperCli.run(settings, "bench", "--url", "ftp://localhost:8080");
+    OperatorCli.Run scenario = DeveloperCli.run(settings, "bench", "--scenario", "reads");
 
     assertThat(List.of(threads, duration, warmup, url, scenario))
         .allSatisfy(run -> assertThat(run.exitCode()).as(run.toString()).isEqualTo(2));
@@ -134,15 +134,25 @@ class BenchCommandTest {
     Settings console = new Settings(Map.of());
     Settings json = new Settings(Map.of(TrafficManager.LOG_FORMAT, "json"));
 
-    assertThat(TrafficManager.loggingProperties(new String[] {"bench", "--json"}, console))
+    assertThat(
+            TrafficManager.loggingProperties(
+                new String[] {"bench", "--json"},
+                console,
+                DeveloperTrafficManager.RESULT_ON_STDOUT))
         .containsEntry(TrafficManager.LOG_TARGET, "System.err")
         .containsEntry("logback.configurationFile", "logback-console.xml");
-    assertThat(TrafficManager.loggingProperties(new String[] {"bench"}, json))
+    assertThat(
+            TrafficManager.loggingProperties(
+                new String[] {"bench"}, json, DeveloperTrafficManager.RESULT_ON_STDOUT))
         .containsEntry(TrafficManager.LOG_TARGET, "System.err")
         .doesNotContainKey("logback.configurationFile");
-    assertThat(TrafficManager.loggingProperties(new String[] {"api"}, console))
+    assertThat(
+            TrafficManager.loggingProperties(
+                new String[] {"api"}, console, DeveloperTrafficManager.RESULT_ON_STDOUT))
         .doesNotContainKey(TrafficManager.LOG_TARGET);
-    assertThat(TrafficManager.loggingProperties(new String[] {"local"}, console))
+    assertThat(
+            TrafficManager.loggingProperties(
+                new String[] {"local"}, console, DeveloperTrafficManager.RESULT_ON_STDOUT))
         .doesNotContainKey(TrafficManager.LOG_TARGET);
     // Both configurations honour the property, and default to stdout without it.
     for (String configuration : List.of("logback.xml", "logback-console.xml")) {

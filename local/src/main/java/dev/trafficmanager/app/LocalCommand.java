@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
           + " (child processes), the API, the outbox relay, the processor and the three side-effect"
           + " consumers (cache-invalidation, cache-warming, audit-log).",
       "Each embedded server is skipped when its external setting is given: TM_KAFKA_BOOTSTRAP,"
-          + " TM_DB_URL, TM_REDIS_URL. Data stays under TM_LOCAL_STATE_DIR (./.traffic-manager)."
+          + " TM_DB_URL, TM_REDIS_URL. Data stays under TM_LOCAL_STATE_DIR (./.traffic-manager).",
+      "Ports: TM_LOCAL_KAFKA_PORT (9092), TM_LOCAL_DB_PORT (5432), TM_LOCAL_REDIS_PORT (6379),"
+          + " TM_HTTP_PORT (8080). A default port another process has is replaced by a free one;"
+          + " a port set that another process has is an error."
     })
 final class LocalCommand implements Callable<Integer> {
   private final Settings settings;

@@ -1,4 +1,4 @@
-package dev.trafficmanager.api.http;
+package dev.trafficmanager.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,14 +6,14 @@ import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 
 /** Writes response bodies as JSON with the contracts' mapping (RFC 3339 timestamps). */
-final class JsonResponder {
+public final class JsonResponder {
   private final ObjectMapper mapper;
 
-  JsonResponder(ObjectMapper mapper) {
+  public JsonResponder(ObjectMapper mapper) {
     this.mapper = mapper;
   }
 
-  void send(Context ctx, int status, Object body) {
+  public void send(Context ctx, int status, Object body) {
     String text;
     try {
       text = mapper.writeValueAsString(body);

@@ -1,0 +1,158 @@
+package dev.trafficmanager.app;
+
+import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.config.ServiceContext;
+import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.embedded.EmbeddedKafka;
+import dev.trafficmanager.embedded.EmbeddedPostgresServer;
+import dev.trafficmanager.embedded.EmbeddedRedisServer;
+import dev.trafficmanager.embedded.EmbeddedServer;
+import dev.trafficmanager.http.HttpSettings;
+import dev.trafficmanager.kafka.TopicCreator;
+import dev.trafficmanager.processor.ProcessorConfig;
+import dev.trafficmanager.processor.ProcessorService;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process: a real Kafka broker in-process, real PostgreSQL and Redis as
+ * child processes (each skipped when its external setting is given), then the API with its outbox
+ * relay, the processor and the consumers, sharing one service context. Data lives under one state
+ * directory, so a restart keeps it.
+ */
+final class LocalStack implements AutoCloseable {
+  static final String STATE_DIR = "TM_LOCAL_STATE_DIR";
+  static final LocalPort KAFKA_PORT = new LocalPort("TM_LOCAL_KAFKA_PORT", 9092, "Kafka");
+  static final LocalPort DB_PORT = new LocalPort("TM_LOCAL_DB_PORT", 5432, "PostgreSQL");
+  static final LocalPort REDIS_PORT = new LocalPort("TM_LOCAL_REDIS_PORT", 6379, "Redis");
+  static final LocalPort HTTP_PORT =
+      new LocalPort(HttpSettings.PORT, HttpSettings.DEFAULT_PORT, "HTTP");
+  static final String DATABASE = "traffic_manager";
+  static final String SERVICE_NAME = "local";
+
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+  // Null when TM_DB_URL names an external server.
+  private final EmbeddedPostgresServer postgres;
+  private final List<EmbeddedServer> servers = new ArrayList<>();
+  private final Settings effective;
+  private final ServiceContext context;
+  private final ServiceLifecycle lifecycle;
+  private final List<ConsumerService> consumers = new ArrayList<>();
+  private final ProcessorService processor;
+  private final ApiService api;
+
+  /**
+   * Reads every setting, and chooses every port, before any server starts: a bad setting is one
+   * error naming it, with nothing started to stop.
+   *
+   * @throws dev.trafficmanager.config.InvalidSettingException naming the first bad setting
+   */
+  LocalStack(Settings given) {
+    Duration grace = DrainSettings.from(given, Duration.ZERO).grace();
+    Path stateDir = Path.of(given.string(STATE_DIR, ".traffic-manager")).toAbsolutePath();
+    Map<String, String> chosen = new HashMap<>();
+    chosen.put(HttpSettings.PORT, Integer.toString(HTTP_PORT.choose(given)));
+    if (given.isSet(DatabaseSettings.URL)) {
+      postgres = null;
+    } else {
+      postgres = new EmbeddedPostgresServer(stateDir.resolve("postgres"), DB_PORT.choose(given));
+      servers.add(postgres);
+      chosen.put(DatabaseSettings.URL, postgres.jdbcUrl(DATABASE));
+      chosen.put(DatabaseSettings.USER, postgres.user());
+      chosen.put(DatabaseSettings.PASSWORD, postgres.password());
+    }
+    if (!given.isSet(RedisSettings.URL)) {
+      var redis = new EmbeddedRedisServer(stateDir.resolve("redis"), REDIS_PORT.choose(given));
+      servers.add(redis);
+      chosen.put(RedisSettings.URL, redis.url());
+    }
+    if (!given.isSet(KafkaSettings.BOOTSTRAP)) {
+      var kafka = new EmbeddedKafka(stateDir.resolve("kafka"), KAFKA_PORT.choose(given));
+      servers.add(kafka);
+      chosen.put(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers());
+    }
+    if (!given.isSet(ProcessorConfig.STATE_DIR)) {
+      chosen.put(ProcessorConfig.STATE_DIR, stateDir.resolve("streams").toString());
+    }
+    effective = given.with(chosen);
+    context = ServiceContext.create(effective, SERVICE_NAME);
+    try {
+      // The services read their settings when built and connect to nothing until started.
+      for (String name : ConsumerService.names()) {
+        consumers.add(new ConsumerService(name, context));
+      }
+      processor = new ProcessorService(context);
+      api = new ApiService(context);
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+    lifecycle = new ServiceLifecycle(context.draining(), grace);
+    lifecycle.started(context);
+  }
+
+  /**
+   * Starts everything and returns once the pipeline serves; on failure stops what it started.
+   * Services stop in the reverse order: the API first (it drains requests and flushes the relay),
+   * then the processor and the consumers (committing their offsets), then the servers.
+   *
+   * @return the settings the services run with: the given ones and the embedded servers' addresses
+   */
+  Settings start() {
+    long startedAt = System.nanoTime();
+    try {
+      // Registered before the services, so stopped after every service that uses them.
+      for (EmbeddedServer server : servers) {
+        lifecycle.started(server).start();
+      }
+      if (postgres != null) {
+        postgres.createDatabase(DATABASE);
+      }
+      new TopicCreator(KafkaSettings.from(effective)).createMissing();
+      for (ConsumerService consumer : consumers) {
+        lifecycle.started(consumer).start();
+      }
+      lifecycle.started(processor).start();
+      // Reads and writes go on without them, so they degrade readiness rather than remove it.
+      api.addHealthCheck(ProcessorService.HEALTH_NAME, false, processor::health);
+      consumers.forEach(c -> api.addHealthCheck("consumer-" + c.name(), false, c::health));
+      lifecycle.started(api).start();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    log.info(
+        "Traffic Manager is ready in {} ms\n  HTTP      http://localhost:{}\n  Kafka     {}\n"
+            + "  Postgres  {}\n  Redis     {}",
+        (System.nanoTime() - startedAt) / 1_000_000,
+        api.httpPort(),
+        KafkaSettings.from(effective).bootstrapServers(),
+        DatabaseSettings.from(effective).url(),
+        RedisSettings.from(effective).url());
+    return effective;
+  }
+
+  int httpPort() {
+    return api.httpPort();
+  }
+
+  void awaitShutdownSignal() throws InterruptedException {
+    lifecycle.awaitShutdownSignal();
+  }
+
+  @Override
+  public void close() {
+    lifecycle.close();
+  }
+}
