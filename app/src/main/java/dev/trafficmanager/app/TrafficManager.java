@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       LocalCommand.class,
       ApiCommand.class,
+      RelayCommand.class,
       ProcessorCommand.class,
       ConsumerCommand.class,
       CreateTopicsCommand.class,
@@ -40,7 +41,7 @@ public final class TrafficManager implements Runnable {
    */
   static final String LOG_TARGET = "traffic-manager.log.target";
 
-  private static final Set<String> SERVICES = Set.of("api", "processor", "consumer");
+  private static final Set<String> SERVICES = Set.of("api", "relay", "processor", "consumer");
   // Commands whose stdout is their result (bench: the table or the --json document).
   private static final Set<String> RESULT_ON_STDOUT = Set.of("bench");
 
