@@ -73,7 +73,7 @@ public final class RelayService implements AutoCloseable {
     started = true;
     try {
       Circuits circuits = new Circuits(context.resilience(), Clock.systemUTC());
-      // The watch reads one statement a second: one connection, never the pool's default.
+      // The relay has a session of its own; the watch reads one statement a second.
       pool = database.withPoolSize(1).openPool("tm-relay");
       DatabaseWatch databaseWatch = new DatabaseWatch(pool, circuits, context.meters());
       relay = new OutboxRelay(database, kafka, outbox, circuits, context.meters());
@@ -83,11 +83,7 @@ public final class RelayService implements AutoCloseable {
       relay.start();
       log.info("event=relay_started database={}", database.url());
     } catch (RuntimeException e) {
-      try {
-        close();
-      } catch (RuntimeException closeFailure) {
-        e.addSuppressed(closeFailure);
-      }
+      close();
       throw e;
     }
   }
@@ -111,25 +107,16 @@ public final class RelayService implements AutoCloseable {
       return;
     }
     closed = true;
-    RuntimeException failure = null;
-    for (AutoCloseable part : new AutoCloseable[] {relay, watch, pool}) {
-      if (part == null) {
-        continue;
-      }
-      try {
-        part.close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = new IllegalStateException("the RelayService did not close cleanly", e);
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+    if (relay != null) {
+      relay.close();
+    }
+    if (watch != null) {
+      watch.close();
+    }
+    if (pool != null) {
+      pool.close();
     }
     log.info("event=relay_stopped");
-    if (failure != null) {
-      throw failure;
-    }
   }
 
   private static ComponentHealth starting(Dependency dependency) {

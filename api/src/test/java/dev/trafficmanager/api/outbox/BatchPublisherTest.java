@@ -1,5 +1,7 @@
 package dev.trafficmanager.api.outbox;
 
+import static dev.trafficmanager.api.outbox.OutboxRows.revision;
+import static dev.trafficmanager.api.outbox.OutboxRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -62,7 +63,7 @@ class BatchPublisherTest {
   @Test
   void aFailedRowAbortsTheBatchSoNoLaterRevisionOvertakesIt() {
     ScriptedProducer producer = new ScriptedProducer();
-    producer.failsInFlight = r -> r.key().equals("a/s/e/v1") && revision(r).equals("2");
+    producer.failsInFlight = r -> r.key().equals("a/s/e/v1") && revision(r) == 2;
 
     PublishResult result =
         publisher.publish(
@@ -150,22 +151,7 @@ class BatchPublisherTest {
     assertThat(producer.history()).isEmpty();
   }
 
-  private static OutboxRow row(long id, String routeKey, long revision) {
-    return new OutboxRow(
-        id,
-        UUID.randomUUID(),
-        routeKey,
-        revision,
-        "route_changed",
-        "{\"revision\":" + revision + "}",
-        "corr-" + id);
-  }
-
   private static String header(ProducerRecord<String, byte[]> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-  }
-
-  private static String revision(ProducerRecord<String, byte[]> record) {
-    return new String(record.value(), StandardCharsets.UTF_8).replaceAll("\\D", "");
   }
 }

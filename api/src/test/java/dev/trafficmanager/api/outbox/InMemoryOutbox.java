@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * The outbox as the relay's session sees it, in memory: rows the test appends stay pending until
@@ -42,16 +41,7 @@ final class InMemoryOutbox implements OutboxSource {
   /** A writer commits a row, but its notification is lost. */
   long appendWithoutNotify(String routeKey, long revision) {
     long id = nextId++;
-    pending.put(
-        id,
-        new OutboxRow(
-            id,
-            UUID.randomUUID(),
-            routeKey,
-            revision,
-            "route_changed",
-            "{\"revision\":" + revision + "}",
-            "corr-" + id));
+    pending.put(id, OutboxRows.row(id, routeKey, revision));
     return id;
   }
 

@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.outbox;
 
+import static dev.trafficmanager.api.outbox.OutboxRows.revision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trafficmanager.api.outbox.PublishLoop.Round;
@@ -13,13 +14,11 @@ import dev.trafficmanager.resilience.ResilienceSettings;
 import dev.trafficmanager.time.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -265,9 +264,5 @@ class PublishLoopTest {
 
   private List<String> events() {
     return producer.history().stream().map(r -> r.key() + "#" + revision(r)).toList();
-  }
-
-  private static long revision(ProducerRecord<String, byte[]> record) {
-    return Long.parseLong(new String(record.value(), StandardCharsets.UTF_8).replaceAll("\\D", ""));
   }
 }
