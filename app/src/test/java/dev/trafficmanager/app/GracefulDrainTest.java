@@ -11,8 +11,14 @@ import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.testkit.TopicReader;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,13 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedServers.class)
 class GracefulDrainTest {
   private static final int CLIENTS = 4;
-  private final LocalHttp http = new LocalHttp();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test
   void sigtermDrainsWithoutFailingARequestAndCommitsTheConsumersOffsets(
       TestEnvironment env, @TempDir Path logDir) throws Exception {
     env.createTopics();
-    int port = ChildProcess.freePort();
+    int port = freePort();
     Settings settings =
         env.with(
             Map.of(
@@ -53,13 +60,13 @@ class GracefulDrainTest {
                 TrafficManager.LOG_FORMAT,
                 "console"));
     Path log = logDir.resolve("local.log");
-    Process process = ChildProcess.start(settings, log, "local");
+    Process process = startLocal(settings, log);
     try {
       String base = "http://localhost:" + port;
       await("the process is ready")
           .atMost(ofSeconds(90))
           .ignoreExceptions()
-          .until(() -> http.get(base + "/health/ready").statusCode() == 200);
+          .until(() -> get(base + "/health/ready").statusCode() == 200);
 
       AtomicBoolean inRotation = new AtomicBoolean(true);
       ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -112,13 +119,12 @@ class GracefulDrainTest {
           {"tenant":"drain","service":"svc","env":"prod","version":"%s","url":"https://%s.example"}"""
               .formatted(version, version);
       try {
-        record(statuses, http.post(base + "/api/v1/routes", body).statusCode());
+        record(statuses, post(base + "/api/v1/routes", body).statusCode());
         record(
             statuses,
-            http.get(
-                    base
-                        + "/api/v1/routes/resolve?tenant=drain&service=svc&env=prod&version="
-                        + version)
+            get(base
+                    + "/api/v1/routes/resolve?tenant=drain&service=svc&env=prod&version="
+                    + version)
                 .statusCode());
       } catch (IOException e) {
         failures.add(e.toString());
@@ -132,7 +138,7 @@ class GracefulDrainTest {
   private void watchReadiness(String base, AtomicBoolean inRotation) {
     while (inRotation.get()) {
       try {
-        if (http.get(base + "/health/ready").statusCode() != 200) {
+        if (get(base + "/health/ready").statusCode() != 200) {
           inRotation.set(false);
         }
         Thread.sleep(50);
@@ -181,6 +187,43 @@ class GracefulDrainTest {
                     .isNotNull()
                     .satisfies(o -> assertThat(o.offset()).isGreaterThan(last)));
       }
+    }
+  }
+
+  private static Process startLocal(Settings settings, Path log) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrafficManager.class.getName(),
+                "local")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(settings.asMap());
+    return builder.start();
+  }
+
+  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String url, String body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 }

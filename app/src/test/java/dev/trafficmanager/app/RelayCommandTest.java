@@ -40,7 +40,7 @@ class RelayCommandTest {
   void aWriteThroughAnApiWithoutItsRelayIsPublishedByTheRelayService(
       TestEnvironment env, @TempDir Path logDir) throws Exception {
     env.createTopics();
-    Settings apiSettings = env.with(Map.of(ApiSettings.HTTP_PORT, "0", ApiSettings.RELAY, "off"));
+    Settings apiSettings = env.with(Map.of("TM_HTTP_PORT", "0", ApiSettings.RELAY, "off"));
     try (ApiService api = new ApiService(apiSettings)) {
       api.start();
       HttpResponse<String> created =
@@ -61,7 +61,7 @@ class RelayCommandTest {
           ChildProcess.start(
               env.with(
                   Map.of(
-                      ApiSettings.HTTP_PORT,
+                      "TM_HTTP_PORT",
                       Integer.toString(port),
                       DrainSettings.GRACE,
                       "0s",
