@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The API service and its composition root: the HTTP API (writes, reads, resolve, audit queries,
  * health, metrics), its PostgreSQL pool, the resolve caches (the in-process near cache, kept in
- * step by its Redis subscription and by this API's own writes, in front of Redis), the outbox
- * relay, the database watch behind readiness and the sweeper of expired idempotency keys.
+ * step by its Redis subscription and by this API's own writes, in front of Redis), the outbox relay
+ * (unless {@code TM_API_RELAY=off}: then the {@code relay} command publishes), the database watch
+ * behind readiness and the sweeper of expired idempotency keys.
  *
  * <p>It takes the process's {@link ServiceContext}: its breakers, retry budgets and bulkheads
  * (shared with whatever else runs in the process), its meter registry and its {@link
@@ -62,9 +63,9 @@ import org.slf4j.LoggerFactory;
  * wait in the outbox); PostgreSQL being down does (the migration fails).
  *
  * <p>Readiness ({@code /health/ready}) reports {@code postgresql} (required), {@code redis}
- * (optional: down is degraded), {@code kafka} (optional: writes go to the outbox, so Kafka down
- * delays events but the API still serves), {@code draining} (required), then any component added
- * with {@link #addHealthCheck}.
+ * (optional: down is degraded), {@code kafka} (optional, and only with the relay: writes go to the
+ * outbox, so Kafka down delays events but the API still serves), {@code draining} (required), then
+ * any component added with {@link #addHealthCheck}.
  *
  * <p>Draining: once the process's draining switch is on, readiness answers 503 but requests are
  * still served, so that load balancers notice before connections are refused. {@link #close()} then
@@ -200,8 +201,6 @@ public final class ApiService implements AutoCloseable {
       watch.start();
       sweeper = new IdempotencyKeySweeper(jdbi, idempotency, context.meters());
       sweeper.start();
-      relay = new OutboxRelay(database, kafka, outbox, circuits, context.meters());
-      relay.start();
 
       HealthReport.Builder health =
           HealthReport.builder(context.resilience(), context.draining())
@@ -209,11 +208,18 @@ public final class ApiService implements AutoCloseable {
               .optional(
                   Dependency.REDIS.wireName(),
                   new CacheHealth(
-                      cacheConnection, circuits.breaker(Dependency.REDIS), invalidations))
-              .optional(
-                  Dependency.KAFKA.wireName(),
-                  new KafkaHealth(relay, circuits.breaker(Dependency.KAFKA), watch))
-              .required("draining", this::drainingHealth);
+                      cacheConnection, circuits.breaker(Dependency.REDIS), invalidations));
+      if (settings.relay()) {
+        relay = new OutboxRelay(database, kafka, outbox, circuits, context.meters());
+        relay.start();
+        // Kafka is this API's dependency only through its relay.
+        health.optional(
+            Dependency.KAFKA.wireName(),
+            new KafkaHealth(relay, circuits.breaker(Dependency.KAFKA), watch));
+      } else {
+        log.info("event=api_relay_off setting={}=off", ApiSettings.RELAY);
+      }
+      health.required("draining", this::drainingHealth);
       for (ExtraCheck extra : extraChecks) {
         if (extra.required()) {
           health.required(extra.name(), extra.check());

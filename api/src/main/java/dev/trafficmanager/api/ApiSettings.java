@@ -5,16 +5,19 @@ import dev.trafficmanager.http.HttpSettings;
 import java.time.Duration;
 
 /**
- * The API's own settings: where it listens and how long it lets requests in flight finish when it
- * stops. The database, Redis, Kafka, outbox, cache and resilience settings are read by their own
- * records.
+ * The API's own settings: where it listens, how long it lets requests in flight finish when it
+ * stops, and whether it runs the outbox relay. The database, Redis, Kafka, outbox, cache and
+ * resilience settings are read by their own records.
  *
  * @param httpPort the HTTP port ({@link HttpSettings}); 0 picks any free port
  * @param drainTimeout how long {@link ApiService#close()} waits for requests in flight before it
  *     stops the server anyway
+ * @param relay whether the API runs an outbox relay ({@code on}, the default) or leaves publishing
+ *     to the {@code relay} command ({@code off})
  */
-public record ApiSettings(int httpPort, Duration drainTimeout) {
+public record ApiSettings(int httpPort, Duration drainTimeout, boolean relay) {
   public static final String DRAIN_TIMEOUT = "TM_DRAIN_TIMEOUT";
+  public static final String RELAY = "TM_API_RELAY";
 
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -23,6 +26,7 @@ public record ApiSettings(int httpPort, Duration drainTimeout) {
     return new ApiSettings(
         HttpSettings.from(settings).port(),
         settings.duration(
-            DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)));
+            DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)),
+        settings.onOff(RELAY, true));
   }
 }

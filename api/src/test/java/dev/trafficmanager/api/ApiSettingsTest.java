@@ -11,16 +11,18 @@ import org.junit.jupiter.api.Test;
 
 class ApiSettingsTest {
   @Test
-  void defaultsArePort8080AndAThirtySecondDrain() {
+  void defaultsArePort8080AThirtySecondDrainAndTheRelayOn() {
     assertThat(ApiSettings.from(new Settings(Map.of())))
-        .isEqualTo(new ApiSettings(8080, Duration.ofSeconds(30)));
+        .isEqualTo(new ApiSettings(8080, Duration.ofSeconds(30), true));
   }
 
   @Test
   void readsEachVariable() {
     ApiSettings settings =
-        ApiSettings.from(new Settings(Map.of("TM_HTTP_PORT", "0", "TM_DRAIN_TIMEOUT", "5s")));
-    assertThat(settings).isEqualTo(new ApiSettings(0, Duration.ofSeconds(5)));
+        ApiSettings.from(
+            new Settings(
+                Map.of("TM_HTTP_PORT", "0", "TM_DRAIN_TIMEOUT", "5s", "TM_API_RELAY", "off")));
+    assertThat(settings).isEqualTo(new ApiSettings(0, Duration.ofSeconds(5), false));
   }
 
   @Test
@@ -35,5 +37,12 @@ class ApiSettingsTest {
     assertThatThrownBy(() -> ApiSettings.from(new Settings(Map.of("TM_HTTP_PORT", "70000"))))
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("TM_HTTP_PORT");
+  }
+
+  @Test
+  void aRelaySwitchOtherThanOnOrOffIsRejectedNamingTheVariable() {
+    assertThatThrownBy(() -> ApiSettings.from(new Settings(Map.of("TM_API_RELAY", "false"))))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessage("TM_API_RELAY=false is invalid: expected on or off");
   }
 }

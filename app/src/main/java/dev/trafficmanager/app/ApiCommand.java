@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
 @Command(
     name = "api",
     mixinStandardHelpOptions = true,
-    description =
-        "Run the HTTP API and the outbox relay against external PostgreSQL, Redis and Kafka.")
+    description = {
+      "Run the HTTP API and the outbox relay against external PostgreSQL, Redis and Kafka.",
+      "With TM_API_RELAY=off the API leaves publishing to the relay command."
+    })
 final class ApiCommand implements Callable<Integer> {
   private final Settings settings;
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
     description = "Traffic Manager: an event-sourced route registry on PostgreSQL and Kafka.",
     subcommands = {
       ApiCommand.class,
+      RelayCommand.class,
       ProcessorCommand.class,
       ConsumerCommand.class,
       CreateTopicsCommand.class,
@@ -43,7 +44,7 @@ public final class TrafficManager implements Runnable {
    */
   static final String LOG_TARGET = "traffic-manager.log.target";
 
-  private static final Set<String> SERVICES = Set.of("api", "processor", "consumer");
+  private static final Set<String> SERVICES = Set.of("api", "relay", "processor", "consumer");
 
   public static void main(String[] args) {
     run(args, TrafficManager::commandLine, Set.of());

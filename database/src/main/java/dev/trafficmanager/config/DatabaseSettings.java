@@ -34,6 +34,11 @@ public record DatabaseSettings(
     return "DatabaseSettings[url=" + url + ", user=" + user + ", poolSize=" + poolSize + "]";
   }
 
+  /** The same database, for a pool of {@code size} connections. */
+  public DatabaseSettings withPoolSize(int size) {
+    return new DatabaseSettings(url, user, password, size, connectionTimeout, statementTimeout);
+  }
+
   /** A new connection pool; the caller closes it. */
   public HikariDataSource openPool(String poolName) {
     HikariConfig config = new HikariConfig();

@@ -66,6 +66,19 @@ public final class Settings {
         .orElse(defaultValue);
   }
 
+  /** A switch: {@code on} or {@code off}. */
+  public boolean onOff(String name, boolean defaultValue) {
+    return optional(name)
+        .map(
+            v ->
+                switch (v) {
+                  case "on" -> true;
+                  case "off" -> false;
+                  default -> throw new InvalidSettingException(name, v, "expected on or off");
+                })
+        .orElse(defaultValue);
+  }
+
   /** A duration such as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 2h} or {@code 7d}. */
   public Duration duration(String name, Duration defaultValue) {
     return optional(name)

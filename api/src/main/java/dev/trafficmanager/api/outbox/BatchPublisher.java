@@ -74,6 +74,11 @@ final class BatchPublisher {
     this.clock = clock;
   }
 
+  /** The topic it publishes to. */
+  String topic() {
+    return topic;
+  }
+
   /**
    * Publishes the rows in one transaction on {@code producer}, whose transactions are initialised.
    *

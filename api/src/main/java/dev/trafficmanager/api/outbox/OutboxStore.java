@@ -10,17 +10,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Every statement on the {@code outbox} and {@code outbox_queue} tables, in the spirit of
- * gruelbox's {@code Persistor}: the writer's append, the relay's reads and marks, the backlog and
- * the retention sweep. A row is pending while its id is in {@code outbox_queue} and published once
- * the relay has deleted it from there. Stateless and thread-safe; each method runs on the caller's
- * handle or connection (and so in its transaction).
+ * gruelbox's {@code Persistor}: the writer's append, the relay's reads and marks, the backlog, the
+ * retention sweep and republish's reads. A row is pending while its id is in {@code outbox_queue}
+ * and published once the relay has deleted it from there. Stateless and thread-safe; each method
+ * runs on the caller's handle or connection (and so in its transaction).
  */
 public final class OutboxStore {
   /** The channel a writer notifies when its transaction commits an outbox row. */
@@ -41,6 +46,13 @@ public final class OutboxStore {
           + " SELECT pg_notify('"
           + CHANNEL
           + "', '') FROM appended";
+
+  private static final String CREATED_IN_RANGE =
+      " FROM outbox WHERE created_at >= ? AND created_at < ?"
+          + " AND (CAST(? AS text) IS NULL OR starts_with(route_key, CAST(? AS text)))";
+
+  private static final String IS_PENDING =
+      " EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = outbox.id)";
 
   private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
 
@@ -195,5 +207,97 @@ public final class OutboxStore {
       return new OutboxBacklog(
           rs.getLong(1), Duration.ofMillis(Math.max(0, Math.round(rs.getDouble(2) * 1000))));
     }
+  }
+
+  /**
+   * How many rows of the range are published and how many pending, and when the oldest row of the
+   * whole outbox was created.
+   */
+  public RangeCount count(Connection connection, EventRange range) throws SQLException {
+    long published;
+    long pending;
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT count(*) FILTER (WHERE NOT"
+                + IS_PENDING
+                + "), count(*) FILTER (WHERE"
+                + IS_PENDING
+                + ")"
+                + CREATED_IN_RANGE)) {
+      bind(ps, range);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        published = rs.getLong(1);
+        pending = rs.getLong(2);
+      }
+    }
+    Optional<Instant> oldest;
+    try (PreparedStatement ps = connection.prepareStatement("SELECT min(created_at) FROM outbox");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      oldest =
+          Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+    }
+    return new RangeCount(published, pending, oldest);
+  }
+
+  /**
+   * Hands each published row of the range to {@code action}, in id order (within one route,
+   * revision order), until it returns false. Pending rows are the relay's and are left out. Rows
+   * are streamed through a server-side cursor, {@code fetchSize} at a time, never all in memory;
+   * for the cursor's sake the connection's auto-commit is off meanwhile, and restored after.
+   *
+   * @return the rows handed over
+   */
+  public long forEachPublished(
+      Connection connection, EventRange range, int fetchSize, Predicate<StoredEvent> action)
+      throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    // PostgreSQL's driver streams a result set through a cursor only inside a transaction.
+    connection.setAutoCommit(false);
+    long handed = 0;
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT id, event_id, route_key, revision, event_type, payload, correlation_id,"
+                + " created_at"
+                + CREATED_IN_RANGE
+                + " AND NOT"
+                + IS_PENDING
+                + " ORDER BY id")) {
+      ps.setFetchSize(fetchSize);
+      bind(ps, range);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          handed++;
+          if (!action.test(storedEvent(rs))) {
+            break;
+          }
+        }
+      }
+    } finally {
+      connection.rollback();
+      connection.setAutoCommit(autoCommit);
+    }
+    return handed;
+  }
+
+  private static void bind(PreparedStatement ps, EventRange range) throws SQLException {
+    ps.setObject(1, OffsetDateTime.ofInstant(range.from(), ZoneOffset.UTC));
+    ps.setObject(2, OffsetDateTime.ofInstant(range.to(), ZoneOffset.UTC));
+    String prefix = range.tenant().map(t -> t + "/").orElse(null);
+    ps.setString(3, prefix);
+    ps.setString(4, prefix);
+  }
+
+  private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
+    return new StoredEvent(
+        rs.getLong("id"),
+        rs.getObject("event_id", UUID.class),
+        rs.getString("route_key"),
+        rs.getLong("revision"),
+        rs.getString("event_type"),
+        rs.getString("payload"),
+        rs.getString("correlation_id"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant());
   }
 }

@@ -8,20 +8,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
  * The relay's own PostgreSQL session: one connection, outside any pool, that holds the leader lock,
- * listens for {@code NOTIFY} and reads and marks outbox rows.
+ * listens for {@code NOTIFY} and reads, marks and deletes outbox rows with {@link OutboxStore}'s
+ * statements.
  *
  * <p>Everything runs on one session on purpose: the lock is session-level, so the session that
  * publishes is the session that leads. When the connection breaks, every call throws {@link
  * SQLException} and the same failure both ends the leadership (the server releases the lock when
  * the session ends) and stops the publishing. Not thread-safe: the relay thread alone uses it.
  */
-final class RelaySession implements AutoCloseable {
+final class RelaySession implements LeaderSession {
   /**
    * The advisory lock key of the leader, the first eight bytes of "tm-outbo(x)". Advisory locks are
    * per database, so deployments (and tests) with their own database never contend.
@@ -31,13 +33,15 @@ final class RelaySession implements AutoCloseable {
   static final String APPLICATION_NAME = "tm-outbox-relay";
 
   private final Connection connection;
+  private final OutboxStore store;
 
-  private RelaySession(Connection connection) {
+  private RelaySession(Connection connection, OutboxStore store) {
     this.connection = connection;
+    this.store = store;
   }
 
   /** Connects within the database's connection timeout; statements time out like the pool's. */
-  static RelaySession open(DatabaseSettings db) throws SQLException {
+  static RelaySession open(DatabaseSettings db, OutboxStore store) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", db.user());
     props.setProperty("password", db.password());
@@ -53,15 +57,16 @@ final class RelaySession implements AutoCloseable {
     Connection connection = DriverManager.getConnection(db.url(), props);
     try {
       connection.setAutoCommit(true);
-      return new RelaySession(connection);
+      return new RelaySession(connection, store);
     } catch (SQLException e) {
       connection.close();
       throw e;
     }
   }
 
-  /** Takes the leader lock if no other session holds it; keeps it until this session ends. */
-  boolean tryLead() throws SQLException {
+  /** Advisory locks are re-entrant: the session that holds the lock takes it again. */
+  @Override
+  public boolean tryLead() throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
       ps.setLong(1, LEADER_LOCK_KEY);
       try (ResultSet rs = ps.executeQuery()) {
@@ -71,31 +76,35 @@ final class RelaySession implements AutoCloseable {
     }
   }
 
-  /**
-   * @param channel a constant SQL identifier (it cannot be a bind parameter)
-   */
-  void listen(String channel) throws SQLException {
+  /** Listens on {@link OutboxStore#CHANNEL}, which writers notify when they commit a row. */
+  @Override
+  public void listen() throws SQLException {
     try (Statement st = connection.createStatement()) {
-      st.execute("LISTEN " + channel);
+      st.execute("LISTEN " + OutboxStore.CHANNEL);
     }
   }
 
-  /**
-   * Waits up to {@code timeout} for a notification on a channel this session listens to, returning
-   * at once if some arrived since the last call.
-   *
-   * @return whether any notification arrived
-   */
-  boolean awaitNotification(Duration timeout) throws SQLException {
+  @Override
+  public boolean awaitNotification(Duration timeout) throws SQLException {
     // 0 would mean "block forever" to the driver.
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(millis);
     return notifications != null && notifications.length > 0;
   }
 
-  /** The session's connection, for the outbox statements of {@link OutboxStore}. */
-  Connection connection() {
-    return connection;
+  @Override
+  public List<OutboxRow> pending(int limit) throws SQLException {
+    return store.pending(connection, limit);
+  }
+
+  @Override
+  public void markPublished(List<Long> ids) throws SQLException {
+    store.markPublished(connection, ids);
+  }
+
+  @Override
+  public int deletePublishedBefore(Duration retention, int limit) throws SQLException {
+    return store.deletePublishedBefore(connection, retention, limit);
   }
 
   /** Ends the session; the server releases the leader lock with it. */

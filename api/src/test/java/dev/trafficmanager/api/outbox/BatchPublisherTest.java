@@ -1,5 +1,7 @@
 package dev.trafficmanager.api.outbox;
 
+import static dev.trafficmanager.api.outbox.OutboxRows.revision;
+import static dev.trafficmanager.api.outbox.OutboxRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,23 +9,11 @@ import dev.trafficmanager.time.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 class BatchPublisherTest {
@@ -73,7 +63,7 @@ class BatchPublisherTest {
   @Test
   void aFailedRowAbortsTheBatchSoNoLaterRevisionOvertakesIt() {
     ScriptedProducer producer = new ScriptedProducer();
-    producer.failsInFlight = r -> r.key().equals("a/s/e/v1") && revision(r).equals("2");
+    producer.failsInFlight = r -> r.key().equals("a/s/e/v1") && revision(r) == 2;
 
     PublishResult result =
         publisher.publish(
@@ -161,67 +151,7 @@ class BatchPublisherTest {
     assertThat(producer.history()).isEmpty();
   }
 
-  private static OutboxRow row(long id, String routeKey, long revision) {
-    return new OutboxRow(
-        id,
-        UUID.randomUUID(),
-        routeKey,
-        revision,
-        "route_changed",
-        "{\"revision\":" + revision + "}",
-        "corr-" + id);
-  }
-
   private static String header(ProducerRecord<String, byte[]> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-  }
-
-  private static String revision(ProducerRecord<String, byte[]> record) {
-    return new String(record.value(), StandardCharsets.UTF_8).replaceAll("\\D", "");
-  }
-
-  /**
-   * A transactional producer whose records complete only on flush, failing those the script says.
-   */
-  private static final class ScriptedProducer extends MockProducer<String, byte[]> {
-    private final Deque<ProducerRecord<String, byte[]>> pending = new ArrayDeque<>();
-    Predicate<ProducerRecord<String, byte[]>> failsInFlight = r -> false;
-    Predicate<ProducerRecord<String, byte[]>> rejectAtSend = r -> false;
-    RuntimeException rejection = new RecordTooLargeException("too large");
-    boolean answers = true;
-    int sendAttempts;
-
-    ScriptedProducer() {
-      super(false, null, new StringSerializer(), new ByteArraySerializer());
-      initTransactions();
-    }
-
-    @Override
-    public synchronized Future<RecordMetadata> send(
-        ProducerRecord<String, byte[]> record, Callback callback) {
-      sendAttempts++;
-      if (rejectAtSend.test(record)) {
-        return CompletableFuture.failedFuture(rejection);
-      }
-      pending.add(record);
-      return super.send(record, callback);
-    }
-
-    @Override
-    public synchronized void flush() {
-      while (answers && !pending.isEmpty()) {
-        if (failsInFlight.test(pending.poll())) {
-          errorNext(new TimeoutException("delivery timeout"));
-        } else {
-          completeNext();
-        }
-      }
-    }
-
-    @Override
-    public void abortTransaction() {
-      pending.clear();
-      super.abortTransaction();
-    }
   }
 }

@@ -52,7 +52,7 @@ class OutboxRelayCircuitTest {
     await("idle probes close the circuit")
         .atMost(BOUND)
         .until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);
-    assertThat(fixture.meters().get(OutboxRelay.PUBLISHED).counter().count()).isEqualTo(1);
+    assertThat(fixture.meters().get(OutageReport.PUBLISHED).counter().count()).isEqualTo(1);
     assertThat(RelayFixture.revisions(fixture.events(), BILLING)).containsExactly(1L);
   }
 

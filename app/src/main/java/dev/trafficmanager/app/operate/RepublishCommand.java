@@ -1,14 +1,16 @@
 package dev.trafficmanager.app.operate;
 
+import dev.trafficmanager.api.outbox.EventRange;
+import dev.trafficmanager.api.outbox.OutboxStore;
+import dev.trafficmanager.api.outbox.RangeCount;
 import dev.trafficmanager.app.operate.progress.Progress;
-import dev.trafficmanager.app.operate.republish.EventRange;
-import dev.trafficmanager.app.operate.republish.OutboxEvents;
-import dev.trafficmanager.app.operate.republish.RangeCount;
 import dev.trafficmanager.app.operate.republish.RepublishResult;
 import dev.trafficmanager.app.operate.republish.Republisher;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.route.RouteRules;
+import dev.trafficmanager.route.Violation;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -88,18 +90,13 @@ public final class RepublishCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    EventRange range;
-    try {
-      range = new EventRange(from, to == null ? Instant.now() : to, Optional.ofNullable(tenant));
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    EventRange range = range();
     KafkaSettings kafka = KafkaSettings.from(settings);
     String topic = kafka.topics().routeEvents().name();
     DatabaseSettings database = DatabaseSettings.from(settings);
+    OutboxStore store = new OutboxStore();
     try (Connection connection = connect(database)) {
-      OutboxEvents events = new OutboxEvents(connection, FETCH_SIZE);
-      RangeCount count = events.count(range);
+      RangeCount count = store.count(connection, range);
       out.printf(
           "Republish %d event(s) created %s, to %s.%n", count.published(), range.describe(), topic);
       count
@@ -126,7 +123,10 @@ public final class RepublishCommand implements Callable<Integer> {
           new KafkaProducer<>(Republisher.producerConfig(kafka))) {
         Progress bar =
             Progress.start(out, "republish", "events", count.published(), progress.style());
-        result = new Republisher(producer, topic).publish(events, range, bar);
+        result =
+            new Republisher(producer, topic)
+                .publish(
+                    action -> store.forEachPublished(connection, range, FETCH_SIZE, action), bar);
       }
       if (result.failure().isPresent()) {
         RepublishResult.Failure failure = result.failure().get();
@@ -154,6 +154,23 @@ public final class RepublishCommand implements Callable<Integer> {
       err.printf("Failed: cannot read the outbox at %s: %s%n", database.url(), e.getMessage());
       return 1;
     }
+  }
+
+  /** The range the options name, or invalid usage naming the option at fault. */
+  private EventRange range() {
+    Instant until = to == null ? Instant.now() : to;
+    if (!from.isBefore(until)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--from " + from + " must be before --to " + until);
+    }
+    Optional<String> violation =
+        Optional.ofNullable(tenant)
+            .flatMap(t -> RouteRules.checkName("tenant", t))
+            .map(Violation::toString);
+    if (violation.isPresent()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tenant: " + violation.get());
+    }
+    return new EventRange(from, until, Optional.ofNullable(tenant));
   }
 
   /** One plain connection: a pool would open several for a job that uses one. */

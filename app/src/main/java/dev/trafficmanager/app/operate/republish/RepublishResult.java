@@ -1,5 +1,6 @@
 package dev.trafficmanager.app.operate.republish;
 
+import dev.trafficmanager.api.outbox.StoredEvent;
 import java.time.Duration;
 import java.util.Optional;
 

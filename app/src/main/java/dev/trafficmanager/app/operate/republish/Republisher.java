@@ -1,5 +1,6 @@
 package dev.trafficmanager.app.operate.republish;
 
+import dev.trafficmanager.api.outbox.StoredEvent;
 import dev.trafficmanager.app.operate.progress.Progress;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.topic.EventHeaders;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,6 +34,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Republisher {
   /** The producer's client id. */
   public static final String CLIENT_ID = "tm-republish";
+
+  /** The stored events to publish, read as they are sent. */
+  @FunctionalInterface
+  public interface StoredEvents {
+    /**
+     * Hands each event to {@code action}, in outbox order, until it returns false.
+     *
+     * @return the events handed over
+     */
+    long forEach(Predicate<StoredEvent> action) throws SQLException;
+  }
 
   private final Producer<String, byte[]> producer;
   private final String topic;
@@ -63,20 +76,18 @@ public final class Republisher {
   }
 
   /**
-   * Publishes every published row of {@code range}, waits for the acknowledgements, and reports
-   * progress in acknowledged events.
+   * Publishes every event, waits for the acknowledgements, and reports progress in acknowledged
+   * events.
    *
    * @throws SQLException when reading the outbox fails; what was sent before is acknowledged or
    *     failed as usual, and the result is lost with the exception
    */
-  public RepublishResult publish(OutboxEvents events, EventRange range, Progress progress)
-      throws SQLException {
+  public RepublishResult publish(StoredEvents events, Progress progress) throws SQLException {
     long startNanos = System.nanoTime();
     AtomicLong acknowledged = new AtomicLong();
     AtomicReference<RepublishResult.Failure> failure = new AtomicReference<>();
     try {
       events.forEach(
-          range,
           event -> {
             if (failure.get() != null) {
               return false;

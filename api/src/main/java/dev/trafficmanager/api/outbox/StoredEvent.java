@@ -1,4 +1,4 @@
-package dev.trafficmanager.app.operate.republish;
+package dev.trafficmanager.api.outbox;
 
 import java.time.Instant;
 import java.util.UUID;

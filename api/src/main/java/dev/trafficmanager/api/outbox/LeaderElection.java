@@ -1,0 +1,133 @@
+package dev.trafficmanager.api.outbox;
+
+import dev.trafficmanager.resilience.Backoff;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One active relay across every instance sharing a database, in the manner of Curator's {@code
+ * LeaderSelector}: each relay opens a session of its own and tries its leader lock; the one that
+ * holds it does the leader's work on that session until it is asked to stop, while the others stand
+ * by and try again every retry interval. When the leader's session ends (its process died, its
+ * connection broke) the server releases the lock and a standby takes over; a leader whose session
+ * breaks steps down, drops its session and, backing off while the database keeps failing, competes
+ * again with a new one.
+ *
+ * <p>{@link #run()} runs on the relay thread, which alone calls everything but {@link #isLeader()}.
+ */
+final class LeaderElection {
+  private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
+
+  /** What the leader does with its session. */
+  interface LeaderWork {
+    /**
+     * Works until the relay is asked to stop.
+     *
+     * @throws SQLException when the session broke: leadership ends with it
+     */
+    void lead(OutboxSource outbox) throws SQLException;
+
+    /** Leadership ended: drop whatever belongs to the leader. */
+    void abandon();
+  }
+
+  private final LeaderSession.Opener sessions;
+  private final LeaderWork work;
+  private final Duration retryInterval;
+  private final Backoff backoff;
+  private final OutageReport report;
+  private final Pauses pauses;
+  private volatile boolean leader;
+  private LeaderSession session;
+  private boolean standingBy;
+  private int databaseFailures;
+
+  /**
+   * @param retryInterval how often a standby tries the lock
+   * @param backoff the waits between attempts while the database fails
+   */
+  LeaderElection(
+      LeaderSession.Opener sessions,
+      LeaderWork work,
+      Duration retryInterval,
+      Backoff backoff,
+      OutageReport report,
+      Pauses pauses) {
+    this.sessions = sessions;
+    this.work = work;
+    this.retryInterval = retryInterval;
+    this.backoff = backoff;
+    this.report = report;
+    this.pauses = pauses;
+  }
+
+  /** Whether this relay holds the leader lock. */
+  boolean isLeader() {
+    return leader;
+  }
+
+  /** Competes, leads or stands by until asked to stop; then ends the session. */
+  void run() {
+    try {
+      while (!pauses.stopping()) {
+        pauses.pause(turn());
+      }
+    } catch (InterruptException e) {
+      // Only the relay's close() interrupts, once the relay overran its bound: stop now.
+    } finally {
+      stepDown();
+    }
+  }
+
+  /**
+   * One attempt: leads until asked to stop if the lock is this session's, stands by if another
+   * session holds it, steps down if the session fails.
+   *
+   * @return how long to wait before the next attempt
+   */
+  Duration turn() {
+    try {
+      if (session == null) {
+        session = sessions.open();
+      }
+      boolean leads = session.tryLead();
+      report.databaseReachable();
+      databaseFailures = 0;
+      if (!leads) {
+        if (!standingBy) {
+          standingBy = true;
+          log.info("another outbox relay leads, standing by");
+        }
+        return retryInterval;
+      }
+      standingBy = false;
+      if (!leader) {
+        leader = true;
+        log.info("outbox relay is the leader, publishing");
+      }
+      work.lead(session);
+      return Duration.ZERO;
+    } catch (SQLException e) {
+      report.databaseFailed(e, leader);
+    } catch (InterruptException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      report.failedUnexpectedly(e);
+    }
+    stepDown();
+    return backoff.delay(databaseFailures++);
+  }
+
+  private void stepDown() {
+    leader = false;
+    standingBy = false;
+    work.abandon();
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.trafficmanager.app;
+
+import dev.trafficmanager.config.Settings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+/** The executable in a child JVM on the test's class path, as a container would run it. */
+final class ChildProcess {
+  private ChildProcess() {}
+
+  /** Starts {@code traffic-manager <args>} with the settings as its environment, output to log. */
+  static Process start(Settings settings, Path log, String... args) throws IOException {
+    String[] command = new String[4 + args.length];
+    command[0] = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    command[1] = "-cp";
+    command[2] = System.getProperty("java.class.path");
+    command[3] = TrafficManager.class.getName();
+    System.arraycopy(args, 0, command, 4, args.length);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(settings.asMap());
+    return builder.start();
+  }
+
+  /** A port that is free now, for a child that must be told where to listen. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
