@@ -1,10 +1,10 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.RelayService;
-import dev.trafficmanager.http.HttpSettings;
-import dev.trafficmanager.http.OpsServer;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.http.HttpSettings;
+import dev.trafficmanager.http.OpsServer;
 import dev.trafficmanager.resilience.Dependency;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
