@@ -33,7 +33,7 @@ final class CorrelationIds {
     ctx.header(HEADER, id);
     MDC.put(MDC_KEY, id);
     if (given != null && !valid) {
-      ctx.attribute(INVALID, Boolean.TRUE);
+      ctx.attribute(INVALID, true);
     }
   }
 

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
@@ -430,7 +431,8 @@ public final class OutboxRelay implements AutoCloseable {
     do {
       batch = publishBatch();
     } while (batch == Batch.FULL && System.nanoTime() - deadline < 0);
-    log.info("outbox relay flushed before stopping outcome={}", batch.name().toLowerCase());
+    log.info(
+        "outbox relay flushed before stopping outcome={}", batch.name().toLowerCase(Locale.ROOT));
   }
 
   /**

@@ -66,10 +66,10 @@ final class ConsumerReplay {
       long processed;
       try (ConsumerService consumer = ConsumerService.inGroup(consumerName, context, groupBase)) {
         consumer.start();
-        while (!(caughtUp = committedPast(admin, group, targets))
-            && System.nanoTime() - deadline < 0
-            && !stopped.getAsBoolean()) {
+        caughtUp = committedPast(admin, group, targets);
+        while (!caughtUp && System.nanoTime() - deadline < 0 && !stopped.getAsBoolean()) {
           TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+          caughtUp = committedPast(admin, group, targets);
         }
         end = System.nanoTime();
         // Read before close, which takes the consumer's meters out of the registry.

@@ -8,10 +8,8 @@ import java.util.Optional;
 
 /**
  * Which stored events to republish: outbox rows created in {@code [from, to)}, of one tenant or of
- * all.
- *
- * @throws IllegalArgumentException when {@code from} is not before {@code to} or the tenant is not
- *     a valid name
+ * all. Building one throws {@link IllegalArgumentException} when {@code from} is not before {@code
+ * to} or the tenant is not a valid name.
  */
 public record EventRange(Instant from, Instant to, Optional<String> tenant) {
   public EventRange {
