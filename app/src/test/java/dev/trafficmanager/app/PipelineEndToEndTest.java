@@ -2,10 +2,10 @@ package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.api.ApiSettings;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.processor.ProcessorService;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.trafficmanager.app.bench;
 
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.service.ServiceContext;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.HashMap;
