@@ -71,7 +71,7 @@ final class ServiceLifecycle implements AutoCloseable {
                   action.run();
                   return null;
                 }
-                // Object's methods (toString, hashCode, equals) answer for the proxy itself.
+                // Object's methods (toString, hashCode, equals) are answered by the action.
                 return method.invoke(action, args);
               });
       Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
