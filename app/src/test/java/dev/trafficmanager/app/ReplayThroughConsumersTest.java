@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Replays through the real side-effect consumers: they apply the changes again, idempotently. */
 @ExtendWith(SharedServers.class)
 class ReplayThroughConsumersTest {
-  private static final Duration CATCH_UP = Duration.ofSeconds(120);
+  private static final Duration CATCH_UP = Duration.ofMinutes(2);
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
   @Test

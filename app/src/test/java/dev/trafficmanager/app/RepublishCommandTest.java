@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SharedServers.class)
 class RepublishCommandTest {
-  private static final Duration PROCESSING = Duration.ofSeconds(120);
+  private static final Duration PROCESSING = Duration.ofMinutes(2);
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
   @Test

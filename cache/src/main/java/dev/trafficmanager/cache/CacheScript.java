@@ -39,6 +39,8 @@ final class CacheScript {
   }
 
   /** Runs the script and waits; a server that does not know it yet gets its text. */
+  // Lettuce's evalsha/eval have this signature: the type of the reply follows ScriptOutputType.
+  @SuppressWarnings("TypeParameterUnusedInFormals")
   <T> T call(
       RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String[] args) {
     try {

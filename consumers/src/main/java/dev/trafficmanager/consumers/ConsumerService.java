@@ -1,7 +1,6 @@
 package dev.trafficmanager.consumers;
 
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.consumers.runner.ConsumerMetrics;
@@ -15,6 +14,7 @@ import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.kafka.DeadLetterDepth;
 import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.service.ServiceContext;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;

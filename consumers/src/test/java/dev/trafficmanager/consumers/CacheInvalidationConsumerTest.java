@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.config.RedisSettings;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.runner.ConsumerMetrics;
 import dev.trafficmanager.consumers.runner.RunnerSettings;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import io.lettuce.core.RedisClient;

@@ -4,12 +4,12 @@ import static dev.trafficmanager.consumers.TestChanges.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.consumers.runner.UnreadableRecordException;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.EventHeaders;

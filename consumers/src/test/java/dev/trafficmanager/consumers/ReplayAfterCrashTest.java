@@ -6,11 +6,11 @@ import static dev.trafficmanager.consumers.TestChanges.url;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.time.Duration;

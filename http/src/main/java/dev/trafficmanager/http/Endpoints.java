@@ -67,7 +67,7 @@ public final class Endpoints {
           for (HandlerType method : REFUSABLE) {
             boolean allowed =
                 served.contains(method)
-                    || method == HandlerType.HEAD && served.contains(HandlerType.GET);
+                    || (method == HandlerType.HEAD && served.contains(HandlerType.GET));
             if (!allowed) {
               app.addHttpHandler(method, path, ctx -> refuse(ctx, allow));
             }

@@ -1,8 +1,8 @@
 package dev.trafficmanager.http;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.event.EventJson;
 import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.service.ServiceContext;
 import io.javalin.Javalin;
 
 /**

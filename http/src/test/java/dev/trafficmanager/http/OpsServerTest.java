@@ -2,10 +2,10 @@ package dev.trafficmanager.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.service.ServiceContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,11 +1,11 @@
 package dev.trafficmanager.processor;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.kafka.DeadLetterDepth;
 import dev.trafficmanager.kafka.DeadLetterDepthSettings;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.topic.Topics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;

@@ -32,8 +32,6 @@ import org.slf4j.MDC;
  */
 final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Validation> {
   private static final Logger log = LoggerFactory.getLogger(ValidateProcessor.class);
-  private static final int MAX_ACTOR_LENGTH = 256;
-  private static final int MAX_CORRELATION_ID_LENGTH = 128;
 
   private final String topic;
   private final Deserializer<RouteEvent> reader;
@@ -103,8 +101,8 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
     required("event_id", event.eventId()).ifPresent(violations::add);
     required("action", event.action()).ifPresent(violations::add);
     required("occurred_at", event.occurredAt()).ifPresent(violations::add);
-    textOfLength("actor", event.actor(), MAX_ACTOR_LENGTH).ifPresent(violations::add);
-    textOfLength("correlation_id", event.correlationId(), MAX_CORRELATION_ID_LENGTH)
+    textOfLength("actor", event.actor(), RouteRules.MAX_ACTOR_LENGTH).ifPresent(violations::add);
+    textOfLength("correlation_id", event.correlationId(), RouteRules.MAX_CORRELATION_ID_LENGTH)
         .ifPresent(violations::add);
     List<Violation> nameViolations =
         Stream.of(

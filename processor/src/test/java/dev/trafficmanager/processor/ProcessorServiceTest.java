@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteChange;
@@ -13,6 +12,7 @@ import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.kafka.DeadLetterDepth;
 import dev.trafficmanager.kafka.DeadLetterDepthSettings;
+import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.EventHeaders;

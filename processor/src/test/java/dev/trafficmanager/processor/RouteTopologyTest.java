@@ -361,7 +361,7 @@ class RouteTopologyTest {
   }
 
   private static byte[] goldenFor(Action action, String routeKey) {
-    String[] parts = routeKey.split("/");
+    String[] parts = routeKey.split("/", -1);
     return edit(
         action,
         n ->

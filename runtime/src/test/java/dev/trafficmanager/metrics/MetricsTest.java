@@ -2,9 +2,9 @@ package dev.trafficmanager.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.service.ServiceContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

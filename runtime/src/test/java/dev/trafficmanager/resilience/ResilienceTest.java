@@ -19,7 +19,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class ResilienceTest {
-  private static final Predicate<RuntimeException> UNAVAILABLE = e -> e instanceof Unavailable;
+  private static final Predicate<RuntimeException> UNAVAILABLE = Unavailable.class::isInstance;
 
   private final MutableClock clock = new MutableClock();
   private final List<Duration> waits = new ArrayList<>();

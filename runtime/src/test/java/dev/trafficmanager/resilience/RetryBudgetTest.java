@@ -117,7 +117,7 @@ class RetryBudgetTest {
       worker.join();
     }
 
-    assertThat(budget.deposits()).isEqualTo(threads * perThread);
+    assertThat(budget.deposits()).isEqualTo((long) threads * perThread);
     assertThat(budget.balance()).isEqualTo(100 + threads * perThread / 5);
   }
 

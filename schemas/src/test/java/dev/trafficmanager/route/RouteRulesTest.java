@@ -2,6 +2,11 @@ package dev.trafficmanager.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,5 +47,47 @@ class RouteRulesTest {
     String url = prefix + "a".repeat(length - prefix.length());
 
     assertThat(RouteRules.checkUrl("url", url).isPresent()).isEqualTo(length > 2048);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ops-bot", "Jane Doe <jane@example.com>", "x"})
+  void acceptsAPrintableActor(String actor) {
+    assertThat(RouteRules.checkActor("X-Actor", actor)).isEmpty();
+    assertThat(RouteRules.checkActor("X-Actor", "a".repeat(256))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "line\nbreak", "tab\there"})
+  void rejectsABlankActorOrOneWithControlCharacters(String actor) {
+    assertThat(RouteRules.checkActor("X-Actor", actor))
+        .hasValueSatisfying(v -> assertThat(v.field()).isEqualTo("X-Actor"));
+    assertThat(RouteRules.checkActor("X-Actor", "a".repeat(257))).isPresent();
+  }
+
+  @Test
+  void aCallersCorrelationIdIsUpTo128LogSafeCharacters() {
+    assertThat(RouteRules.CORRELATION_ID.matcher("req-1:a.b_C").matches()).isTrue();
+    assertThat(RouteRules.CORRELATION_ID.matcher("c".repeat(128)).matches()).isTrue();
+    assertThat(RouteRules.CORRELATION_ID.matcher("c".repeat(129)).matches()).isFalse();
+    assertThat(RouteRules.CORRELATION_ID.matcher("has space").matches()).isFalse();
+    assertThat(RouteRules.CORRELATION_ID.matcher("").matches()).isFalse();
+  }
+
+  @Test
+  void theJsonSchemaStatesTheSameRules() throws IOException {
+    JsonNode schema;
+    try (InputStream in =
+        RouteRulesTest.class.getResourceAsStream(
+            "/dev/trafficmanager/event/route-event.v1.schema.json")) {
+      schema = new ObjectMapper().readTree(in);
+    }
+
+    assertThat(schema.at("/$defs/name/pattern").asText())
+        .isEqualTo("^" + RouteRules.NAME.pattern() + "$");
+    assertThat(schema.at("/properties/url/maxLength").asInt()).isEqualTo(RouteRules.MAX_URL_LENGTH);
+    assertThat(schema.at("/properties/actor/maxLength").asInt())
+        .isEqualTo(RouteRules.MAX_ACTOR_LENGTH);
+    assertThat(schema.at("/properties/correlation_id/maxLength").asInt())
+        .isEqualTo(RouteRules.MAX_CORRELATION_ID_LENGTH);
   }
 }

@@ -69,14 +69,15 @@ class ServerSetTest {
         catchRuntimeException(
             () -> ServerSet.startAll(List.of(healthy, failsToClose, failsToStart)));
 
-    assertThat(thrown).hasMessage("did not start").hasSuppressedException(FakeServer.CLOSE_FAILURE);
+    assertThat(thrown)
+        .hasMessage("did not start")
+        .hasSuppressedException(failsToClose.closeFailure);
     assertThat(List.of(failsToStart, failsToClose, healthy)).allMatch(server -> server.closed);
   }
 
   /** A server that may fail to start or to close; it records that it was closed either way. */
   private static final class FakeServer implements EmbeddedServer {
-    static final EmbeddedServerException CLOSE_FAILURE =
-        new EmbeddedServerException("did not stop", null);
+    final EmbeddedServerException closeFailure = new EmbeddedServerException("did not stop", null);
 
     private final boolean failStart;
     private final boolean failClose;
@@ -111,7 +112,7 @@ class ServerSetTest {
       stop();
       closed = true;
       if (failClose) {
-        throw CLOSE_FAILURE;
+        throw closeFailure;
       }
     }
   }

@@ -17,8 +17,7 @@ public sealed interface AuditQuery {
 
   /**
    * One route's history by revision, newest first, below {@code beforeRevision} when given.
-   *
-   * @throws InvalidInputException naming {@code limit} when out of range
+   * Building one throws {@link InvalidInputException} naming {@code limit} when out of range.
    */
   record RouteHistory(RouteKey route, int limit, OptionalLong beforeRevision)
       implements AuditQuery {
@@ -53,10 +52,8 @@ public sealed interface AuditQuery {
   /**
    * The events that occurred from {@code from} (inclusive) until {@code until} (exclusive, open
    * when absent), newest first, those matching {@code filter} only, after the position {@code
-   * after} when given.
-   *
-   * @throws InvalidInputException naming {@code limit} when out of range, {@code end_time} unless
-   *     {@code until} is after {@code from}
+   * after} when given. Building one throws {@link InvalidInputException} naming {@code limit} when
+   * out of range, {@code end_time} unless {@code until} is after {@code from}.
    */
   record TimeWindow(
       Instant from,

@@ -1,10 +1,10 @@
 package dev.trafficmanager.api.http;
 
 import dev.trafficmanager.route.InvalidInputException;
+import dev.trafficmanager.route.RouteRules;
 import io.javalin.http.Context;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.slf4j.MDC;
 
 /**
@@ -15,7 +15,6 @@ import org.slf4j.MDC;
 final class CorrelationIds {
   static final String HEADER = "X-Correlation-ID";
   static final String MDC_KEY = "correlation_id";
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final String ATTRIBUTE = "tm.correlation_id";
   private static final String INVALID = "tm.correlation_id_invalid";
 
@@ -27,13 +26,13 @@ final class CorrelationIds {
    */
   static void assign(Context ctx) {
     String given = ctx.header(HEADER);
-    boolean valid = given != null && VALID.matcher(given).matches();
+    boolean valid = given != null && RouteRules.CORRELATION_ID.matcher(given).matches();
     String id = valid ? given : newId();
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
     MDC.put(MDC_KEY, id);
     if (given != null && !valid) {
-      ctx.attribute(INVALID, Boolean.TRUE);
+      ctx.attribute(INVALID, true);
     }
   }
 
@@ -45,7 +44,7 @@ final class CorrelationIds {
    */
   static void rejectInvalid(Context ctx) {
     if (ctx.attribute(INVALID) != null) {
-      throw new InvalidInputException(HEADER, "must be 1 to 128 characters of [A-Za-z0-9._:-]");
+      throw new InvalidInputException(HEADER, RouteRules.CORRELATION_ID_RULE);
     }
   }
 

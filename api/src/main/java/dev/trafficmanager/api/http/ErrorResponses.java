@@ -47,74 +47,85 @@ final class ErrorResponses {
   }
 
   void register(Javalin app) {
-    app.exception(
-        InvalidInputException.class,
-        (e, ctx) ->
-            json.send(ctx, 400, new ErrorBody("invalid_request", e.getMessage(), e.violations())));
-    app.exception(
-        RouteNotFoundException.class,
-        (e, ctx) -> json.send(ctx, 404, new ErrorBody("not_found", e.getMessage())));
-    app.exception(
-        RouteConflictException.class,
-        (e, ctx) -> json.send(ctx, 409, new ErrorBody("conflict", e.getMessage())));
-    app.exception(
-        IdempotencyKeyReusedException.class,
-        (e, ctx) ->
-            json.send(
-                ctx,
-                422,
-                new ErrorBody(
-                    "idempotency_key_reused",
-                    e.getMessage(),
-                    List.of(
-                        new Violation(
-                            IdempotencyKey.HEADER, "was already used for a different request")))));
-    app.exception(
-        CallNotPermittedException.class,
-        (e, ctx) -> {
-          String dependency = e.getCausingCircuitBreakerName();
-          log.debug("event=circuit_open dependency={} path={}", dependency, ctx.path());
-          unavailable(
-              ctx,
-              circuits.retryAfterSeconds(dependency),
-              ErrorBody.unavailable(
-                  "circuit_open",
-                  dependency + " is unavailable (circuit breaker open), retry later"));
-        });
-    app.exception(
-        BulkheadFullException.class,
-        (e, ctx) -> {
-          log.debug("event=bulkhead_full bulkhead={} path={}", e.getBulkheadName(), ctx.path());
-          unavailable(
-              ctx,
-              1,
-              ErrorBody.unavailable(
-                  "overloaded",
-                  "too many concurrent " + e.getBulkheadName() + " requests, retry later"));
-        });
-    app.exception(
-        ServiceUnavailableException.class,
-        (e, ctx) -> {
-          ctx.header("Connection", "close");
-          unavailable(ctx, 1, ErrorBody.unavailable(e.reason(), e.getMessage()));
-        });
-    app.exception(
-        HttpResponseException.class,
-        (e, ctx) ->
-            json.send(ctx, e.getStatus(), new ErrorBody(code(e.getStatus()), e.getMessage())));
-    app.exception(Exception.class, this::unexpected);
+    // Javalin answers its own HttpResponseException itself unless a handler names that class.
+    app.exception(HttpResponseException.class, this::answer);
+    app.exception(Exception.class, this::answer);
   }
 
-  /** Whether the failure is answered with 503: the request may succeed if retried later. */
-  static boolean isUnavailable(Throwable failure) {
-    return failure instanceof CallNotPermittedException
+  /**
+   * The status a failure is answered with: the one place where an exception becomes an HTTP status
+   * (the write metrics name their outcomes by it too).
+   */
+  static int status(Throwable failure) {
+    if (failure instanceof InvalidInputException) {
+      return 400;
+    }
+    if (failure instanceof RouteNotFoundException) {
+      return 404;
+    }
+    if (failure instanceof RouteConflictException) {
+      return 409;
+    }
+    if (failure instanceof IdempotencyKeyReusedException) {
+      return 422;
+    }
+    if (failure instanceof HttpResponseException e) {
+      return e.getStatus();
+    }
+    if (failure instanceof CallNotPermittedException
         || failure instanceof BulkheadFullException
         || failure instanceof ServiceUnavailableException
-        || DatabaseFailures.isTransient(failure);
+        || DatabaseFailures.isTransient(failure)) {
+      return 503;
+    }
+    return 500;
   }
 
-  private void unexpected(Exception e, Context ctx) {
-    if (DatabaseFailures.isTransient(e)) {
+  private void answer(Exception e, Context ctx) {
+    int status = status(e);
+    if (status == 503) {
+      unavailable(e, ctx);
+    } else if (status == 500) {
+      unexpected(e, ctx);
+    } else if (e instanceof InvalidInputException invalid) {
+      json.send(
+          ctx, status, new ErrorBody("invalid_request", e.getMessage(), invalid.violations()));
+    } else if (e instanceof IdempotencyKeyReusedException) {
+      json.send(
+          ctx,
+          status,
+          new ErrorBody(
+              "idempotency_key_reused",
+              e.getMessage(),
+              List.of(
+                  new Violation(
+                      IdempotencyKey.HEADER, "was already used for a different request"))));
+    } else {
+      json.send(ctx, status, new ErrorBody(code(status), e.getMessage()));
+    }
+  }
+
+  private void unavailable(Exception e, Context ctx) {
+    if (e instanceof CallNotPermittedException refused) {
+      String dependency = refused.getCausingCircuitBreakerName();
+      log.debug("event=circuit_open dependency={} path={}", dependency, ctx.path());
+      unavailable(
+          ctx,
+          circuits.retryAfterSeconds(dependency),
+          ErrorBody.unavailable(
+              "circuit_open", dependency + " is unavailable (circuit breaker open), retry later"));
+    } else if (e instanceof BulkheadFullException full) {
+      log.debug("event=bulkhead_full bulkhead={} path={}", full.getBulkheadName(), ctx.path());
+      unavailable(
+          ctx,
+          1,
+          ErrorBody.unavailable(
+              "overloaded",
+              "too many concurrent " + full.getBulkheadName() + " requests, retry later"));
+    } else if (e instanceof ServiceUnavailableException refused) {
+      ctx.header("Connection", "close");
+      unavailable(ctx, 1, ErrorBody.unavailable(refused.reason(), e.getMessage()));
+    } else {
       log.warn("event=database_unavailable path={} error=\"{}\"", ctx.path(), e.toString());
       unavailable(
           ctx,
@@ -125,8 +136,10 @@ final class ErrorResponses {
               : ErrorBody.unavailable(
                   "database_busy",
                   "the database could not finish the request in time, retry later"));
-      return;
     }
+  }
+
+  private void unexpected(Exception e, Context ctx) {
     log.error("event=request_failed method={} path={}", ctx.method(), ctx.path(), e);
     json.send(
         ctx,

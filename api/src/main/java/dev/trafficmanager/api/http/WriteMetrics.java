@@ -1,10 +1,6 @@
 package dev.trafficmanager.api.http;
 
-import dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException;
-import dev.trafficmanager.api.routes.RouteConflictException;
-import dev.trafficmanager.api.routes.RouteNotFoundException;
 import dev.trafficmanager.api.routes.WriteReply;
-import dev.trafficmanager.route.InvalidInputException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
@@ -34,19 +30,14 @@ final class WriteMetrics {
   }
 
   private static String outcome(RuntimeException failure) {
-    if (failure instanceof InvalidInputException) {
-      return "invalid";
-    }
-    if (failure instanceof RouteNotFoundException) {
-      return "not_found";
-    }
-    if (failure instanceof RouteConflictException) {
-      return "conflict";
-    }
-    if (failure instanceof IdempotencyKeyReusedException) {
-      return "idempotency_key_reused";
-    }
-    return ErrorResponses.isUnavailable(failure) ? "unavailable" : "error";
+    return switch (ErrorResponses.status(failure)) {
+      case 400 -> "invalid";
+      case 404 -> "not_found";
+      case 409 -> "conflict";
+      case 422 -> "idempotency_key_reused";
+      case 503 -> "unavailable";
+      default -> "error";
+    };
   }
 
   private void count(String action, String outcome) {

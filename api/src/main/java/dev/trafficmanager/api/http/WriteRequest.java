@@ -24,7 +24,6 @@ import java.util.Optional;
 final class WriteRequest {
   static final String ACTOR_HEADER = "X-Actor";
   static final String DEFAULT_ACTOR = "anonymous";
-  private static final int MAX_ACTOR_LENGTH = 256;
   private static final String BODY = "body";
 
   private final List<Violation> violations = new ArrayList<>();
@@ -98,15 +97,9 @@ final class WriteRequest {
     if (header == null) {
       return DEFAULT_ACTOR;
     }
-    if (header.isBlank()
-        || header.length() > MAX_ACTOR_LENGTH
-        || header.chars().anyMatch(Character::isISOControl)) {
-      violations.add(
-          new Violation(
-              ACTOR_HEADER, "must be 1 to " + MAX_ACTOR_LENGTH + " printable characters"));
-      return DEFAULT_ACTOR;
-    }
-    return header;
+    Optional<Violation> violation = RouteRules.checkActor(ACTOR_HEADER, header);
+    violation.ifPresent(violations::add);
+    return violation.isPresent() ? DEFAULT_ACTOR : header;
   }
 
   private Optional<IdempotentRequest> readIdempotencyKey(Context ctx, byte[] bytes) {

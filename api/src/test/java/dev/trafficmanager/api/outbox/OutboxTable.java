@@ -116,7 +116,7 @@ final class OutboxTable {
       ps.setObject(1, UUID.randomUUID());
       ps.setString(2, routeKey);
       ps.setLong(3, revision);
-      ps.setDouble(4, age.toSeconds());
+      ps.setDouble(4, (double) age.toSeconds());
       ps.setBoolean(5, pending);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

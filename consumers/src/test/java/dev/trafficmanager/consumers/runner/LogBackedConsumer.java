@@ -95,6 +95,8 @@ final class LogBackedConsumer extends MockConsumer<byte[], byte[]> {
     return rejectedCommits;
   }
 
+  // A poll may return nothing before its timeout: a wake-up, spurious or not, only ends it early.
+  @SuppressWarnings("WaitNotInLoop")
   @Override
   public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
     polls++;

@@ -1,9 +1,9 @@
 package dev.trafficmanager.app.bench;
 
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.ServiceContext;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.service.ServiceContext;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -73,10 +73,10 @@ final class ConsumerReplay {
       long processedWhenFirstSeen = 0;
       try (ConsumerService consumer = ConsumerService.inGroup(consumerName, context, groupBase)) {
         consumer.start();
-        while (!(caughtUp = committedPast(admin, group, targets))
-            && System.nanoTime() - deadline < 0
-            && !stopped.getAsBoolean()) {
+        caughtUp = committedPast(admin, group, targets);
+        while (!caughtUp && System.nanoTime() - deadline < 0 && !stopped.getAsBoolean()) {
           TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+          caughtUp = committedPast(admin, group, targets);
           if (firstSeen == 0 && (processedWhenFirstSeen = handled(context, consumerName)) > 0) {
             firstSeen = System.nanoTime();
           }

@@ -26,14 +26,14 @@ final class MetricsText {
   Optional<Map<String, Long>> countsBy(String metric, String label) {
     Map<String, Long> counts = new TreeMap<>();
     boolean present = false;
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       if (!line.startsWith(metric + "{") && !line.startsWith(metric + " ")) {
         continue;
       }
       present = true;
       int labelsEnd = line.lastIndexOf('}');
       String labels = labelsEnd < 0 ? "" : line.substring(metric.length() + 1, labelsEnd);
-      String[] value = line.substring(labelsEnd + 1).strip().split("\\s+");
+      String[] value = line.substring(labelsEnd + 1).strip().split("\\s+", -1);
       counts.merge(labelValue(labels, label), Math.round(Double.parseDouble(value[0])), Long::sum);
     }
     return present ? Optional.of(counts) : Optional.empty();

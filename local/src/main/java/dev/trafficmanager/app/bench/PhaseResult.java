@@ -112,6 +112,10 @@ record PhaseResult(
           millis(micros.getMean()));
     }
 
+    private static double millis(long micros) {
+      return micros / 1000.0;
+    }
+
     private static double millis(double micros) {
       return Math.round(micros) / 1000.0;
     }

@@ -35,7 +35,7 @@ public record TopicSelection(String topic, Set<Integer> partitions) {
       return all(topic);
     }
     Set<Integer> partitions = new TreeSet<>();
-    for (String part : value.substring(colon + 1).split(",")) {
+    for (String part : value.substring(colon + 1).split(",", -1)) {
       try {
         int partition = Integer.parseInt(part.strip());
         if (partition < 0) {

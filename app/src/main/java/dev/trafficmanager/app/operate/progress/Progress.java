@@ -31,6 +31,8 @@ public final class Progress {
      * {@code auto} (a bar on a terminal, lines otherwise), {@code bar}, {@code lines}, {@code
      * none}.
      */
+    // On Java 17, the release this is built for, console() is null unless on a terminal.
+    @SuppressWarnings("SystemConsoleNull")
     public static Style parse(String value) {
       return switch (value.strip().toLowerCase(Locale.ROOT)) {
         case "auto" -> System.console() != null ? BAR : LINES;

@@ -1,5 +1,7 @@
-package dev.trafficmanager.config;
+package dev.trafficmanager.service;
 
+import dev.trafficmanager.config.InvalidSettingException;
+import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.health.Draining;
 import dev.trafficmanager.metrics.Metrics;
 import dev.trafficmanager.resilience.Resilience;
