@@ -2,9 +2,6 @@ package dev.trafficmanager.app;
 
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
-import dev.trafficmanager.health.HealthReport;
-import dev.trafficmanager.http.HttpSettings;
-import dev.trafficmanager.http.OpsServer;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,14 +44,11 @@ final class ConsumerCommand implements Callable<Integer> {
         name,
         (context, lifecycle) -> {
           ConsumerService consumer = new ConsumerService(name, context);
-          OpsServer ops =
-              lifecycle.started(
-                  new OpsServer(
-                      context,
-                      HealthReport.builder(context.resilience(), context.draining())
-                          .required("consumer-" + name, consumer::health)
-                          .build()));
-          ops.start(HttpSettings.from(settings).port());
+          ServiceProcess.serveOps(
+              context,
+              lifecycle,
+              settings,
+              health -> health.required("consumer-" + name, consumer::health));
           lifecycle.started(consumer).start();
         });
   }

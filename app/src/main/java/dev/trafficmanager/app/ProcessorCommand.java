@@ -1,9 +1,6 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.config.Settings;
-import dev.trafficmanager.health.HealthReport;
-import dev.trafficmanager.http.HttpSettings;
-import dev.trafficmanager.http.OpsServer;
 import dev.trafficmanager.processor.ProcessorService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,14 +26,11 @@ final class ProcessorCommand implements Callable<Integer> {
         ProcessorService.HEALTH_NAME,
         (context, lifecycle) -> {
           ProcessorService processor = new ProcessorService(context);
-          OpsServer ops =
-              lifecycle.started(
-                  new OpsServer(
-                      context,
-                      HealthReport.builder(context.resilience(), context.draining())
-                          .required(ProcessorService.HEALTH_NAME, processor::health)
-                          .build()));
-          ops.start(HttpSettings.from(settings).port());
+          ServiceProcess.serveOps(
+              context,
+              lifecycle,
+              settings,
+              health -> health.required(ProcessorService.HEALTH_NAME, processor::health));
           lifecycle.started(processor).start();
         });
   }

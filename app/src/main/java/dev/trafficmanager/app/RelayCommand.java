@@ -2,9 +2,6 @@ package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.RelayService;
 import dev.trafficmanager.config.Settings;
-import dev.trafficmanager.health.HealthReport;
-import dev.trafficmanager.http.HttpSettings;
-import dev.trafficmanager.http.OpsServer;
 import dev.trafficmanager.resilience.Dependency;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,15 +30,14 @@ final class RelayCommand implements Callable<Integer> {
         RelayService.SERVICE_NAME,
         (context, lifecycle) -> {
           RelayService relay = new RelayService(context);
-          OpsServer ops =
-              lifecycle.started(
-                  new OpsServer(
-                      context,
-                      HealthReport.builder(context.resilience(), context.draining())
-                          .required(Dependency.DATABASE.wireName(), relay::databaseHealth)
-                          .optional(Dependency.KAFKA.wireName(), relay::kafkaHealth)
-                          .build()));
-          ops.start(HttpSettings.from(settings).port());
+          ServiceProcess.serveOps(
+              context,
+              lifecycle,
+              settings,
+              health ->
+                  health
+                      .required(Dependency.DATABASE.wireName(), relay::databaseHealth)
+                      .optional(Dependency.KAFKA.wireName(), relay::kafkaHealth));
           lifecycle.started(relay).start();
         });
   }

@@ -1,7 +1,11 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.health.HealthReport;
+import dev.trafficmanager.http.HttpSettings;
+import dev.trafficmanager.http.OpsServer;
 import dev.trafficmanager.service.ServiceContext;
+import java.util.function.UnaryOperator;
 
 /**
  * One service per process, as in a container: one {@link ServiceContext} (one retry budget per
@@ -26,5 +30,24 @@ final class ServiceProcess {
       lifecycle.awaitShutdownSignal();
     }
     return 0;
+  }
+
+  /**
+   * Serves {@code /health/*} and {@code /metrics} on {@code TM_HTTP_PORT}, with the process's
+   * resilience and draining state and the service's own {@code checks}, until the lifecycle closes.
+   */
+  static void serveOps(
+      ServiceContext context,
+      ServiceLifecycle lifecycle,
+      Settings settings,
+      UnaryOperator<HealthReport.Builder> checks) {
+    OpsServer ops =
+        lifecycle.started(
+            new OpsServer(
+                context,
+                checks
+                    .apply(HealthReport.builder(context.resilience(), context.draining()))
+                    .build()));
+    ops.start(HttpSettings.from(settings).port());
   }
 }
