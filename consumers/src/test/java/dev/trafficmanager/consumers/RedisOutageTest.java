@@ -75,8 +75,7 @@ class RedisOutageTest {
                 BreakerSettings.REDIS_OPEN_WAIT, "500ms",
                 RunnerSettings.POLL_TIMEOUT, "100ms",
                 RunnerSettings.RETRY_INITIAL_BACKOFF, "20ms",
-                RunnerSettings.RETRY_MAX_BACKOFF, "200ms",
-                RunnerSettings.LAG_REFRESH, "50ms"));
+                RunnerSettings.RETRY_MAX_BACKOFF, "200ms"));
     RedisSettings redis = RedisSettings.from(settings);
     AppliedChanges applied = AppliedChanges.attach(consumer);
     ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();

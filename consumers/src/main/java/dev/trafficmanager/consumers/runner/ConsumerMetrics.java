@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code tm_consumer_dlq_records_total}: records written to the consumer's dead-letter topic;
  *   <li>{@code tm_consumer_lag_records}: records on the consumer's partitions not handled yet (the
  *       client's own {@code currentLag} of each assigned partition, summed: the high watermark of
- *       its last fetch minus the position), read every {@code TM_CONSUMER_LAG_REFRESH};
+ *       its last fetch minus the position), as of its last poll;
  *   <li>{@code tm_consumer_paused}: 1 while any of its partitions is paused, waiting for a retry or
  *       for the sink's circuit breaker, else 0.
  * </ul>

@@ -5,20 +5,11 @@ import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.topic.Topic;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -58,20 +49,17 @@ public final class ConsumerRunner implements Runnable {
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
   private final Sink sink;
-  private final ConsumerMetrics metrics;
   private final RunnerSettings settings;
   private final Clock clock;
-  private final PollProcessor processor;
-
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private volatile RunnerStatus status = RunnerStatus.created();
 
   // Touched only by the thread in run(), including the rebalance callbacks that poll() invokes.
-  private final OffsetTracker offsets = new OffsetTracker();
-  private final PartitionRetries retries = new PartitionRetries();
-  private Instant nextLagRead = Instant.MIN;
-  private long lag;
+  private final OffsetCommitter committer;
+  private final Rebalances rebalances;
+  private final PauseControl pauses;
+  private final PollProcessor processor;
+  private final StatusBoard status;
 
   private ConsumerRunner(Builder builder) {
     this.name = Objects.requireNonNull(builder.name, "name");
@@ -79,13 +67,19 @@ public final class ConsumerRunner implements Runnable {
     Topic<String, RouteChange> topic = Objects.requireNonNull(builder.topic, "topic");
     this.topic = topic.name();
     this.sink = Objects.requireNonNull(builder.sink, "sink");
-    this.metrics = Objects.requireNonNull(builder.metrics, "metrics");
+    ConsumerMetrics metrics = Objects.requireNonNull(builder.metrics, "metrics");
     this.settings = Objects.requireNonNull(builder.settings, "settings");
     this.clock = Objects.requireNonNull(builder.clock, "clock");
     FailurePolicy policy =
         builder.policy != null
             ? builder.policy
             : new FailurePolicy(settings.maxAttempts(), settings.backoff(), sink.isTransient());
+    OffsetTracker offsets = new OffsetTracker();
+    PartitionRetries retries = new PartitionRetries();
+    this.committer = new OffsetCommitter(name, consumer, offsets);
+    this.rebalances = new Rebalances(name, consumer, committer, offsets, retries);
+    this.pauses = new PauseControl(name, consumer, sink, retries);
+    this.status = new StatusBoard(consumer, retries, metrics);
     this.processor =
         new PollProcessor(
             name,
@@ -117,21 +111,20 @@ public final class ConsumerRunner implements Runnable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("consumer runner " + name + " has already run");
     }
-    status = status.in(Phase.RUNNING);
+    status.started();
     log.info("consumer started consumer={} topic={} sink={}", name, topic, sink.dependency());
     try {
-      consumer.subscribe(List.of(topic), new Rebalances());
+      consumer.subscribe(List.of(topic), rebalances);
       while (!stopping.get()) {
-        probeSink();
-        reconcilePauses();
         Instant now = clock.instant();
-        var records = consumer.poll(retries.pollTimeout(settings.pollTimeout(), now));
+        pauses.reconcile(now);
+        var records = consumer.poll(pauses.pollTimeout(settings.pollTimeout(), now));
         if (!records.isEmpty()) {
           Instant deadline = clock.instant().plus(settings.maxPollInterval().dividedBy(2));
           processor.process(records, deadline, stopping::get);
         }
-        commit(offsets.toCommit(), false);
-        publishStatus();
+        committer.commitSettled();
+        status.update();
       }
     } catch (WakeupException e) {
       // Only wakeup() wakes this consumer up: the stop that was asked for.
@@ -154,175 +147,32 @@ public final class ConsumerRunner implements Runnable {
 
   /** Whether the loop is running: started, not stopped and not broken. */
   public boolean isRunning() {
-    return status.phase() == Phase.RUNNING;
+    return status.current().phase() == Phase.RUNNING;
   }
 
   /** What the loop is doing, as of its last iteration. */
   public RunnerStatus status() {
-    return status;
-  }
-
-  /** Ends a wait for the sink once its breaker lets a call through. */
-  private void probeSink() {
-    if (retries.waitingForSink() && sink.breaker().tryAcquirePermission()) {
-      // Only a question: the waiting record's own call asks again, and is recorded.
-      sink.breaker().releasePermission();
-      retries.sinkBack();
-      log.info(
-          "sink lets calls through again, consumer resumes consumer={} sink={} circuit_breaker={}",
-          name,
-          sink.dependency(),
-          sink.breaker().getState());
-    }
-  }
-
-  /** Pauses exactly the partitions that must wait, and resumes the others. */
-  private void reconcilePauses() {
-    Set<TopicPartition> wanted = retries.toPause(consumer.assignment(), clock.instant());
-    Set<TopicPartition> paused = consumer.paused();
-    Set<TopicPartition> toResume = new HashSet<>(paused);
-    toResume.removeAll(wanted);
-    wanted.removeAll(paused);
-    if (!toResume.isEmpty()) {
-      consumer.resume(toResume);
-    }
-    if (!wanted.isEmpty()) {
-      consumer.pause(wanted);
-    }
-  }
-
-  /**
-   * The records not handled yet on the assigned partitions, from the client's own bookkeeping: the
-   * high watermark of each partition's last fetch minus its position (rewinds included); no request
-   * to the broker. A partition not fetched yet counts as 0.
-   */
-  private long lag() {
-    long total = 0;
-    for (TopicPartition partition : consumer.assignment()) {
-      total += Math.max(0, consumer.currentLag(partition).orElse(0));
-    }
-    return total;
-  }
-
-  private void publishStatus() {
-    Instant now = clock.instant();
-    if (!now.isBefore(nextLagRead)) {
-      nextLagRead = now.plus(settings.lagRefresh());
-      lag = lag();
-      metrics.lag(lag);
-    }
-    Set<TopicPartition> paused = consumer.paused();
-    metrics.paused(!paused.isEmpty());
-    status =
-        new RunnerStatus(
-            Phase.RUNNING,
-            consumer.assignment().size(),
-            paused.size(),
-            retries.size(),
-            retries.waitingForSink(),
-            lag,
-            Optional.empty());
-  }
-
-  /**
-   * Commits the offsets; a failure keeps them for the next commit, unless {@code last}.
-   *
-   * @param last the commit on shut down: bounded by the close timeout
-   */
-  private void commit(Map<TopicPartition, OffsetAndMetadata> toCommit, boolean last) {
-    if (toCommit.isEmpty()) {
-      return;
-    }
-    try {
-      if (last) {
-        consumer.commitSync(toCommit, settings.closeTimeout());
-      } else {
-        consumer.commitSync(toCommit);
-      }
-      offsets.committed(toCommit);
-    } catch (WakeupException | InterruptException e) {
-      throw e;
-    } catch (KafkaException e) {
-      // Kept for the next commit; a partition this consumer loses is forgotten by the rebalance.
-      log.warn(
-          "commit failed, will commit again consumer={} offsets={} error=\"{}\"",
-          name,
-          toCommit,
-          e.toString());
-    }
+    return status.current();
   }
 
   private void shutDown() {
-    try {
-      commit(offsets.toCommit(), true);
-    } catch (WakeupException e) {
-      // A wakeup() that arrived while no call was blocking fails the next one: this commit.
-      commit(offsets.toCommit(), true);
-    } catch (RuntimeException e) {
-      log.warn("last commit failed consumer={} offsets={}", name, offsets, e);
-    }
+    committer.commitOnClose(settings.closeTimeout());
     try {
       consumer.close(CloseOptions.timeout(settings.closeTimeout()));
     } catch (RuntimeException e) {
       log.warn("consumer did not close cleanly consumer={}", name, e);
     }
-    metrics.paused(false);
-    RunnerStatus last = status;
-    if (last.phase() == Phase.RUNNING) {
-      status = last.in(Phase.STOPPED);
-    }
+    status.stopped();
     log.info("consumer stopped consumer={} topic={}", name, topic);
   }
 
   private void fail(Throwable e) {
-    status = status.failed(e);
+    status.failed(e);
     log.error("consumer broke down consumer={} topic={}", name, topic, e);
     if (e instanceof RuntimeException runtime) {
       throw runtime;
     }
     throw (Error) e;
-  }
-
-  private final class Rebalances implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      Map<TopicPartition, OffsetAndMetadata> revoked = offsets.toCommit(partitions);
-      if (!revoked.isEmpty()) {
-        try {
-          consumer.commitSync(revoked);
-        } catch (KafkaException e) {
-          log.warn(
-              "commit on revoke failed; the next owner handles these records again consumer={}"
-                  + " offsets={} error=\"{}\"",
-              name,
-              revoked,
-              e.toString());
-        }
-      }
-      forget(partitions);
-      log.info("partitions revoked consumer={} partitions={}", name, partitions);
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      forget(partitions);
-      log.warn("partitions lost consumer={} partitions={}", name, partitions);
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      // A new partition starts from its committed offset; while the sink refuses calls it waits
-      // with the others instead of being fetched.
-      if (retries.waitingForSink() && !partitions.isEmpty()) {
-        consumer.pause(partitions);
-      }
-      log.info("partitions assigned consumer={} partitions={}", name, partitions);
-    }
-
-    private void forget(Collection<TopicPartition> partitions) {
-      offsets.forget(partitions);
-      retries.forget(partitions);
-    }
   }
 
   /** The parts of a {@link ConsumerRunner}. */

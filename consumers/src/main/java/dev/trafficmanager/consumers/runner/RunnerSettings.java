@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * @param closeTimeout how long closing may take: the runner's last commit and leaving the group
  * @param maxAttempts after this many attempts, a record that still fails for a reason other than an
  *     outage of its sink is dead-lettered
- * @param lagRefresh how often the lag gauge is read from the client's metrics
  * @param maxPollInterval Kafka's {@code max.poll.interval.ms}: the runner stops handling a batch
  *     after half of it, so that the group never evicts it while it holds records
  * @param deadLetterTimeout the longest a dead-letter write waits for its acknowledgement
@@ -31,7 +30,6 @@ public record RunnerSettings(
     Duration retryMaxBackoff,
     Duration closeTimeout,
     int maxAttempts,
-    Duration lagRefresh,
     Duration maxPollInterval,
     Duration deadLetterTimeout,
     int maxPollRecords) {
@@ -40,16 +38,15 @@ public record RunnerSettings(
   public static final String RETRY_MAX_BACKOFF = "TM_CONSUMER_RETRY_MAX_BACKOFF";
   public static final String CLOSE_TIMEOUT = "TM_CONSUMER_CLOSE_TIMEOUT";
   public static final String MAX_ATTEMPTS = "TM_CONSUMER_MAX_ATTEMPTS";
-  public static final String LAG_REFRESH = "TM_CONSUMER_LAG_REFRESH";
   public static final String MAX_POLL_INTERVAL = "TM_CONSUMER_MAX_POLL_INTERVAL";
   public static final String DLQ_TIMEOUT = "TM_CONSUMER_DLQ_TIMEOUT";
   public static final String MAX_POLL_RECORDS = "TM_CONSUMER_MAX_POLL_RECORDS";
 
   /**
    * Defaults: poll 500 ms; backoff from 200 ms doubling up to 10 s (longer than a request's,
-   * because no caller waits and a sink outage lasts); close 10 s; 10 attempts; lag every 1 s;
-   * Kafka's own 5 min poll interval; dead-letter writes 10 s; 2,000 records a poll (Kafka's 500
-   * makes a replay pay a commit and a round trip to the sink every 500 records).
+   * because no caller waits and a sink outage lasts); close 10 s; 10 attempts; Kafka's own 5 min
+   * poll interval; dead-letter writes 10 s; 2,000 records a poll (Kafka's 500 makes a replay pay a
+   * commit and a round trip to the sink every 500 records).
    */
   public static final RunnerSettings DEFAULTS =
       new RunnerSettings(
@@ -58,7 +55,6 @@ public record RunnerSettings(
           Duration.ofSeconds(10),
           Duration.ofSeconds(10),
           10,
-          Duration.ofSeconds(1),
           Duration.ofMinutes(5),
           Duration.ofSeconds(10),
           2_000);
@@ -90,8 +86,6 @@ public record RunnerSettings(
         settings.duration(
             CLOSE_TIMEOUT, DEFAULTS.closeTimeout, Duration.ZERO, Duration.ofMinutes(5)),
         settings.integer(MAX_ATTEMPTS, DEFAULTS.maxAttempts, 1, 1_000),
-        settings.duration(
-            LAG_REFRESH, DEFAULTS.lagRefresh, Duration.ofMillis(10), Duration.ofMinutes(10)),
         settings.duration(
             MAX_POLL_INTERVAL,
             DEFAULTS.maxPollInterval,

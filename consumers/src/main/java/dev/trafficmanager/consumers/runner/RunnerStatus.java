@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param retryingPartitions partitions whose next record failed and waits to be tried again
  * @param waitingForSink true while the sink's circuit breaker refuses calls: every partition is
  *     paused and rewound until the breaker lets a probe through
- * @param lagRecords records on the assigned partitions not handled yet, at the last refresh
+ * @param lagRecords records on the assigned partitions not handled yet, as of the last poll
  * @param failure what broke the loop, when it is {@link Phase#FAILED}
  */
 public record RunnerStatus(

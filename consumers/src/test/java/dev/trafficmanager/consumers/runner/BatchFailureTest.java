@@ -189,7 +189,6 @@ class BatchFailureTest {
             Duration.ofMillis(20),
             Duration.ofSeconds(1),
             maxAttempts,
-            Duration.ofMillis(10),
             Duration.ofMinutes(5),
             Duration.ofSeconds(1),
             500);

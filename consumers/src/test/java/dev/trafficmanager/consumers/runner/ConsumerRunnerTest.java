@@ -459,7 +459,6 @@ class ConsumerRunnerTest {
         Duration.ofMillis(20),
         Duration.ofSeconds(1),
         maxAttempts,
-        Duration.ofMillis(10),
         Duration.ofMinutes(5),
         Duration.ofSeconds(1),
         500);

@@ -49,7 +49,6 @@ class RunnerSettingsTest {
                     RunnerSettings.RETRY_MAX_BACKOFF, "1m",
                     RunnerSettings.CLOSE_TIMEOUT, "3s",
                     RunnerSettings.MAX_ATTEMPTS, "4",
-                    RunnerSettings.LAG_REFRESH, "250ms",
                     RunnerSettings.MAX_POLL_INTERVAL, "2m",
                     RunnerSettings.DLQ_TIMEOUT, "5s",
                     RunnerSettings.MAX_POLL_RECORDS, "300")));
@@ -62,7 +61,6 @@ class RunnerSettingsTest {
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(3),
                 4,
-                Duration.ofMillis(250),
                 Duration.ofMinutes(2),
                 Duration.ofSeconds(5),
                 300));
