@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,6 +63,25 @@ class RouteRulesTest {
     assertThat(RouteRules.checkActor("X-Actor", actor))
         .hasValueSatisfying(v -> assertThat(v.field()).isEqualTo("X-Actor"));
     assertThat(RouteRules.checkActor("X-Actor", "a".repeat(257))).isPresent();
+  }
+
+  @Test
+  void aNameIsCheckedExactlyAsItsPatternStatesIt() {
+    SplittableRandom random = new SplittableRandom(7);
+    String alphabet = "az09._-A/ é";
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder name = new StringBuilder();
+      int length = random.nextInt(66);
+      for (int j = 0; j < length; j++) {
+        name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String value = name.toString();
+      assertThat(RouteRules.isName(value))
+          .as("'%s'", value)
+          .isEqualTo(RouteRules.NAME.matcher(value).matches());
+    }
+    assertThat(RouteRules.isName("a".repeat(63))).isTrue();
+    assertThat(RouteRules.isName("a".repeat(64))).isFalse();
   }
 
   @Test
