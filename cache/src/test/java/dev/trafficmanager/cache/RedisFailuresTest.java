@@ -1,4 +1,4 @@
-package dev.trafficmanager.consumers.cache;
+package dev.trafficmanager.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
