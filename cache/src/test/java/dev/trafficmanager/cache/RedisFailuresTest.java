@@ -40,4 +40,12 @@ class RedisFailuresTest {
         .isFalse();
     assertThat(RedisFailures.isTransient(new IllegalStateException("a bug"))).isFalse();
   }
+
+  @Test
+  void theBreakersRuleIsThisClassification() {
+    assertThat(RedisFailures.OUTAGE.dependency().wireName()).isEqualTo("redis");
+    assertThat(RedisFailures.OUTAGE.test(new RedisConnectionException("refused"))).isTrue();
+    assertThat(RedisFailures.OUTAGE.test(new RedisCommandExecutionException("WRONGTYPE")))
+        .isFalse();
+  }
 }
