@@ -23,10 +23,12 @@ import dev.trafficmanager.api.resolve.RouteInvalidations;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
 import dev.trafficmanager.cache.CacheSettings;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.EventJson;
 import dev.trafficmanager.health.ComponentHealth;
@@ -115,7 +117,10 @@ public final class ApiService implements AutoCloseable {
    * a process, or a test, that runs the API alone.
    */
   public ApiService(Settings settings) {
-    this(ServiceContext.create(settings, SERVICE_NAME), true);
+    this(
+        ServiceContext.create(
+            settings, SERVICE_NAME, DatabaseFailures.OUTAGE, RedisFailures.OUTAGE),
+        true);
   }
 
   private ApiService(ServiceContext context, boolean ownsContext) {

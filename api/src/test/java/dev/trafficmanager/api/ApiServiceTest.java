@@ -3,8 +3,10 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
@@ -85,7 +87,9 @@ class ApiServiceTest {
 
   @Test
   void aServiceWithAContextOfItsOwnClosesItAndOneGivenAContextLeavesItOpen(TestEnvironment env) {
-    ServiceContext shared = ServiceContext.create(env.settings(), "shared");
+    ServiceContext shared =
+        ServiceContext.create(
+            env.settings(), "shared", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
     try (ApiService api = new ApiService(shared)) {
       api.start();
     }

@@ -3,6 +3,8 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trafficmanager.cache.RedisFailures;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
@@ -22,7 +24,9 @@ class HealthAndMetricsTest {
   void readinessReportsEveryComponentIncludingOnesAddedBeforeStart(TestEnvironment env) {
     env.createTopics();
     AtomicBoolean processorUp = new AtomicBoolean(true);
-    try (ServiceContext context = ServiceContext.create(env.settings(), "local");
+    try (ServiceContext context =
+            ServiceContext.create(
+                env.settings(), "local", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
         ApiService api = new ApiService(context)) {
       api.addHealthCheck(
           "processor",

@@ -1,7 +1,9 @@
 package dev.trafficmanager.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.service.ServiceContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -24,7 +26,8 @@ final class RunningApi implements AutoCloseable {
   }
 
   static RunningApi start(Settings settings) {
-    ServiceContext context = ServiceContext.create(settings, "api-test");
+    ServiceContext context =
+        ServiceContext.create(settings, "api-test", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
     ApiService api = new ApiService(context);
     try {
       api.start();

@@ -1,6 +1,8 @@
 package dev.trafficmanager.app;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.HealthReport;
 import dev.trafficmanager.http.HttpSettings;
 import dev.trafficmanager.http.OpsServer;
@@ -23,7 +25,8 @@ final class ServiceProcess {
   static int run(Settings settings, String serviceName, Starter starter) throws Exception {
     // Read before the context is created, so that a bad value leaves nothing open.
     DrainSettings drain = DrainSettings.from(settings, DrainSettings.SERVICE_DEFAULT);
-    ServiceContext context = ServiceContext.create(settings, serviceName);
+    ServiceContext context =
+        ServiceContext.create(settings, serviceName, DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
     try (ServiceLifecycle lifecycle = new ServiceLifecycle(context.draining(), drain.grace())) {
       lifecycle.started(context);
       starter.start(context, lifecycle);

@@ -1,8 +1,10 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.processor.ProcessorService;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
@@ -21,7 +23,8 @@ class PipelineEndToEndTest {
   void servicesGivenExternalServersByUrlRunThePipeline(TestEnvironment env) throws Exception {
     Settings settings = env.settings();
     env.createTopics();
-    try (ServiceContext context = ServiceContext.create(settings, "e2e");
+    try (ServiceContext context =
+            ServiceContext.create(settings, "e2e", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
         ConsumerService invalidation =
             new ConsumerService(ConsumerService.CACHE_INVALIDATION, context);
         ConsumerService warming = new ConsumerService(ConsumerService.CACHE_WARMING, context);

@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.api.resolve.NearCacheSettings;
 import dev.trafficmanager.cache.CacheSettings;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.processor.ProcessorService;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
@@ -129,7 +131,9 @@ class ScaledOutInvalidationTest {
       TestEnvironment env, ScaledOutScenario scenario) throws Exception {
     Settings settings = withLongTtls(env);
     env.createTopics();
-    try (ServiceContext pipeline = ServiceContext.create(settings, "pipeline");
+    try (ServiceContext pipeline =
+            ServiceContext.create(
+                settings, "pipeline", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
         ConsumerService invalidation =
             new ConsumerService(ConsumerService.CACHE_INVALIDATION, pipeline);
         ConsumerService warming = new ConsumerService(ConsumerService.CACHE_WARMING, pipeline);
@@ -186,7 +190,8 @@ class ScaledOutInvalidationTest {
     }
 
     static ApiInstance start(Settings settings, String name) {
-      ServiceContext context = ServiceContext.create(settings, name);
+      ServiceContext context =
+          ServiceContext.create(settings, name, DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
       ApiService api = new ApiService(context);
       try {
         api.start();

@@ -2,13 +2,13 @@ package dev.trafficmanager.consumers;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.cache.CacheSettings;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.cache.RouteCacheWriter;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.consumers.audit.AuditLogHandler;
 import dev.trafficmanager.consumers.cache.CacheInvalidationHandler;
 import dev.trafficmanager.consumers.cache.CacheWarmingHandler;
-import dev.trafficmanager.consumers.cache.RedisFailures;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.resilience.Dependency;

@@ -1,5 +1,6 @@
 package dev.trafficmanager.consumers;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
@@ -9,6 +10,7 @@ import dev.trafficmanager.consumers.runner.KafkaDeadLetters;
 import dev.trafficmanager.consumers.runner.RunnerSettings;
 import dev.trafficmanager.consumers.runner.RunnerStatus;
 import dev.trafficmanager.consumers.runner.Sink;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.kafka.DeadLetterDepth;
@@ -126,7 +128,7 @@ public final class ConsumerService implements AutoCloseable {
   public ConsumerService(String consumerName, Settings settings) {
     this(
         definition(consumerName).name(),
-        ServiceContext.create(settings, "consumer"),
+        ServiceContext.create(settings, "consumer", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE),
         true,
         UnaryOperator.identity());
   }

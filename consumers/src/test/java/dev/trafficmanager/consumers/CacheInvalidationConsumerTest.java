@@ -4,10 +4,12 @@ import static dev.trafficmanager.consumers.TestChanges.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.runner.ConsumerMetrics;
 import dev.trafficmanager.consumers.runner.RunnerSettings;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.service.ServiceContext;
@@ -71,7 +73,9 @@ class CacheInvalidationConsumerTest {
     RedisSettings redis = RedisSettings.from(settings);
     String key = redis.keys().route(ROUTE);
     try (RouteChangesTopic topic = new RouteChangesTopic(env);
-        ServiceContext context = ServiceContext.create(settings, "test")) {
+        ServiceContext context =
+            ServiceContext.create(
+                settings, "test", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE)) {
       // The stale entry lives in Redis's snapshot, so it is there again the moment Redis is back.
       redisServer.start();
       withRedis(redis, commands -> commands.set(key, "stale"));

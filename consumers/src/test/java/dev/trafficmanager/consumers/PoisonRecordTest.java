@@ -4,7 +4,9 @@ import static dev.trafficmanager.consumers.TestChanges.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.consumers.runner.UnreadableRecordException;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.kafka.DeadLetterDepthSettings;
@@ -47,7 +49,10 @@ class PoisonRecordTest {
     try (RouteChangesTopic topic = new RouteChangesTopic(env);
         ServiceContext context =
             ServiceContext.create(
-                env.with(Map.of(DeadLetterDepthSettings.INTERVAL, "200ms")), "test");
+                env.with(Map.of(DeadLetterDepthSettings.INTERVAL, "200ms")),
+                "test",
+                DatabaseFailures.OUTAGE,
+                RedisFailures.OUTAGE);
         ConsumerService service = new ConsumerService(consumer, context)) {
       topic.send(change(ROUTE, 1));
       RecordMetadata poison = topic.sendRaw(ROUTE.toString(), POISON, "corr-poison");

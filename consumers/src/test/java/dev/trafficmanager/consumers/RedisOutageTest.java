@@ -10,11 +10,13 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.cache.CacheInvalidationHandler;
 import dev.trafficmanager.consumers.cache.CacheWarmingHandler;
 import dev.trafficmanager.consumers.runner.RunnerSettings;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.resilience.BreakerSettings;
@@ -81,7 +83,8 @@ class RedisOutageTest {
     ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
     redisServer.start();
     try (RouteChangesTopic topic = new RouteChangesTopic(env);
-        ServiceContext context = ServiceContext.create(settings, "test");
+        ServiceContext context =
+            ServiceContext.create(settings, "test", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
         ConsumerService service = new ConsumerService(consumer, context)) {
       ConsumerMeters meters = new ConsumerMeters(context.meters(), consumer);
       service.start();

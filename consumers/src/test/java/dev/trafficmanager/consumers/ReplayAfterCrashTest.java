@@ -6,7 +6,9 @@ import static dev.trafficmanager.consumers.TestChanges.url;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
@@ -39,7 +41,9 @@ class ReplayAfterCrashTest {
     env.createTopics();
     RouteChange change = change(ROUTE, 1);
     try (RouteChangesTopic topic = new RouteChangesTopic(env);
-        ServiceContext context = ServiceContext.create(env.settings(), "test")) {
+        ServiceContext context =
+            ServiceContext.create(
+                env.settings(), "test", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE)) {
       RecordMetadata written = topic.send(change);
       AtomicInteger effects = new AtomicInteger();
 

@@ -1,5 +1,7 @@
 package dev.trafficmanager.database;
 
+import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.resilience.OutageRule;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
@@ -20,12 +22,21 @@ import java.util.Optional;
  *       of resources, the statement timed out, a deadlock or serialization failure, a lock not
  *       available. A later attempt of the same statement may succeed: the API answers 503 rather
  *       than 500, and a consumer pauses and replays rather than dead-letter the record. Only
- *       unreachable counts against the API's breaker (see the API's {@code Database}).
+ *       unreachable counts against the breaker ({@link #OUTAGE}).
  *   <li><b>Row rejected</b>: bad data or a violated constraint; the same row fails the same way
  *       again, and the database's health has nothing to do with it.
  * </ul>
  */
 public final class DatabaseFailures {
+  /**
+   * PostgreSQL's rule for its circuit breaker and retries: only {@link #isUnreachable unreachable}
+   * is an outage. A reachable but busy database (a statement timeout, a deadlock, a lock not
+   * available) is transient for the caller, who answers 503 or replays the record, but one held row
+   * lock or one slow query must not open the circuit for every caller of the process.
+   */
+  public static final OutageRule OUTAGE =
+      new OutageRule(Dependency.DATABASE, DatabaseFailures::isUnreachable);
+
   // Connection exception, admin shutdown, crash shutdown, cannot connect now.
   private static final List<String> UNREACHABLE_STATES = List.of("08", "57P01", "57P02", "57P03");
 

@@ -37,6 +37,8 @@ class DatabaseFailuresTest {
     assertThat(DatabaseFailures.isUnreachable(failure)).isEqualTo(unreachable);
     assertThat(DatabaseFailures.isTransient(failure)).isEqualTo(transientFailure);
     assertThat(DatabaseFailures.isRowRejected(failure)).isEqualTo(rejected);
+    // The breaker's rule: only an unreachable database is an outage, a busy one is not.
+    assertThat(DatabaseFailures.OUTAGE.test(failure)).isEqualTo(unreachable);
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.embedded.EmbeddedKafka;
 import dev.trafficmanager.embedded.EmbeddedPostgresServer;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
@@ -86,7 +88,9 @@ final class LocalStack implements AutoCloseable {
       chosen.put(ProcessorConfig.STATE_DIR, stateDir.resolve("streams").toString());
     }
     effective = given.with(chosen);
-    context = ServiceContext.create(effective, SERVICE_NAME);
+    context =
+        ServiceContext.create(
+            effective, SERVICE_NAME, DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
     try {
       // The services read their settings when built and connect to nothing until started.
       for (String name : ConsumerService.names()) {

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.processor.ProcessorService;
@@ -37,7 +39,9 @@ class BenchPipelineScenariosTest {
       throws Exception {
     Settings settings = env.settings();
     env.createTopics();
-    try (ServiceContext context = ServiceContext.create(settings, "bench-test");
+    try (ServiceContext context =
+            ServiceContext.create(
+                settings, "bench-test", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
         ConsumerService invalidation =
             new ConsumerService(ConsumerService.CACHE_INVALIDATION, context);
         ConsumerService audit = new ConsumerService(ConsumerService.AUDIT_LOG, context);

@@ -1,5 +1,6 @@
 package dev.trafficmanager.resilience;
 
+import dev.trafficmanager.resilience.internal.WindowedCounter;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;

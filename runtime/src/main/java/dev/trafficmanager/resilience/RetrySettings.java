@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Retrier} retries one request: at most {@code maxAttempts} attempts in all (the first
- * included), waiting a {@link Backoff} of {@code backoffBase} doubling up to {@code backoffMax}
- * between them. Defaults: 3 attempts, 50 ms, 1 s — short, because a caller is waiting.
+ * How {@link Resilience#call} retries one request: at most {@code maxAttempts} attempts in all (the
+ * first included), waiting a {@link Backoff} of {@code backoffBase} doubling up to {@code
+ * backoffMax} between them. Defaults: 3 attempts, 50 ms, 1 s — short, because a caller is waiting.
  */
 public record RetrySettings(int maxAttempts, Duration backoffBase, Duration backoffMax) {
   public static final String MAX_ATTEMPTS = "TM_RETRY_MAX_ATTEMPTS";

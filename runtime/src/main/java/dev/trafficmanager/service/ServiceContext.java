@@ -3,10 +3,14 @@ package dev.trafficmanager.service;
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.health.Draining;
+import dev.trafficmanager.kafka.KafkaFailures;
 import dev.trafficmanager.metrics.Metrics;
+import dev.trafficmanager.resilience.OutageRule;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.resilience.ResilienceSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,12 +37,20 @@ public record ServiceContext(
    * Reads the resilience settings and builds the shared pieces, metrics bound.
    *
    * @param serviceName the {@code service} tag on every meter ({@code api}, {@code local}, …)
+   * @param outages the outage rules of the dependencies the process calls, from their client
+   *     modules ({@code DatabaseFailures.OUTAGE}, {@code RedisFailures.OUTAGE}); Kafka's ({@link
+   *     KafkaFailures#OUTAGE}) is always there, since every service talks to Kafka
    * @throws InvalidSettingException naming the variable if a resilience setting is invalid
    */
-  public static ServiceContext create(Settings settings, String serviceName) {
+  public static ServiceContext create(
+      Settings settings, String serviceName, OutageRule... outages) {
     ResilienceSettings resilienceSettings = ResilienceSettings.from(settings);
+    List<OutageRule> rules = new ArrayList<>(List.of(outages));
+    if (rules.stream().noneMatch(rule -> rule.dependency() == KafkaFailures.OUTAGE.dependency())) {
+      rules.add(KafkaFailures.OUTAGE);
+    }
     Metrics metrics = new Metrics(serviceName);
-    Resilience resilience = Resilience.create(resilienceSettings, metrics.registry());
+    Resilience resilience = Resilience.create(resilienceSettings, metrics.registry(), rules);
     Draining draining = new Draining();
     draining.bindTo(metrics.registry());
     return new ServiceContext(settings, resilience, metrics, draining);

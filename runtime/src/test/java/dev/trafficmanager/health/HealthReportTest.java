@@ -19,8 +19,8 @@ class HealthReportTest {
           ResilienceSettings.defaults(),
           new SimpleMeterRegistry(),
           new MutableClock(),
-          duration -> {},
-          () -> 0.5);
+          () -> 0.5,
+          List.of());
   private final Draining draining = new Draining();
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.kafka.KafkaFailures;
 import dev.trafficmanager.time.MutableClock;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -12,14 +13,19 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
+import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
 class ResilienceTest {
-  private static final Predicate<RuntimeException> UNAVAILABLE = Unavailable.class::isInstance;
+  private static final List<OutageRule> UNAVAILABLE =
+      Arrays.stream(Dependency.values())
+          .map(dependency -> new OutageRule(dependency, Unavailable.class::isInstance))
+          .toList();
 
   private final MutableClock clock = new MutableClock();
   private final List<Duration> waits = new ArrayList<>();
@@ -28,11 +34,13 @@ class ResilienceTest {
   @Test
   void aDependencyFailingEveryCallGetsAtMostTheBudgetedRetries() {
     // A breaker that never opens, so that only the budget stands between an outage and 3 × load.
-    Resilience resilience = resilience(Map.of(BreakerSettings.DB_MIN_CALLS, "1000000"));
+    Resilience resilience =
+        resilience(
+            Map.of(BreakerSettings.DB_MIN_CALLS, "1000000", RetrySettings.BACKOFF_BASE, "0ms"));
     int requests = 1_000;
 
     for (int i = 0; i < requests; i++) {
-      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, this::failing))
           .isInstanceOf(Unavailable.class);
     }
 
@@ -54,7 +62,6 @@ class ResilienceTest {
     String result =
         resilience.call(
             Dependency.REDIS,
-            UNAVAILABLE,
             () -> {
               if (attempts.incrementAndGet() < 3) {
                 throw new Unavailable();
@@ -77,7 +84,6 @@ class ResilienceTest {
             () ->
                 resilience.call(
                     Dependency.KAFKA,
-                    UNAVAILABLE,
                     () -> {
                       attempts.incrementAndGet();
                       Unavailable failure = new Unavailable();
@@ -94,15 +100,15 @@ class ResilienceTest {
         resilience(
             Map.of(
                 RetrySettings.MAX_ATTEMPTS, "4",
-                RetrySettings.BACKOFF_BASE, "100ms",
-                RetrySettings.BACKOFF_MAX, "250ms"));
+                RetrySettings.BACKOFF_BASE, "10ms",
+                RetrySettings.BACKOFF_MAX, "25ms"));
 
-    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, this::failing))
         .isInstanceOf(Unavailable.class);
 
-    // The test's random source draws 0.5: half of 100 ms, 200 ms, then the 250 ms cap.
+    // The test's random source draws 0.5: half of 10 ms, 20 ms, then the 25 ms cap (whole ms).
     assertThat(waits)
-        .containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(125));
+        .containsExactly(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(12));
   }
 
   @Test
@@ -113,7 +119,6 @@ class ResilienceTest {
             () ->
                 resilience.call(
                     Dependency.DATABASE,
-                    UNAVAILABLE,
                     () -> {
                       attempts.incrementAndGet();
                       throw new IllegalStateException("duplicate key");
@@ -131,20 +136,20 @@ class ResilienceTest {
     CircuitBreaker breaker = resilience.breaker(Dependency.DATABASE);
 
     for (int i = 0; i < 5; i++) {
-      resilience.call(Dependency.DATABASE, UNAVAILABLE, () -> "ok");
+      resilience.call(Dependency.DATABASE, () -> "ok");
     }
     for (int i = 0; i < 4; i++) {
-      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, this::failing))
           .isInstanceOf(Unavailable.class);
     }
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 
-    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, this::failing))
         .isInstanceOf(Unavailable.class);
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
     int attemptsWhenOpened = attempts.get();
 
-    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, this::failing))
         .isInstanceOf(CallNotPermittedException.class);
     assertThat(attempts).hasValue(attemptsWhenOpened);
     assertThat(resilience.breaker(Dependency.REDIS).getState())
@@ -156,19 +161,19 @@ class ResilienceTest {
     Resilience resilience = resilience(Map.of(RetrySettings.MAX_ATTEMPTS, "1"));
     CircuitBreaker breaker = resilience.breaker(Dependency.DATABASE);
     for (int i = 0; i < 10; i++) {
-      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, this::failing))
           .isInstanceOf(Unavailable.class);
     }
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
     clock.advance(Duration.ofSeconds(60));
-    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, () -> "ok"))
+    assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, () -> "ok"))
         .isInstanceOf(CallNotPermittedException.class);
 
     // resilience4j lets the first call through once the wait has strictly passed.
     clock.advance(Duration.ofMillis(1));
     for (int i = 0; i < 3; i++) {
-      assertThat(resilience.call(Dependency.DATABASE, UNAVAILABLE, () -> "ok")).isEqualTo("ok");
+      assertThat(resilience.call(Dependency.DATABASE, () -> "ok")).isEqualTo("ok");
     }
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
@@ -181,7 +186,7 @@ class ResilienceTest {
                 BreakerSettings.REDIS_MIN_CALLS, "2",
                 RetrySettings.MAX_ATTEMPTS, "5"));
 
-    assertThatThrownBy(() -> resilience.call(Dependency.REDIS, UNAVAILABLE, this::failing))
+    assertThatThrownBy(() -> resilience.call(Dependency.REDIS, this::failing))
         .isInstanceOf(Unavailable.class);
 
     assertThat(attempts).hasValue(2);
@@ -191,23 +196,140 @@ class ResilienceTest {
 
   @Test
   void anInterruptedWaitEndsTheRetriesAndKeepsTheInterrupt() {
-    Resilience resilience =
-        new Resilience(
-            ResilienceSettings.defaults(),
-            new SimpleMeterRegistry(),
-            clock,
-            duration -> {
-              throw new InterruptedException();
-            },
-            () -> 0.5);
+    Resilience resilience = resilience(Map.of());
     try {
-      assertThatThrownBy(() -> resilience.call(Dependency.DATABASE, UNAVAILABLE, this::failing))
+      assertThatThrownBy(
+              () ->
+                  resilience.call(
+                      Dependency.DATABASE,
+                      () -> {
+                        // Interrupted while it runs: the wait before the retry ends at once.
+                        Thread.currentThread().interrupt();
+                        return failing();
+                      }))
           .isInstanceOf(Unavailable.class);
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
       assertThat(attempts).hasValue(1);
     } finally {
       Thread.interrupted();
     }
+  }
+
+  @Test
+  void aRetryTheBudgetRefusesEndsTheRetriesWithTheLastFailure() {
+    Resilience resilience =
+        resilience(
+            Map.of(
+                RetryBudgetSettings.PERCENT, "0",
+                RetryBudgetSettings.MIN_PER_SECOND, "0",
+                RetrySettings.MAX_ATTEMPTS, "5"));
+    List<Unavailable> thrown = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                resilience.call(
+                    Dependency.DATABASE,
+                    () -> {
+                      attempts.incrementAndGet();
+                      Unavailable failure = new Unavailable();
+                      thrown.add(failure);
+                      throw failure;
+                    }))
+        .isSameAs(thrown.get(0));
+
+    assertThat(attempts).hasValue(1);
+    assertThat(waits).isEmpty();
+    RetryBudget budget = resilience.budget(Dependency.DATABASE);
+    assertThat(budget.withdrawals()).isZero();
+    assertThat(budget.rejections()).isEqualTo(1);
+  }
+
+  @Test
+  void onlyRetriesThatHappenDrawOnTheBudget() {
+    Resilience resilience = resilience(Map.of(RetrySettings.MAX_ATTEMPTS, "1"));
+    RetryBudget budget = resilience.budget(Dependency.REDIS);
+
+    assertThat(resilience.call(Dependency.REDIS, () -> "first attempt")).isEqualTo("first attempt");
+    assertThatThrownBy(() -> resilience.call(Dependency.REDIS, this::failing))
+        .isInstanceOf(Unavailable.class);
+    assertThatThrownBy(
+            () ->
+                resilience.call(
+                    Dependency.REDIS,
+                    () -> {
+                      throw new IllegalArgumentException("bad input");
+                    }))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(budget.deposits()).isEqualTo(3);
+    assertThat(budget.withdrawals()).isZero();
+    assertThat(budget.rejections()).isZero();
+  }
+
+  @Test
+  void aBreakerBuiltFromItsDependencysRuleRecordsAnOutageAndIgnoresAnythingElse() {
+    Resilience resilience =
+        new Resilience(
+            ResilienceSettings.defaults(),
+            new SimpleMeterRegistry(),
+            clock,
+            () -> 0.5,
+            List.of(KafkaFailures.OUTAGE));
+    CircuitBreaker breaker = resilience.breaker(Dependency.KAFKA);
+
+    assertThatThrownBy(
+            () ->
+                breaker.executeRunnable(
+                    () -> {
+                      throw new NetworkException("broker unreachable");
+                    }))
+        .isInstanceOf(NetworkException.class);
+    assertThatThrownBy(
+            () ->
+                breaker.executeRunnable(
+                    () -> {
+                      throw new RecordTooLargeException("the record itself");
+                    }))
+        .isInstanceOf(RecordTooLargeException.class);
+
+    CircuitBreaker.Metrics metrics = breaker.getMetrics();
+    assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
+    assertThat(metrics.getNumberOfSuccessfulCalls()).isZero();
+    assertThat(metrics.getNumberOfBufferedCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void aDependencyWithoutARuleCountsEveryFailure() {
+    Resilience resilience =
+        new Resilience(
+            ResilienceSettings.defaults(), new SimpleMeterRegistry(), clock, () -> 0.5, List.of());
+
+    assertThatThrownBy(
+            () ->
+                resilience
+                    .breaker(Dependency.DATABASE)
+                    .executeRunnable(
+                        () -> {
+                          throw new IllegalStateException("anything");
+                        }))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(resilience.breaker(Dependency.DATABASE).getMetrics().getNumberOfFailedCalls())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void twoRulesForOneDependencyAreRefused() {
+    assertThatThrownBy(
+            () ->
+                new Resilience(
+                    ResilienceSettings.defaults(),
+                    new SimpleMeterRegistry(),
+                    clock,
+                    () -> 0.5,
+                    List.of(KafkaFailures.OUTAGE, OutageRule.everyFailure(Dependency.KAFKA))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kafka");
   }
 
   @Test
@@ -243,12 +365,20 @@ class ResilienceTest {
   }
 
   private Resilience resilience(Map<String, String> env) {
-    return new Resilience(
-        ResilienceSettings.from(new Settings(env)),
-        new SimpleMeterRegistry(),
-        clock,
-        waits::add,
-        () -> 0.5);
+    Resilience resilience =
+        new Resilience(
+            ResilienceSettings.from(new Settings(env)),
+            new SimpleMeterRegistry(),
+            clock,
+            () -> 0.5,
+            UNAVAILABLE);
+    for (Dependency dependency : Dependency.values()) {
+      resilience
+          .retry(dependency)
+          .getEventPublisher()
+          .onRetry(event -> waits.add(event.getWaitInterval()));
+    }
+    return resilience;
   }
 
   private String failing() {

@@ -15,9 +15,10 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>While the breaker is open a call fails at once with {@link
  *       io.github.resilience4j.circuitbreaker.CallNotPermittedException}, without asking the pool
  *       for a connection.
- *   <li>A failure that says PostgreSQL is {@link DatabaseFailures#isUnreachable unreachable} is
- *       recorded on the breaker and retried with backoff while attempts and the retry budget last;
- *       then the last failure is thrown.
+ *   <li>A failure that says PostgreSQL is {@link DatabaseFailures#isUnreachable unreachable} (the
+ *       breaker's rule, {@link DatabaseFailures#OUTAGE}, which the process hands to its {@link
+ *       Resilience}) is recorded on the breaker and retried with backoff while attempts and the
+ *       retry budget last; then the last failure is thrown.
  *   <li>Any other failure propagates at once and the breaker ignores it: not found, conflict,
  *       constraint, and also a database that is reachable but busy (a statement timeout, a
  *       deadlock, a lock not available). One route's held row lock or one slow query must not open
@@ -40,15 +41,13 @@ public final class Database {
 
   /** Runs {@code callback} on a handle of its own, outside a transaction. */
   public <T> T withHandle(HandleCallback<T, RuntimeException> callback) {
-    return resilience.call(
-        Dependency.DATABASE, DatabaseFailures::isUnreachable, () -> jdbi.withHandle(callback));
+    return resilience.call(Dependency.DATABASE, () -> jdbi.withHandle(callback));
   }
 
   /**
    * Runs {@code callback} in one transaction, committed if it returns, rolled back if it throws.
    */
   public <T> T inTransaction(HandleCallback<T, RuntimeException> callback) {
-    return resilience.call(
-        Dependency.DATABASE, DatabaseFailures::isUnreachable, () -> jdbi.inTransaction(callback));
+    return resilience.call(Dependency.DATABASE, () -> jdbi.inTransaction(callback));
   }
 }

@@ -5,11 +5,11 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.trafficmanager.api.outbox.OutboxBacklog;
 import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.api.resilience.Circuits;
-import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthCheck;
 import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.resilience.Dependency;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -164,24 +164,13 @@ public final class DatabaseWatch implements HealthCheck, AutoCloseable {
   }
 
   private void probe() {
-    boolean onBreaker = isRecovering() && breaker.tryAcquirePermission();
     long start = System.nanoTime();
-    try (Connection connection = pool.getConnection()) {
-      OutboxBacklog backlog = outbox.backlog(connection);
+    try {
+      OutboxBacklog backlog = isRecovering() ? onBreaker() : readBacklog();
       long nanos = System.nanoTime() - start;
-      if (onBreaker) {
-        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-      }
       last = new Probe(true, "", nanos / 1_000_000, System.nanoTime(), Optional.of(backlog), false);
-    } catch (SQLException | RuntimeException e) {
+    } catch (Exception e) {
       long nanos = System.nanoTime() - start;
-      if (onBreaker) {
-        if (DatabaseFailures.isUnreachable(e)) {
-          breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
-        } else {
-          breaker.releasePermission();
-        }
-      }
       last =
           new Probe(
               false,
@@ -190,6 +179,24 @@ public final class DatabaseWatch implements HealthCheck, AutoCloseable {
               System.nanoTime(),
               Optional.empty(),
               isSaturated(e));
+    }
+  }
+
+  /**
+   * The probe as the recovering breaker's call: PostgreSQL's outage rule records it or ignores it.
+   * When the half-open breaker's calls are all taken the probe still runs, off the breaker.
+   */
+  private OutboxBacklog onBreaker() throws Exception {
+    try {
+      return breaker.executeCallable(this::readBacklog);
+    } catch (CallNotPermittedException e) {
+      return readBacklog();
+    }
+  }
+
+  private OutboxBacklog readBacklog() throws SQLException {
+    try (Connection connection = pool.getConnection()) {
+      return outbox.backlog(connection);
     }
   }
 

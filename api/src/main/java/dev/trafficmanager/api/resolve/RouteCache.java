@@ -5,13 +5,13 @@ import dev.trafficmanager.cache.RouteCacheWriter;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.CacheKeys;
 import dev.trafficmanager.route.RouteKey;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +20,12 @@ import org.slf4j.LoggerFactory;
  * written with "set if not older" so that this fill never replaces a newer entry, kept for the
  * positive or the negative TTL.
  *
- * <p>Every Redis call goes through the process's {@code redis} circuit breaker; a missing
- * connection counts as a failed call. There are no retries: the fallback (PostgreSQL) is the retry,
- * and retrying Redis would only add latency to a read that does not need it. Any Redis failure is
- * logged (rate-limited) and reported as {@link CacheRead.Unavailable}, never thrown: the cache is
- * an optimisation.
+ * <p>Every Redis call goes through the process's {@code redis} circuit breaker, which records the
+ * failures Redis's outage rule calls outages (a missing connection among them) and ignores a
+ * command's own error. There are no retries: the fallback (PostgreSQL) is the retry, and retrying
+ * Redis would only add latency to a read that does not need it. Any Redis failure is logged
+ * (rate-limited) and reported as {@link CacheRead.Unavailable}, never thrown: the cache is an
+ * optimisation.
  *
  * <p>Meter: {@code tm_resolve_cache_requests_total{result=hit|negative_hit|miss|unavailable}}.
  */
@@ -67,18 +68,14 @@ public final class RouteCache {
   }
 
   CacheRead read(RouteKey route) {
-    if (!breaker.tryAcquirePermission()) {
-      unavailable.increment();
-      return new CacheRead.Unavailable();
-    }
     String key = keys.route(route);
-    long start = System.nanoTime();
     String value;
     try {
-      value = commands().get(key);
-      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      value = breaker.executeSupplier(() -> commands().get(key));
+    } catch (CallNotPermittedException e) {
+      unavailable.increment();
+      return new CacheRead.Unavailable();
     } catch (RuntimeException e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
       failures.occurred("event=cache_read_failed", e);
       unavailable.increment();
       return new CacheRead.Unavailable();
@@ -101,15 +98,14 @@ public final class RouteCache {
   }
 
   void write(RouteKey route, CacheEntry entry) {
-    if (!breaker.tryAcquirePermission()) {
-      return;
-    }
-    long start = System.nanoTime();
     try {
-      writer.setIfNotOlder(commands(), keys.route(route), entry, ttls.ttlOf(entry.resolves()));
-      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      breaker.executeRunnable(
+          () ->
+              writer.setIfNotOlder(
+                  commands(), keys.route(route), entry, ttls.ttlOf(entry.resolves())));
+    } catch (CallNotPermittedException e) {
+      // The breaker is open: the write is skipped, the next fill writes the entry.
     } catch (RuntimeException e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
       failures.occurred("event=cache_write_failed", e);
     }
   }

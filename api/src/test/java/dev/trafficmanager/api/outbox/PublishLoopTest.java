@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trafficmanager.api.outbox.PublishLoop.Round;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.kafka.KafkaFailures;
 import dev.trafficmanager.resilience.Backoff;
 import dev.trafficmanager.resilience.BreakerSettings;
 import dev.trafficmanager.resilience.Dependency;
@@ -50,8 +51,8 @@ class PublishLoopTest {
               ResilienceSettings.from(new Settings(Map.of())),
               meters,
               clock,
-              duration -> {},
-              () -> 0.5),
+              () -> 0.5,
+              List.of(KafkaFailures.OUTAGE)),
           clock);
   private final CircuitBreaker breaker = circuits.breaker(Dependency.KAFKA);
   private final InMemoryOutbox outbox = new InMemoryOutbox(clock);

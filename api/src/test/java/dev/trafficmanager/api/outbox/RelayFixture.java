@@ -5,6 +5,7 @@ import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.kafka.KafkaFailures;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.resilience.ResilienceSettings;
 import dev.trafficmanager.testkit.TopicReader;
@@ -37,7 +38,9 @@ final class RelayFixture implements AutoCloseable {
     this.settings = environment.with(tuned);
     this.circuits =
         new Circuits(
-            Resilience.create(ResilienceSettings.from(settings), meters), Clock.systemUTC());
+            Resilience.create(
+                ResilienceSettings.from(settings), meters, List.of(KafkaFailures.OUTAGE)),
+            Clock.systemUTC());
   }
 
   Circuits circuits() {

@@ -82,27 +82,23 @@ public final class KafkaDeadLetters implements DeadLetters, AutoCloseable {
     ProducerRecord<byte[], byte[]> letter =
         new ProducerRecord<>(
             topic, null, record.key(), record.value(), headers(record, error, attempts));
-    breaker.acquirePermission();
-    long start = System.nanoTime();
+    // Recorded or ignored by the breaker's config (Kafka's outage rule), by the cause it carries.
+    breaker.executeRunnable(() -> send(letter));
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> letter) {
     try {
       producer.send(letter).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
       throw new KafkaException("dead letter not acknowledged by " + topic, cause);
     } catch (TimeoutException e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
       throw new KafkaException(
           "dead letter not acknowledged by " + topic + " within " + timeout.toMillis() + " ms", e);
     } catch (InterruptedException e) {
-      breaker.releasePermission();
       Thread.currentThread().interrupt();
       throw new InterruptException(e);
-    } catch (KafkaException e) {
-      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-      throw e;
     }
-    breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
   static Headers headers(

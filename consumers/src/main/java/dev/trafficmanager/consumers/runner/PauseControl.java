@@ -51,9 +51,7 @@ final class PauseControl {
   }
 
   private void endSinkWaitIfOver() {
-    if (retries.waitingForSink() && sink.breaker().tryAcquirePermission()) {
-      // Only a question: the waiting record's own call asks again, and is recorded.
-      sink.breaker().releasePermission();
+    if (retries.waitingForSink() && sink.letsCallsThrough()) {
       retries.sinkBack();
       log.info(
           "sink lets calls through again, consumer resumes consumer={} sink={} circuit_breaker={}",

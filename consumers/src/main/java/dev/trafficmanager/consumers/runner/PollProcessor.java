@@ -4,7 +4,7 @@ import dev.trafficmanager.consumers.runner.FailurePolicy.Action;
 import dev.trafficmanager.consumers.runner.FailurePolicy.Decision;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.topic.EventHeaders;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -144,7 +145,7 @@ final class PollProcessor {
       Deque<Pending> queue = partitions.next().getValue();
       while (!queue.isEmpty() && queue.peek().unreadable() != null) {
         Pending head = queue.peek();
-        if (!fail(head, head.unreadable(), false, 0)) {
+        if (!fail(head, head.unreadable())) {
           queue.clear();
         } else {
           queue.poll();
@@ -172,58 +173,31 @@ final class PollProcessor {
   }
 
   private void apply(List<Pending> batch, Map<TopicPartition, Deque<Pending>> pending) {
-    CircuitBreaker breaker = sink.breaker();
     Pending first = batch.get(0);
-    if (!breaker.tryAcquirePermission()) {
-      waitForSink(first);
-      return;
-    }
     boolean retry = batch.size() == 1 && first.attempts().made() > 0;
-    if (!retry) {
-      for (int i = 0; i < batch.size(); i++) {
-        sink.budget().deposit();
-      }
-    } else if (!sink.budget().tryWithdraw()) {
-      breaker.releasePermission();
-      metrics.retryRefused();
-      Decision decision = policy.afterBudgetRefused(first.attempts());
-      retryLater(first, decision);
-      pending.remove(first.partition());
-      withCorrelationId(
-          first,
-          () ->
-              log.warn(
-                  "retry refused by the retry budget, the record waits consumer={} sink={}"
-                      + " topic={} partition={} offset={} attempts={} wait_ms={}",
-                  name,
-                  sink.dependency(),
-                  first.record().topic(),
-                  first.record().partition(),
-                  first.offset(),
-                  first.attempts().made(),
-                  decision.delay().toMillis()));
-      return;
-    }
     List<RouteChange> changes = new ArrayList<>(batch.size());
     batch.forEach(record -> changes.add(record.change()));
+    AtomicReference<BatchResult> outcome = new AtomicReference<>();
     long start = System.nanoTime();
-    BatchResult result;
     try {
-      result = handler.apply(changes);
+      // One call of the sink's breaker: its config records an outage and ignores the rest.
+      sink.breaker().executeRunnable(() -> callSink(changes, retry, outcome));
     } catch (RuntimeException e) {
-      result = BatchResult.failedAt(0, e);
-    } catch (Error e) {
-      breaker.releasePermission();
-      throw e;
+      if (outcome.get() == null) {
+        if (e instanceof CallNotPermittedException) {
+          waitForSink(first);
+          return;
+        }
+        if (e instanceof RetryRefused) {
+          budgetRefused(first, pending);
+          return;
+        }
+        throw e;
+      }
+      // The failure of an incomplete batch, recorded or ignored by the breaker: decided below.
     }
     long elapsed = System.nanoTime() - start;
-    boolean complete;
-    try {
-      complete = result.completes(batch.size());
-    } catch (IllegalStateException e) {
-      breaker.releasePermission();
-      throw e;
-    }
+    BatchResult result = outcome.get();
     for (int i = 0; i < result.applied(); i++) {
       Pending applied = batch.get(i);
       pending.get(applied.partition()).poll();
@@ -238,12 +212,10 @@ final class PollProcessor {
           result.applied(),
           TimeUnit.NANOSECONDS.toMicros(elapsed));
     }
-    if (complete) {
-      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-    } else {
+    if (!result.completes(batch.size())) {
       Pending failed = batch.get(result.applied());
       Deque<Pending> queue = pending.get(failed.partition());
-      if (fail(failed, result.failure().orElseThrow(), true, elapsed)) {
+      if (fail(failed, result.failure().orElseThrow())) {
         queue.poll();
       } else {
         queue.clear();
@@ -253,21 +225,58 @@ final class PollProcessor {
   }
 
   /**
-   * Decides what becomes of a record that failed and does it; returns whether it is settled.
+   * The sink's call, inside its breaker: pays into the budget for new records or takes a retry out
+   * of it, applies the batch and keeps the result in {@code outcome}. An incomplete batch throws
+   * the failure that stopped it, as it is, so that the breaker's outage rule judges it.
    *
-   * @param called whether the sink was called (holding a permission of its breaker), in {@code
-   *     elapsedNanos}; false for a record that could not be read
+   * @throws RetryRefused if the budget refused the retry; the handler was not called
+   * @throws IllegalStateException if the handler's result does not fit the batch (a bug)
    */
-  private boolean fail(Pending record, RuntimeException error, boolean called, long elapsedNanos) {
-    Decision decision = policy.afterFailure(error, record.attempts());
-    if (called) {
-      if (decision.outage()) {
-        sink.breaker().onError(elapsedNanos, TimeUnit.NANOSECONDS, error);
-      } else {
-        // Says nothing about the sink's health: neither a success nor a failure for its breaker.
-        sink.breaker().releasePermission();
+  private void callSink(
+      List<RouteChange> changes, boolean retry, AtomicReference<BatchResult> outcome) {
+    if (!retry) {
+      for (int i = 0; i < changes.size(); i++) {
+        sink.budget().deposit();
       }
+    } else if (!sink.budget().tryWithdraw()) {
+      throw new RetryRefused();
     }
+    BatchResult result;
+    try {
+      result = handler.apply(changes);
+    } catch (RuntimeException e) {
+      result = BatchResult.failedAt(0, e);
+    }
+    boolean complete = result.completes(changes.size());
+    outcome.set(result);
+    if (!complete) {
+      throw result.failure().orElseThrow();
+    }
+  }
+
+  private void budgetRefused(Pending first, Map<TopicPartition, Deque<Pending>> pending) {
+    metrics.retryRefused();
+    Decision decision = policy.afterBudgetRefused(first.attempts());
+    retryLater(first, decision);
+    pending.remove(first.partition());
+    withCorrelationId(
+        first,
+        () ->
+            log.warn(
+                "retry refused by the retry budget, the record waits consumer={} sink={}"
+                    + " topic={} partition={} offset={} attempts={} wait_ms={}",
+                name,
+                sink.dependency(),
+                first.record().topic(),
+                first.record().partition(),
+                first.offset(),
+                first.attempts().made(),
+                decision.delay().toMillis()));
+  }
+
+  /** Decides what becomes of a record that failed and does it; returns whether it is settled. */
+  private boolean fail(Pending record, RuntimeException error) {
+    Decision decision = policy.afterFailure(error, record.attempts());
     if (decision.action() == Action.DEAD_LETTER) {
       return deadLetter(record, error, decision.attempts());
     }
@@ -433,6 +442,18 @@ final class PollProcessor {
     return header == null || header.value() == null
         ? null
         : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The retry budget refused a record's retry inside the breaker's call: the sink was not called,
+   * and no outage rule counts this against it. No stack trace: it is control flow.
+   */
+  private static final class RetryRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RetryRefused() {
+      super("retry refused by the retry budget", null, false, false);
+    }
   }
 
   /** A record of this poll not settled yet: its change, or why it cannot be read. */

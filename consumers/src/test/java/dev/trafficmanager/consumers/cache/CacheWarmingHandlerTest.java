@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.cache.CacheSettings;
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.cache.RouteCacheWriter;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;

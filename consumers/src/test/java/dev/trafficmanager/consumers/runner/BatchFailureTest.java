@@ -7,6 +7,7 @@ import dev.trafficmanager.consumers.TestChanges;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.resilience.Backoff;
 import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.resilience.OutageRule;
 import dev.trafficmanager.resilience.RetryBudget;
 import dev.trafficmanager.resilience.RetryBudgetSettings;
 import dev.trafficmanager.route.RouteKey;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.Test;
  * dead-lettered by itself, and nothing after it in its partition applied before it is settled.
  */
 class BatchFailureTest {
+  private static final OutageRule OUTAGE =
+      new OutageRule(Dependency.REDIS, Outage.class::isInstance);
+
   private static final Duration BOUND = Duration.ofSeconds(10);
   private static final Topic<String, RouteChange> TOPIC = Topics.defaults().routeChanges();
   private static final TopicPartition P0 = new TopicPartition(TOPIC.name(), 0);
@@ -177,11 +181,12 @@ class BatchFailureTest {
   private void start(ChangeHandler handler, int maxAttempts) {
     CircuitBreaker breaker =
         CircuitBreaker.of(
-            "redis", CircuitBreakerConfig.custom().minimumNumberOfCalls(1_000).build());
+            "redis",
+            OUTAGE.applyTo(CircuitBreakerConfig.custom()).minimumNumberOfCalls(1_000).build());
     RetryBudget budget =
         new RetryBudget(
             new RetryBudgetSettings(20, Duration.ofSeconds(10), 1_000), Clock.systemUTC());
-    Sink sink = new Sink(Dependency.REDIS, breaker, budget, e -> e instanceof Outage);
+    Sink sink = new Sink(Dependency.REDIS, breaker, budget, OUTAGE::test);
     RunnerSettings settings =
         new RunnerSettings(
             Duration.ofMillis(20),

@@ -10,6 +10,7 @@ import dev.trafficmanager.consumers.runner.RunnerStatus.Phase;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.resilience.Backoff;
 import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.resilience.OutageRule;
 import dev.trafficmanager.resilience.RetryBudget;
 import dev.trafficmanager.resilience.RetryBudgetSettings;
 import dev.trafficmanager.route.RouteKey;
@@ -37,6 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 class ConsumerRunnerTest {
+  private static final OutageRule OUTAGE =
+      new OutageRule(Dependency.REDIS, Outage.class::isInstance);
+
   private static final Duration BOUND = Duration.ofSeconds(10);
   private static final Topic<String, RouteChange> TOPIC = Topics.defaults().routeChanges();
   private static final TopicPartition P0 = new TopicPartition(TOPIC.name(), 0);
@@ -69,7 +73,9 @@ class ConsumerRunnerTest {
 
   /** A breaker the calls of these tests never open by themselves; tests open it by hand. */
   private CircuitBreaker breaker =
-      CircuitBreaker.of("redis", CircuitBreakerConfig.custom().minimumNumberOfCalls(1_000).build());
+      CircuitBreaker.of(
+          "redis",
+          OUTAGE.applyTo(CircuitBreakerConfig.custom()).minimumNumberOfCalls(1_000).build());
 
   private RetryBudget budget =
       new RetryBudget(
@@ -313,7 +319,8 @@ class ConsumerRunnerTest {
     breaker =
         CircuitBreaker.of(
             "redis",
-            CircuitBreakerConfig.custom()
+            OUTAGE
+                .applyTo(CircuitBreakerConfig.custom())
                 .slidingWindow(10, 2, SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMillis(300))
@@ -476,7 +483,7 @@ class ConsumerRunnerTest {
 
   private ConsumerRunner runner(
       ChangeHandler handler, RunnerSettings settings, Clock clock, Backoff backoff) {
-    Sink sink = new Sink(Dependency.REDIS, breaker, budget, e -> e instanceof Outage);
+    Sink sink = new Sink(Dependency.REDIS, breaker, budget, OUTAGE::test);
     return ConsumerRunner.builder()
         .name("test")
         .consumer(consumer)

@@ -3,9 +3,11 @@ package dev.trafficmanager.consumers.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trafficmanager.kafka.KafkaFailures;
 import dev.trafficmanager.topic.EventHeaders;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +26,9 @@ class KafkaDeadLettersTest {
   private static final byte[] KEY = "acme/billing/prod/v1".getBytes(StandardCharsets.UTF_8);
   private static final byte[] VALUE = "not json".getBytes(StandardCharsets.UTF_8);
 
-  private final CircuitBreaker breaker = CircuitBreaker.ofDefaults("kafka");
+  private final CircuitBreaker breaker =
+      CircuitBreaker.of(
+          "kafka", KafkaFailures.OUTAGE.applyTo(CircuitBreakerConfig.custom()).build());
 
   @Test
   void writesTheOriginalBytesWithTheirHeadersAndTheDeadLetterHeaders() {

@@ -1,8 +1,10 @@
 package dev.trafficmanager.app.bench;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.service.ServiceContext;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
@@ -64,7 +66,9 @@ final class ConsumerReplay {
     Map<TopicPartition, Long> targets = new HashMap<>();
     long records = count(kafka, topic, targets, deadline);
     try (Admin admin = Admin.create(kafka.clientProperties("bench-replay-admin"));
-        ServiceContext context = ServiceContext.create(settings, "bench")) {
+        ServiceContext context =
+            ServiceContext.create(
+                settings, "bench", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE)) {
       long start = System.nanoTime();
       boolean caughtUp;
       long end;

@@ -1,5 +1,7 @@
-package dev.trafficmanager.consumers.cache;
+package dev.trafficmanager.cache;
 
+import dev.trafficmanager.resilience.Dependency;
+import dev.trafficmanager.resilience.OutageRule;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
@@ -7,8 +9,16 @@ import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisReadOnlyException;
 import java.util.List;
 
-/** Which Redis failures are an outage of Redis, rather than a fault of the command sent. */
+/**
+ * Which Redis failures are an outage of Redis, rather than a fault of the command sent: the one
+ * classification of every Redis caller (the API's resolve cache, the cache consumers), as the rule
+ * of the process's {@code redis} circuit breaker.
+ */
 public final class RedisFailures {
+  /** Redis's rule for its circuit breaker and retries. */
+  public static final OutageRule OUTAGE =
+      new OutageRule(Dependency.REDIS, RedisFailures::isTransient);
+
   // Error replies that describe the server's state, not the command: it will pass.
   private static final List<String> SERVER_STATE_ERRORS =
       List.of("MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM");
@@ -20,7 +30,7 @@ public final class RedisFailures {
    * false for an error reply about the command itself (a script error, a wrong type) and for
    * anything that is not a Redis failure.
    */
-  public static boolean isTransient(RuntimeException failure) {
+  public static boolean isTransient(Throwable failure) {
     if (failure instanceof RedisCommandExecutionException reply) {
       if (reply instanceof RedisBusyException
           || reply instanceof RedisLoadingException

@@ -1,4 +1,4 @@
-package dev.trafficmanager.resilience;
+package dev.trafficmanager.resilience.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,14 +13,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Adding is lock-free and cheap (a clock read, an array read and a {@link LongAdder}); a slice
  * is replaced by compare-and-set when its time comes round again. An addition racing with that
  * replacement is lost only if its thread stalls for a whole window between the two steps.
+ *
+ * <p>Machinery of {@link dev.trafficmanager.resilience.RetryBudget}, not for other modules.
  */
-final class WindowedCounter {
+public final class WindowedCounter {
   private final long sliceMillis;
   private final int slices;
   private final Clock clock;
   private final AtomicReferenceArray<Slice> ring;
 
-  WindowedCounter(Duration window, int slices, Clock clock) {
+  public WindowedCounter(Duration window, int slices, Clock clock) {
     this.sliceMillis = window.toMillis() / slices;
     if (sliceMillis < 1) {
       throw new IllegalArgumentException("window " + window + " is too short for " + slices);
@@ -30,7 +32,7 @@ final class WindowedCounter {
     this.ring = new AtomicReferenceArray<>(slices);
   }
 
-  void add(long amount) {
+  public void add(long amount) {
     long epoch = epoch();
     int index = (int) Math.floorMod(epoch, (long) slices);
     while (true) {
@@ -48,7 +50,7 @@ final class WindowedCounter {
     }
   }
 
-  long sum() {
+  public long sum() {
     long oldest = epoch() - slices + 1;
     long total = 0;
     for (int i = 0; i < slices; i++) {

@@ -1,4 +1,4 @@
-package dev.trafficmanager.consumers.cache;
+package dev.trafficmanager.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,5 +39,13 @@ class RedisFailuresTest {
     assertThat(RedisFailures.isTransient(new RedisCommandExecutionException("WRONGTYPE")))
         .isFalse();
     assertThat(RedisFailures.isTransient(new IllegalStateException("a bug"))).isFalse();
+  }
+
+  @Test
+  void theBreakersRuleIsThisClassification() {
+    assertThat(RedisFailures.OUTAGE.dependency().wireName()).isEqualTo("redis");
+    assertThat(RedisFailures.OUTAGE.test(new RedisConnectionException("refused"))).isTrue();
+    assertThat(RedisFailures.OUTAGE.test(new RedisCommandExecutionException("WRONGTYPE")))
+        .isFalse();
   }
 }

@@ -1,0 +1,44 @@
+package dev.trafficmanager.resilience;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Which failures of a call to {@code dependency} say that the dependency is down, unreachable,
+ * timed out or overloaded — an <em>outage</em> — rather than that the caller or the data was at
+ * fault. The rule lives where the knowledge of the dependency's failures lives (its client's
+ * module) and is handed to {@link Resilience} once, so that every caller of one dependency counts
+ * the same failures against its breaker and retries the same ones.
+ *
+ * <p>In the dependency's {@link CircuitBreakerConfig} an outage is recorded as a failed call and
+ * any other failure is ignored: neither a success nor a failure, since it says nothing about the
+ * dependency's health. Only outages are retried.
+ *
+ * @param isOutage true for a failure that is an outage of the dependency
+ */
+public record OutageRule(Dependency dependency, Predicate<Throwable> isOutage) {
+
+  public OutageRule {
+    Objects.requireNonNull(dependency, "dependency");
+    Objects.requireNonNull(isOutage, "isOutage");
+  }
+
+  /**
+   * The rule of a dependency whose client module gave none: every failure is an outage, which is
+   * resilience4j's own default.
+   */
+  public static OutageRule everyFailure(Dependency dependency) {
+    return new OutageRule(dependency, failure -> true);
+  }
+
+  /** Whether {@code failure} is an outage of the dependency. */
+  public boolean test(Throwable failure) {
+    return isOutage.test(failure);
+  }
+
+  /** {@code builder}, recording outages as failed calls and ignoring every other failure. */
+  public CircuitBreakerConfig.Builder applyTo(CircuitBreakerConfig.Builder builder) {
+    return builder.recordException(isOutage).ignoreException(isOutage.negate());
+  }
+}
