@@ -13,8 +13,10 @@ import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Collection;
@@ -54,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *       resilience4j_circuitbreaker_not_permitted_calls_total{name,kind}}, slow-call metrics;
  *   <li>{@code resilience4j_bulkhead_available_concurrent_calls{name}}, {@code
  *       resilience4j_bulkhead_max_allowed_concurrent_calls{name}};
+ *   <li>{@code resilience4j_retry_calls_total{name,kind}}: requests that succeeded with or without
+ *       a retry, and that failed with or without one;
  *   <li>{@code tm_retry_budget_balance{dependency}}, {@code
  *       tm_retry_budget_deposits_total{dependency}}, {@code
  *       tm_retry_budget_withdrawals_total{dependency}}, {@code
@@ -90,6 +94,7 @@ public final class Resilience {
 
     CircuitBreakerRegistry breakerRegistry = CircuitBreakerRegistry.ofDefaults();
     BulkheadRegistry bulkheadRegistry = BulkheadRegistry.ofDefaults();
+    RetryRegistry retryRegistry = RetryRegistry.ofDefaults();
     for (Dependency dependency : Dependency.values()) {
       OutageRule outage = outages.get(dependency);
       CircuitBreaker breaker =
@@ -100,7 +105,7 @@ public final class Resilience {
       budgets.put(dependency, budget);
       retries.put(
           dependency,
-          Retry.of(
+          retryRegistry.retry(
               dependency.wireName(),
               retryConfig(retry.maxAttempts(), outage, new Pacing(breaker, budget, backoff))));
     }
@@ -113,6 +118,7 @@ public final class Resilience {
 
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakerRegistry).bindTo(meters);
     TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheadRegistry).bindTo(meters);
+    TaggedRetryMetrics.ofRetryRegistry(retryRegistry).bindTo(meters);
     new RetryBudgetMetrics(budgets).bindTo(meters);
   }
 

@@ -30,6 +30,7 @@ class ResilienceTest {
   private final MutableClock clock = new MutableClock();
   private final List<Duration> waits = new ArrayList<>();
   private final AtomicInteger attempts = new AtomicInteger();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @Test
   void aDependencyFailingEveryCallGetsAtMostTheBudgetedRetries() {
@@ -73,6 +74,24 @@ class ResilienceTest {
     assertThat(attempts).hasValue(3);
     assertThat(waits).hasSize(2);
     assertThat(resilience.budget(Dependency.REDIS).withdrawals()).isEqualTo(2);
+  }
+
+  @Test
+  void requestsAreCountedOnTheRetryMetricByWhetherTheyNeededARetry() {
+    Resilience resilience = resilience(Map.of());
+    resilience.call(Dependency.REDIS, () -> "first try");
+    resilience.call(
+        Dependency.REDIS,
+        () -> {
+          if (attempts.incrementAndGet() < 2) {
+            throw new Unavailable();
+          }
+          return "second try";
+        });
+
+    assertThat(retryCalls("successful_without_retry")).isEqualTo(1);
+    assertThat(retryCalls("successful_with_retry")).isEqualTo(1);
+    assertThat(retryCalls("failed_with_retry")).isZero();
   }
 
   @Test
@@ -367,11 +386,7 @@ class ResilienceTest {
   private Resilience resilience(Map<String, String> env) {
     Resilience resilience =
         new Resilience(
-            ResilienceSettings.from(new Settings(env)),
-            new SimpleMeterRegistry(),
-            clock,
-            () -> 0.5,
-            UNAVAILABLE);
+            ResilienceSettings.from(new Settings(env)), meters, clock, () -> 0.5, UNAVAILABLE);
     for (Dependency dependency : Dependency.values()) {
       resilience
           .retry(dependency)
@@ -379,6 +394,14 @@ class ResilienceTest {
           .onRetry(event -> waits.add(event.getWaitInterval()));
     }
     return resilience;
+  }
+
+  private double retryCalls(String kind) {
+    return meters
+        .get("resilience4j.retry.calls")
+        .tags("name", "redis", "kind", kind)
+        .functionCounter()
+        .count();
   }
 
   private String failing() {
