@@ -80,6 +80,17 @@ public final class ConsumerRunner implements Runnable {
     this.rebalances = new Rebalances(name, consumer, committer, offsets, retries);
     this.pauses = new PauseControl(name, consumer, sink, retries);
     this.status = new StatusBoard(consumer, retries, metrics);
+    Settlement settlement =
+        new Settlement(
+            name,
+            consumer,
+            sink,
+            Objects.requireNonNull(builder.deadLetters, "deadLetters"),
+            policy,
+            metrics,
+            retries,
+            offsets,
+            clock);
     this.processor =
         new PollProcessor(
             name,
@@ -87,11 +98,9 @@ public final class ConsumerRunner implements Runnable {
             topic.valueSerde().deserializer(),
             Objects.requireNonNull(builder.handler, "handler"),
             sink,
-            Objects.requireNonNull(builder.deadLetters, "deadLetters"),
-            policy,
+            settlement,
             metrics,
             retries,
-            offsets,
             clock);
   }
 
