@@ -12,7 +12,6 @@ import dev.trafficmanager.testkit.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +29,7 @@ class RebuildProcessorCommandTest {
   @Test
   void aRebuiltProcessorReproducesTheSameRoutesSnapshot(TestEnvironment env) throws Exception {
     env.createTopics();
-    RouteHistory history = RouteHistory.of("acme", 20, 4, Instant.parse("2026-11-26T10:00:00Z"));
+    RouteHistory history = RouteHistory.of("acme", 20, 4, RouteHistory.RECENT);
     int revisions = history.events().size();
     history.publishEvents(env);
     ProcessorConfig config = ProcessorConfig.from(env.settings());
@@ -81,7 +80,7 @@ class RebuildProcessorCommandTest {
   @Test
   void refusesWhileTheProcessorRuns(TestEnvironment env) throws Exception {
     env.createTopics();
-    RouteHistory.of("acme", 2, 1, Instant.parse("2026-11-26T10:00:00Z")).publishEvents(env);
+    RouteHistory.of("acme", 2, 1, RouteHistory.RECENT).publishEvents(env);
     ProcessorConfig config = ProcessorConfig.from(env.settings());
     String changelog = config.applicationId() + "-route-state-changelog";
 

@@ -10,6 +10,7 @@ import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +37,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(SharedServers.class)
 class ReplayCommandTest {
   private static final String GROUP = "tm-audit-log";
-  private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  private static final Instant T0 = RouteHistory.RECENT;
   private static final int RECORDS = 10;
 
   static Stream<Arguments> targets() {
     return Stream.of(
         argumentSet(
-            "--to-datetime T0+4min", new String[] {"--to-datetime", "2026-11-26T10:04:00Z"}, 4L),
+            "--to-datetime T0+4min",
+            new String[] {"--to-datetime", T0.plusSeconds(240).toString()},
+            4L),
         argumentSet(
             "--to-datetime between records, with an offset",
-            new String[] {"--to-datetime", "2026-11-26T11:03:30+01:00"},
+            new String[] {
+              "--to-datetime", T0.plusSeconds(210).atOffset(ZoneOffset.ofHours(1)).toString()
+            },
             4L),
         argumentSet(
             "--to-datetime after the last record",
-            new String[] {"--to-datetime", "2026-11-27T00:00:00Z"},
+            new String[] {"--to-datetime", T0.plus(Duration.ofHours(14)).toString()},
             10L),
         argumentSet("--to-offset 7", new String[] {"--to-offset", "7"}, 7L),
         argumentSet("--to-offset beyond the end", new String[] {"--to-offset", "99"}, 10L),
@@ -86,7 +91,7 @@ class ReplayCommandTest {
             "--group",
             GROUP,
             "--to-datetime",
-            "2026-11-26T10:04:00Z",
+            T0.plusSeconds(240).toString(),
             "--dry-run");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedServers.class)
 class ReplayThroughConsumersTest {
   private static final Duration CATCH_UP = Duration.ofMinutes(2);
-  private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  private static final Instant T0 = RouteHistory.RECENT;
 
   @Test
   void replayToADatetimeLeavesNoDuplicateAuditRowsAndTheCacheAtTheLatestState(TestEnvironment env)

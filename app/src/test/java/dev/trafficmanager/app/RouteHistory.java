@@ -8,7 +8,9 @@ import dev.trafficmanager.event.RouteState;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.EventHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * each revision with its own URL.
  */
 final class RouteHistory {
+  /**
+   * A whole hour a day ago, for histories written to Kafka: a broker deletes records whose
+   * timestamps are older than the topic's retention (7 days by default) while a test runs, so a
+   * fixed date would stop working a week after it was written. Captured once, at class loading, so
+   * that every test of a run agrees on it.
+   */
+  @SuppressWarnings("TimeInStaticInitializer")
+  static final Instant RECENT =
+      Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
+
   static final JsonSerde<RouteEvent> EVENTS = new JsonSerde<>(RouteEvent.class);
   static final JsonSerde<RouteChange> CHANGES = new JsonSerde<>(RouteChange.class);
 
