@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.cache.RedisFailures;
-import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.database.DatabaseFailures;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.resilience.BulkheadSettings;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.testkit.SharedServers;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.resilience.BreakerSettings;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.resilience.RetryBudget;

@@ -1,6 +1,6 @@
 package dev.trafficmanager.api;
 
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;

@@ -3,7 +3,7 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.health.Draining;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.api.resolve.NearCacheSettings;
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.route.CacheEntry;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trafficmanager.api.resolve.NearCacheSettings;
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.resilience.BreakerSettings;

@@ -3,7 +3,7 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.route.CacheKeys;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;

@@ -2,7 +2,7 @@ package dev.trafficmanager.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;

@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteChange;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.cache.RedisFailures;
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.runner.ConsumerMetrics;
 import dev.trafficmanager.consumers.runner.RunnerSettings;

@@ -6,7 +6,7 @@ import static dev.trafficmanager.consumers.TestChanges.deactivation;
 import static dev.trafficmanager.consumers.TestChanges.url;
 import static org.awaitility.Awaitility.await;
 
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;

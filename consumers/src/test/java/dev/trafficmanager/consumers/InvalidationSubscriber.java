@@ -1,6 +1,6 @@
 package dev.trafficmanager.consumers;
 
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;

@@ -11,7 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.trafficmanager.cache.RedisFailures;
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.cache.CacheInvalidationHandler;
 import dev.trafficmanager.consumers.cache.CacheWarmingHandler;

@@ -2,12 +2,12 @@ package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.cache.RedisFailures;
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.database.DatabaseFailures;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.embedded.EmbeddedKafka;
 import dev.trafficmanager.embedded.EmbeddedPostgresServer;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;

@@ -3,10 +3,10 @@ package dev.trafficmanager.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchRuntimeException;
 
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.embedded.EmbeddedKafka;
 import dev.trafficmanager.embedded.EmbeddedPostgresServer;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;

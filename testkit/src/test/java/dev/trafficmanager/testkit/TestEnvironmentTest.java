@@ -3,9 +3,9 @@ package dev.trafficmanager.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.topic.Topic;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,8 +1,8 @@
 package dev.trafficmanager.api.outbox;
 
 import dev.trafficmanager.api.resilience.Circuits;
-import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.resilience.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.trafficmanager.api.outbox;
 
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package dev.trafficmanager.api.outbox;
 
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.JsonSerde;

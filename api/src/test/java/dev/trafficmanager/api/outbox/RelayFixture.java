@@ -1,9 +1,9 @@
 package dev.trafficmanager.api.outbox;
 
 import dev.trafficmanager.api.resilience.Circuits;
-import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.kafka.KafkaFailures;
 import dev.trafficmanager.resilience.Resilience;

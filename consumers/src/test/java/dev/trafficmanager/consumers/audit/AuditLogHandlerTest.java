@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.database.DatabaseFailures;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.route.RouteKey;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.cache.RedisFailures;
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.InvalidationSubscriber;
 import dev.trafficmanager.consumers.runner.BatchResult;

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.cache.CacheSettings;
 import dev.trafficmanager.cache.RedisFailures;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.cache.RouteCacheWriter;
-import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;

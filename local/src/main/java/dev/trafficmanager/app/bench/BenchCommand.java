@@ -1,9 +1,9 @@
 package dev.trafficmanager.app.bench;
 
 import dev.trafficmanager.app.operate.ProgressOption;
-import dev.trafficmanager.config.DatabaseSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.route.RouteKey;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.trafficmanager.app.bench;
 
-import dev.trafficmanager.config.RedisSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.route.RouteInvalidation;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -1,7 +1,7 @@
 package dev.trafficmanager.app.bench;
 
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteChange;

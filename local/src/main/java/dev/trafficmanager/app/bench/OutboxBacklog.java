@@ -1,7 +1,7 @@
 package dev.trafficmanager.app.bench;
 
 import dev.trafficmanager.api.outbox.OutboxStore;
-import dev.trafficmanager.config.DatabaseSettings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;

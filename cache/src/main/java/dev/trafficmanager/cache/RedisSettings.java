@@ -1,5 +1,6 @@
-package dev.trafficmanager.config;
+package dev.trafficmanager.cache;
 
+import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.route.CacheKeys;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

@@ -1,7 +1,8 @@
-package dev.trafficmanager.config;
+package dev.trafficmanager.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.trafficmanager.config.Settings;
 import java.time.Duration;
 
 /** The PostgreSQL connection and its pool. */
