@@ -170,6 +170,11 @@ public final class EmbeddedKafka implements EmbeddedServer {
     props.put("offsets.topic.num.partitions", "1");
     props.put("transaction.state.log.num.partitions", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // The relay's next transaction often writes to a partition whose previous commit markers are
+    // still being written; the broker holds that produce and checks again after this backoff (20
+    // ms by default), which was most of a change's way to route-events. See the README's
+    // "Kafka broker settings".
+    props.put("add.partitions.to.txn.retry.backoff.ms", "1");
     // The log cleaner's default 128 MiB dedupe buffer is sized for production; Kafka's own test
     // brokers use 2 MiB.
     props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
