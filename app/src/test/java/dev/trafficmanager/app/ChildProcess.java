@@ -11,11 +11,19 @@ final class ChildProcess {
 
   /** Starts {@code traffic-manager <args>} with the settings as its environment, output to log. */
   static Process start(Settings settings, Path log, String... args) throws IOException {
+    return start(TrafficManager.class, settings, log, args);
+  }
+
+  /**
+   * Starts {@code main}'s class with {@code args}, the settings as its environment, output to log.
+   */
+  static Process start(Class<?> main, Settings settings, Path log, String... args)
+      throws IOException {
     String[] command = new String[4 + args.length];
     command[0] = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     command[1] = "-cp";
     command[2] = System.getProperty("java.class.path");
-    command[3] = TrafficManager.class.getName();
+    command[3] = main.getName();
     System.arraycopy(args, 0, command, 4, args.length);
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

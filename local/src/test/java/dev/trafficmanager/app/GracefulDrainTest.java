@@ -11,7 +11,6 @@ import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.testkit.TopicReader;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,7 @@ class GracefulDrainTest {
   void sigtermDrainsWithoutFailingARequestAndCommitsTheConsumersOffsets(
       TestEnvironment env, @TempDir Path logDir) throws Exception {
     env.createTopics();
-    int port = freePort();
+    int port = ChildProcess.freePort();
     Settings settings =
         env.with(
             Map.of(
@@ -60,7 +59,7 @@ class GracefulDrainTest {
                 TrafficManager.LOG_FORMAT,
                 "console"));
     Path log = logDir.resolve("local.log");
-    Process process = startLocal(settings, log);
+    Process process = ChildProcess.start(DeveloperTrafficManager.class, settings, log, "local");
     try {
       String base = "http://localhost:" + port;
       await("the process is ready")
@@ -190,20 +189,6 @@ class GracefulDrainTest {
     }
   }
 
-  private static Process startLocal(Settings settings, Path log) throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DeveloperTrafficManager.class.getName(),
-                "local")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().putAll(settings.asMap());
-    return builder.start();
-  }
-
   private HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
@@ -219,11 +204,5 @@ class GracefulDrainTest {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
