@@ -40,9 +40,10 @@ public final class ReportFormat {
             "... and %d more finding(s) (raise --limit to list them).%n", report.findingsOmitted());
       }
       out.println();
+      out.println("By kind:");
       for (VerifyReport.Tally tally : report.tallies()) {
         out.printf(
-            "%-13s  %-12s  %-12s  %d%n",
+            "  %-13s  %-12s  %-12s  %d%n",
             tally.stage().label(), tally.problem().label(), tally.status().label(), tally.count());
       }
     }
