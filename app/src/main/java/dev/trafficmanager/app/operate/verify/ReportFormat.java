@@ -47,6 +47,7 @@ public final class ReportFormat {
             tally.stage().label(), tally.problem().label(), tally.status().label(), tally.count());
       }
     }
+    report.notes().forEach(note -> out.printf("%nNote: %s%n", note));
     out.println();
     if (report.consistent()) {
       out.printf(
@@ -94,6 +95,8 @@ public final class ReportFormat {
           .put("detail", f.detail());
     }
     root.put("findings_omitted", report.findingsOmitted());
+    ArrayNode notes = root.putArray("notes");
+    report.notes().forEach(notes::add);
     return root.toString();
   }
 }

@@ -62,7 +62,9 @@ final class TopicScan {
     Map<String, Object> props = kafka.clientProperties(Verifier.CLIENT_ID);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // What one poll may hold in memory, whatever the topic's length.
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
     Deserializer<V> values = topic.valueSerde().deserializer();
     long handed = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =

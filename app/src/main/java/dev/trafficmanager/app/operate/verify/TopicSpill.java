@@ -5,6 +5,9 @@ import dev.trafficmanager.topic.Topic;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
@@ -18,6 +21,12 @@ final class TopicSpill {
   @FunctionalInterface
   interface Columns<V> {
     Object[] of(String key, V value, int partition, long offset);
+
+    /** The row of {@link EvidenceTables#RECORD_COLUMNS}: key, revision, partition and offset. */
+    static <V> Columns<V> revision(ToLongFunction<V> revision) {
+      return (key, value, partition, offset) ->
+          new Object[] {key, revision.applyAsLong(value), partition, offset};
+    }
   }
 
   private final TopicScan scan;
@@ -39,7 +48,11 @@ final class TopicSpill {
     this.progress = progress;
   }
 
-  <V> void spill(
+  /**
+   * @return a note for the report when the topic no longer starts at offset 0 and the scope has no
+   *     {@code since}: revisions in the records deleted before are then reported missing
+   */
+  <V> Optional<String> spill(
       Topic<String, V> topic,
       Map<TopicPartition, Long> to,
       String table,
@@ -59,6 +72,28 @@ final class TopicSpill {
           },
           progress.start(topic.name(), "records", records(from, to)));
     }
+    return truncation(topic, from);
+  }
+
+  private Optional<String> truncation(Topic<String, ?> topic, Map<TopicPartition, Long> from) {
+    if (scope.since().isPresent()) {
+      return Optional.empty();
+    }
+    Map<Integer, Long> starts = new TreeMap<>();
+    from.forEach(
+        (partition, offset) -> {
+          if (offset > 0) {
+            starts.put(partition.partition(), offset);
+          }
+        });
+    return starts.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            topic.name()
+                + " no longer starts at offset 0 (partition=first offset: "
+                + starts
+                + "): records were deleted (retention, or by hand), and the revisions they held"
+                + " are reported missing. Check with --since within the topic's retention.");
   }
 
   private Map<TopicPartition, Long> start(Topic<String, ?> topic) {

@@ -7,6 +7,8 @@ import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.RedisSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.topic.Topic;
 import dev.trafficmanager.topic.Topics;
@@ -116,20 +118,24 @@ public final class Verifier {
 
       TopicSpill spill =
           new TopicSpill(new TopicScan(kafka, STALL_TIMEOUT), tables, groups, scope, progress);
-      spill.spill(
-          topics.routeEvents(),
-          eventsEnd,
-          EvidenceTables.EVENTS,
-          EvidenceTables.RECORD_COLUMNS,
-          (key, event, partition, offset) ->
-              new Object[] {key, event.revision(), partition, offset});
-      spill.spill(
-          topics.routeChanges(),
-          changesEnd,
-          EvidenceTables.CHANGES,
-          EvidenceTables.RECORD_COLUMNS,
-          (key, change, partition, offset) ->
-              new Object[] {key, change.revision(), partition, offset});
+      List<String> notes = new ArrayList<>();
+      spill
+          .spill(
+              topics.routeEvents(),
+              eventsEnd,
+              EvidenceTables.EVENTS,
+              EvidenceTables.RECORD_COLUMNS,
+              TopicSpill.Columns.revision(RouteEvent::revision))
+          .ifPresent(notes::add);
+      spill
+          .spill(
+              topics.routeChanges(),
+              changesEnd,
+              EvidenceTables.CHANGES,
+              EvidenceTables.RECORD_COLUMNS,
+              TopicSpill.Columns.revision(RouteChange::revision))
+          .ifPresent(notes::add);
+      // Compaction removes older records of a key, never its latest: nothing to note there.
       spill.spill(
           topics.routes(),
           routesEnd,
@@ -139,7 +145,7 @@ public final class Verifier {
               new Object[] {key, state.url(), state.active(), state.revision(), partition, offset});
       tables.topicsLoaded();
 
-      VerifyReport.Builder report = new VerifyReport.Builder(snapshotAt, findingLimit);
+      VerifyReport.Builder report = new VerifyReport.Builder(snapshotAt, findingLimit, notes);
       Progress compared = progress.start("compare", "routes", -1);
       List<RouteEvidence> batch = new ArrayList<>(BATCH);
       tables.forEachRoute(

@@ -22,6 +22,8 @@ import java.util.TreeMap;
  * @param tallies the number of findings of each kind, in stage order
  * @param findings the first findings, inconsistent and in flight alike, in route key order
  * @param findingsOmitted findings beyond the limit, counted but not kept
+ * @param notes what a reader must know to read the findings right, such as a topic whose older
+ *     records were deleted
  */
 public record VerifyReport(
     Instant snapshotAt,
@@ -33,6 +35,7 @@ public record VerifyReport(
     List<Tally> tallies,
     List<Finding> findings,
     long findingsOmitted,
+    List<String> notes,
     Duration elapsed) {
 
   /** How many findings of one kind there are. */
@@ -42,6 +45,7 @@ public record VerifyReport(
     Objects.requireNonNull(snapshotAt, "snapshotAt");
     tallies = List.copyOf(tallies);
     findings = List.copyOf(findings);
+    notes = List.copyOf(notes);
     Objects.requireNonNull(elapsed, "elapsed");
   }
 
@@ -64,6 +68,7 @@ public record VerifyReport(
 
     private final Instant snapshotAt;
     private final int findingLimit;
+    private final List<String> notes;
     private final Map<Tally, Long> tallies = new TreeMap<>(ORDER);
     private final List<Finding> findings = new ArrayList<>();
     private long routes;
@@ -73,9 +78,10 @@ public record VerifyReport(
     private long routesInconsistent;
     private long omitted;
 
-    Builder(Instant snapshotAt, int findingLimit) {
+    Builder(Instant snapshotAt, int findingLimit, List<String> notes) {
       this.snapshotAt = snapshotAt;
       this.findingLimit = findingLimit;
+      this.notes = List.copyOf(notes);
     }
 
     void route(RouteEvidence route, List<Finding> found) {
@@ -121,6 +127,7 @@ public record VerifyReport(
           counted,
           findings,
           omitted,
+          notes,
           elapsed);
     }
   }

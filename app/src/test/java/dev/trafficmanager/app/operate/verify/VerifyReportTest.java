@@ -30,7 +30,7 @@ class VerifyReportTest {
 
   @Test
   void countsEveryFindingButKeepsOnlyUpToTheLimit() {
-    VerifyReport.Builder builder = new VerifyReport.Builder(AT, 2);
+    VerifyReport.Builder builder = new VerifyReport.Builder(AT, 2, List.of());
     builder.route(
         route("a/b/c/d", 3),
         List.of(finding("a/b/c/d", Status.INCONSISTENT), finding("a/b/c/d", Status.IN_FLIGHT)));
@@ -55,7 +55,7 @@ class VerifyReportTest {
 
   @Test
   void workInFlightAloneIsConsistent() {
-    VerifyReport.Builder builder = new VerifyReport.Builder(AT, 10);
+    VerifyReport.Builder builder = new VerifyReport.Builder(AT, 10, List.of("a note"));
     builder.route(route("a/b/c/d", 1), List.of(finding("a/b/c/d", Status.IN_FLIGHT)));
 
     VerifyReport report = builder.build(Duration.ZERO);
@@ -64,6 +64,7 @@ class VerifyReportTest {
     assertThat(ReportFormat.json(report))
         .contains("\"consistent\":true")
         .contains("\"in_flight\":1")
-        .contains("\"status\":\"in flight\"");
+        .contains("\"status\":\"in flight\"")
+        .contains("\"notes\":[\"a note\"]");
   }
 }
