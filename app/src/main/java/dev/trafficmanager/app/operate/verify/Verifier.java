@@ -35,19 +35,23 @@ import org.apache.kafka.common.TopicPartition;
  * <ol>
  *   <li>PostgreSQL's snapshot: the routes' revisions and the outbox's pending rows, in one
  *       repeatable-read transaction. Revisions written after it are not checked.
- *   <li>The end of {@code route-events}: the relay commits a batch's Kafka transaction before it
- *       deletes the batch from the outbox queue, so a revision that was not pending at the snapshot
- *       is below this end, or lost.
- *   <li>The processor's committed offsets on {@code route-events}, then the ends of {@code
- *       route-changes} and {@code routes}: the processor commits its offsets in the transaction of
- *       its output, so an event below its offset has its change (and the route's state) below these
- *       ends, or the change is lost.
+ *   <li>The processor's committed offsets on {@code route-events}.
+ *   <li>The end of {@code route-events}, read up to it: the relay commits a batch's Kafka
+ *       transaction before it deletes the batch from the outbox queue, so a revision that was not
+ *       pending at the snapshot is below this end, or lost.
+ *   <li>The ends of {@code route-changes} and {@code routes}: the processor commits its offsets in
+ *       the transaction of its output, so an event below its offset has its change (and the route's
+ *       state) below these ends, or the change is lost.
  *   <li>The cache-invalidation and audit-log consumers' committed offsets on {@code route-changes},
  *       then (while comparing) the audit log and Redis: each commits only after its effect, so a
  *       change below its offset has its audit row, and no cache entry older than it.
  * </ol>
  *
- * <p>Whatever a group has not passed yet is in flight, not lost.
+ * <p>Whatever a group has not passed yet is in flight, not lost. A later end only adds records, so
+ * each end is read as late as the order allows: a transaction's commit markers reach its partitions
+ * a moment after the producer (or, for its offsets, the group) saw it committed, and the snapshot's
+ * indexing and the whole {@code route-events} scan stand between each commit seen and the end read
+ * after it.
  *
  * <p>Memory: the topics stream into temporary tables in PostgreSQL (one poll's records and a 64 KiB
  * copy buffer at a time) and the comparison streams out of them by route key, {@value #BATCH}
@@ -100,11 +104,21 @@ public final class Verifier {
       tables.snapshotLoaded(scope.since());
 
       GroupOffsets groups = new GroupOffsets(admin, ADMIN_TIMEOUT);
-      Map<TopicPartition, Long> eventsEnd =
-          groups.offsets(topics.routeEvents().name(), OffsetSpec.latest());
+      TopicSpill spill =
+          new TopicSpill(new TopicScan(kafka, STALL_TIMEOUT), tables, groups, scope, progress);
+      List<String> notes = new ArrayList<>();
       CommittedOffsets processor =
           committed(
               groups, kafka.groupId(ProcessorConfig.APPLICATION_ID_BASE), topics.routeEvents());
+      spill
+          .spill(
+              topics.routeEvents(),
+              groups.offsets(topics.routeEvents().name(), OffsetSpec.latest()),
+              EvidenceTables.EVENTS,
+              EvidenceTables.RECORD_COLUMNS,
+              TopicSpill.Columns.revision(RouteEvent::revision))
+          .ifPresent(notes::add);
+      // Both after the processor's offsets, and a whole scan later: see the class comment.
       Map<TopicPartition, Long> changesEnd =
           groups.offsets(topics.routeChanges().name(), OffsetSpec.latest());
       Map<TopicPartition, Long> routesEnd =
@@ -115,18 +129,6 @@ public final class Verifier {
               committed(
                   groups, consumerGroup(ConsumerService.CACHE_INVALIDATION), topics.routeChanges()),
               committed(groups, consumerGroup(ConsumerService.AUDIT_LOG), topics.routeChanges()));
-
-      TopicSpill spill =
-          new TopicSpill(new TopicScan(kafka, STALL_TIMEOUT), tables, groups, scope, progress);
-      List<String> notes = new ArrayList<>();
-      spill
-          .spill(
-              topics.routeEvents(),
-              eventsEnd,
-              EvidenceTables.EVENTS,
-              EvidenceTables.RECORD_COLUMNS,
-              TopicSpill.Columns.revision(RouteEvent::revision))
-          .ifPresent(notes::add);
       spill
           .spill(
               topics.routeChanges(),
