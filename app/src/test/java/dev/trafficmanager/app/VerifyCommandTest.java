@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.api.ApiSettings;
+import dev.trafficmanager.app.operate.offsets.GroupOffsets;
 import dev.trafficmanager.app.operate.verify.Finding;
 import dev.trafficmanager.app.operate.verify.Problem;
 import dev.trafficmanager.app.operate.verify.ProgressSink;
@@ -29,8 +30,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -210,6 +216,31 @@ class VerifyCommandTest {
 
     assertThat(lagging.exitCode()).as(lagging.toString()).isZero();
     assertThat(lagging.out()).contains("tm-audit-log has committed nothing on partition");
+  }
+
+  @Test
+  void revisionsOnRecordsDeletedFromRouteEventsAreMissingWithANoteSayingWhy(TestEnvironment env)
+      throws Exception {
+    PipelineScenario api = startPipeline(env);
+    writeHistory(api);
+    awaitSettled(env);
+    String topic = env.topics().routeEvents().name();
+    try (Admin admin = Admin.create(env.kafka().clientProperties("verify-test-admin"))) {
+      Map<TopicPartition, RecordsToDelete> everything = new HashMap<>();
+      new GroupOffsets(admin, Duration.ofSeconds(30))
+          .offsets(topic, OffsetSpec.latest())
+          .forEach(
+              (partition, end) -> everything.put(partition, RecordsToDelete.beforeOffset(end)));
+      admin.deleteRecords(everything).all().get();
+    }
+
+    OperatorCli.Run run = OperatorCli.run(env.settings(), "verify");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("route-events   missing       inconsistent  6")
+        .contains("Note: " + topic + " no longer starts at offset 0")
+        .contains("Check with --since within the topic's retention.");
   }
 
   @Test
