@@ -3,6 +3,7 @@ package dev.trafficmanager.app;
 import dev.trafficmanager.app.operate.RebuildProcessorCommand;
 import dev.trafficmanager.app.operate.ReplayCommand;
 import dev.trafficmanager.app.operate.RepublishCommand;
+import dev.trafficmanager.app.operate.VerifyCommand;
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
 import java.util.LinkedHashMap;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Command;
       CreateTopicsCommand.class,
       ReplayCommand.class,
       RebuildProcessorCommand.class,
-      RepublishCommand.class
+      RepublishCommand.class,
+      VerifyCommand.class
     })
 public final class TrafficManager implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -64,6 +64,14 @@ public final class ConsumerService implements AutoCloseable {
   public static final String CACHE_WARMING = "cache-warming";
   public static final String AUDIT_LOG = "audit-log";
 
+  /**
+   * The consumer group of a consumer, {@code tm-<name>}, before the topic prefix ({@link
+   * KafkaSettings#groupId} adds it).
+   */
+  public static String groupBase(String consumerName) {
+    return "tm-" + consumerName;
+  }
+
   private static final List<String> NAMES =
       ConsumerDefinitions.all().stream().map(ConsumerDefinition::name).toList();
   private static final Logger log = LoggerFactory.getLogger(ConsumerService.class);
@@ -142,7 +150,7 @@ public final class ConsumerService implements AutoCloseable {
       ServiceContext context,
       boolean ownsContext,
       UnaryOperator<ChangeHandler> decorator) {
-    this(consumerName, context, ownsContext, decorator, "tm-" + consumerName);
+    this(consumerName, context, ownsContext, decorator, groupBase(consumerName));
   }
 
   private ConsumerService(

@@ -3,7 +3,11 @@ package dev.trafficmanager.database;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.config.Settings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 
 /** The PostgreSQL connection and its pool. */
 public record DatabaseSettings(
@@ -55,5 +59,18 @@ public record DatabaseSettings(
     config.addDataSourceProperty("socketTimeout", Math.max(1, statementTimeout.toSeconds() * 2));
     config.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
     return new HikariDataSource(config);
+  }
+
+  /**
+   * One plain connection, without the pool's statement timeout: for an operator job that uses one
+   * connection (a pool would open several) and may run one long statement. The caller closes it.
+   */
+  public Connection connect(String applicationName) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty("password", password);
+    props.setProperty("connectTimeout", String.valueOf(Math.max(1, connectionTimeout.toSeconds())));
+    props.setProperty("ApplicationName", applicationName);
+    return DriverManager.getConnection(url, props);
   }
 }

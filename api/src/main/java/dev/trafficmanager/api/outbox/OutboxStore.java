@@ -281,6 +281,53 @@ public final class OutboxStore {
     return handed;
   }
 
+  /** What is done with each row a read hands over; it may write to the database itself. */
+  @FunctionalInterface
+  public interface RowAction<T> {
+    void accept(T row) throws SQLException;
+  }
+
+  /**
+   * Hands every pending row, and every row created at or after {@code createdSince} when given, to
+   * {@code action}, in no particular order. Runs in the caller's transaction, which keeps
+   * auto-commit off so that rows stream through a cursor, {@code fetchSize} at a time: in a
+   * repeatable-read transaction, the rows are of the same snapshot as the caller's other reads
+   * ({@code verify} reads the routes and the outbox so).
+   *
+   * @return the rows handed over
+   */
+  public long forEachRevision(
+      Connection connection,
+      Optional<Instant> createdSince,
+      int fetchSize,
+      RowAction<OutboxRevision> action)
+      throws SQLException {
+    long handed = 0;
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT route_key, revision,"
+                + IS_PENDING
+                + ", created_at FROM outbox WHERE"
+                + IS_PENDING
+                + " OR created_at >= CAST(? AS timestamptz)")) {
+      ps.setFetchSize(fetchSize);
+      ps.setObject(
+          1, createdSince.map(t -> OffsetDateTime.ofInstant(t, ZoneOffset.UTC)).orElse(null));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          handed++;
+          action.accept(
+              new OutboxRevision(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  rs.getBoolean(3),
+                  rs.getObject(4, OffsetDateTime.class).toInstant()));
+        }
+      }
+    }
+    return handed;
+  }
+
   private static void bind(PreparedStatement ps, EventRange range) throws SQLException {
     ps.setObject(1, OffsetDateTime.ofInstant(range.from(), ZoneOffset.UTC));
     ps.setObject(2, OffsetDateTime.ofInstant(range.to(), ZoneOffset.UTC));

@@ -1,13 +1,17 @@
 package dev.trafficmanager.api.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,5 +68,30 @@ class OutboxStoreTest {
     }
     assertThat(outbox.isPublished(first)).isTrue();
     assertThat(outbox.isPublished(second)).isFalse();
+  }
+
+  @Test
+  void forEachRevisionHandsOverThePendingRowsAndThoseWrittenSince(TestEnvironment env)
+      throws Exception {
+    fixture = new RelayFixture(env.settings(), Map.of());
+    OutboxTable outbox = fixture.migratedOutbox();
+    outbox.insertPublished(BILLING, 1, Duration.ofDays(9));
+    outbox.insertPending(BILLING, 2, Duration.ofDays(9));
+    outbox.insertPublished(BILLING, 3, Duration.ofDays(1));
+
+    List<OutboxRevision> pending = new ArrayList<>();
+    List<OutboxRevision> sinceTwoDays = new ArrayList<>();
+    try (Connection c = outbox.connect()) {
+      store.forEachRevision(c, Optional.empty(), 10, pending::add);
+      store.forEachRevision(
+          c, Optional.of(Instant.now().minus(Duration.ofDays(2))), 10, sinceTwoDays::add);
+    }
+
+    assertThat(pending)
+        .extracting(OutboxRevision::routeKey, OutboxRevision::revision, OutboxRevision::pending)
+        .containsExactly(tuple(BILLING, 2L, true));
+    assertThat(sinceTwoDays)
+        .extracting(OutboxRevision::revision, OutboxRevision::pending)
+        .containsExactlyInAnyOrder(tuple(2L, true), tuple(3L, false));
   }
 }

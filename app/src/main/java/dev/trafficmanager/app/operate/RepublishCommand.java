@@ -9,16 +9,12 @@ import dev.trafficmanager.app.operate.republish.Republisher;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.database.DatabaseSettings;
-import dev.trafficmanager.route.RouteRules;
-import dev.trafficmanager.route.Violation;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -74,7 +70,11 @@ public final class RepublishCommand implements Callable<Integer> {
       description = "Events created before this time. Default: now.")
   Instant to;
 
-  @Option(names = "--tenant", paramLabel = "<tenant>", description = "Only this tenant's events.")
+  @Option(
+      names = "--tenant",
+      paramLabel = "<tenant>",
+      converter = TenantName.class,
+      description = "Only this tenant's events.")
   String tenant;
 
   @Option(names = "--dry-run", description = "Count what would be sent, send nothing.")
@@ -95,7 +95,7 @@ public final class RepublishCommand implements Callable<Integer> {
     String topic = kafka.topics().routeEvents().name();
     DatabaseSettings database = DatabaseSettings.from(settings);
     OutboxStore store = new OutboxStore();
-    try (Connection connection = connect(database)) {
+    try (Connection connection = database.connect(Republisher.CLIENT_ID)) {
       RangeCount count = store.count(connection, range);
       out.printf(
           "Republish %d event(s) created %s, to %s.%n", count.published(), range.describe(), topic);
@@ -163,24 +163,6 @@ public final class RepublishCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--from " + from + " must be before --to " + until);
     }
-    Optional<String> violation =
-        Optional.ofNullable(tenant)
-            .flatMap(t -> RouteRules.checkName("tenant", t))
-            .map(Violation::toString);
-    if (violation.isPresent()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--tenant: " + violation.get());
-    }
     return new EventRange(from, until, Optional.ofNullable(tenant));
-  }
-
-  /** One plain connection: a pool would open several for a job that uses one. */
-  private static Connection connect(DatabaseSettings database) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", database.user());
-    props.setProperty("password", database.password());
-    props.setProperty(
-        "connectTimeout", String.valueOf(Math.max(1, database.connectionTimeout().toSeconds())));
-    props.setProperty("ApplicationName", Republisher.CLIENT_ID);
-    return DriverManager.getConnection(database.url(), props);
   }
 }

@@ -139,6 +139,23 @@ public final class GroupOffsets {
     }
   }
 
+  /**
+   * Every partition of the topic at the offset the spec names, as a {@code read_committed} reader
+   * sees them: {@link OffsetSpec#latest()} is the last stable offset.
+   *
+   * @throws IllegalArgumentException when the topic does not exist
+   */
+  public Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) {
+    return offsets(partitions(List.of(TopicSelection.all(topic))), spec);
+  }
+
+  /** The group's committed offsets; a partition it never committed on is absent. */
+  public Map<TopicPartition, Long> committedOffsets(String groupId) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    committed(groupId).forEach((partition, offset) -> offsets.put(partition, offset.offset()));
+    return offsets;
+  }
+
   private List<TopicPartition> partitions(List<TopicSelection> topics) {
     Set<String> names = new TreeSet<>();
     topics.forEach(t -> names.add(t.topic()));
