@@ -9,13 +9,13 @@ import java.time.Duration;
  * stops, and whether it runs the outbox relay. The database, Redis, Kafka, outbox, cache and
  * resilience settings are read by their own records.
  *
- * @param httpPort the HTTP port ({@link HttpSettings}); 0 picks any free port
+ * @param http where HTTP listens and the names it serves ({@link HttpSettings})
  * @param drainTimeout how long {@link ApiService#close()} waits for requests in flight before it
  *     stops the server anyway
  * @param relay whether the API runs an outbox relay ({@code on}, the default) or leaves publishing
  *     to the {@code relay} command ({@code off})
  */
-public record ApiSettings(int httpPort, Duration drainTimeout, boolean relay) {
+public record ApiSettings(HttpSettings http, Duration drainTimeout, boolean relay) {
   public static final String DRAIN_TIMEOUT = "TM_DRAIN_TIMEOUT";
   public static final String RELAY = "TM_API_RELAY";
 
@@ -24,7 +24,7 @@ public record ApiSettings(int httpPort, Duration drainTimeout, boolean relay) {
   /** Reads the settings, throwing an InvalidSettingException naming the first bad one. */
   public static ApiSettings from(Settings settings) {
     return new ApiSettings(
-        HttpSettings.from(settings).port(),
+        HttpSettings.from(settings),
         settings.duration(
             DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)),
         settings.onOff(RELAY, true));

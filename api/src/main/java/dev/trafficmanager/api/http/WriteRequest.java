@@ -34,12 +34,16 @@ final class WriteRequest {
 
   private WriteRequest(Context ctx, ObjectReader json) {
     this.ctx = ctx;
-    byte[] bytes = ctx.bodyAsBytes();
+    byte[] bytes = RequestBody.readJson(ctx, ServerConfig.MAX_REQUEST_BYTES);
     this.actor = readActor(ctx.header(ACTOR_HEADER));
     this.idempotentRequest = readIdempotencyKey(ctx, bytes);
     this.body = readBody(json, bytes);
   }
 
+  /**
+   * @throws io.javalin.http.UnsupportedMediaTypeResponse unless the body is declared JSON
+   * @throws io.javalin.http.ContentTooLargeResponse when the body is over the server's limit
+   */
   static WriteRequest read(Context ctx, ObjectReader json) {
     return new WriteRequest(ctx, json);
   }
