@@ -235,7 +235,7 @@ public final class ApiService implements AutoCloseable {
               context,
               circuits,
               mapper,
-              settings.http().allowedHosts());
+              new HttpApi.Policy(settings.http().allowedHosts(), settings.allowPrivateUrls()));
       http.start(settings.http().host(), settings.http().port());
       log.info("event=api_started address={} database={}", http.boundAddress(), database.address());
     } catch (RuntimeException e) {

@@ -18,7 +18,10 @@ class ApiSettingsTest {
     assertThat(ApiSettings.from(new Settings(Map.of())))
         .isEqualTo(
             new ApiSettings(
-                new HttpSettings(Optional.empty(), 8080, Set.of()), Duration.ofSeconds(30), true));
+                new HttpSettings(Optional.empty(), 8080, Set.of()),
+                Duration.ofSeconds(30),
+                true,
+                false));
   }
 
   @Test
@@ -26,11 +29,22 @@ class ApiSettingsTest {
     ApiSettings settings =
         ApiSettings.from(
             new Settings(
-                Map.of("TM_HTTP_PORT", "0", "TM_DRAIN_TIMEOUT", "5s", "TM_API_RELAY", "off")));
+                Map.of(
+                    "TM_HTTP_PORT",
+                    "0",
+                    "TM_DRAIN_TIMEOUT",
+                    "5s",
+                    "TM_API_RELAY",
+                    "off",
+                    "TM_URL_ALLOW_PRIVATE",
+                    "on")));
     assertThat(settings)
         .isEqualTo(
             new ApiSettings(
-                new HttpSettings(Optional.empty(), 0, Set.of()), Duration.ofSeconds(5), false));
+                new HttpSettings(Optional.empty(), 0, Set.of()),
+                Duration.ofSeconds(5),
+                false,
+                true));
   }
 
   @Test

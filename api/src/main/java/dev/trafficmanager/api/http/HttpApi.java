@@ -56,14 +56,24 @@ public final class HttpApi {
   private volatile boolean closing;
 
   /**
-   * @param hosts the names a request's {@code Host} may give; empty: any ({@link HostCheck})
+   * What the server lets callers do.
+   *
+   * @param allowedHosts the names a request's {@code Host} may give; empty: any ({@link HostCheck})
+   * @param allowPrivateUrls whether a route may point at a loopback, private or link-local address
+   *     ({@link dev.trafficmanager.route.RouteRules#checkTarget})
    */
+  public record Policy(Set<String> allowedHosts, boolean allowPrivateUrls) {
+    public Policy {
+      allowedHosts = Set.copyOf(allowedHosts);
+    }
+  }
+
   public HttpApi(
       Backends backends,
       ServiceContext context,
       Circuits circuits,
       ObjectMapper mapper,
-      Set<String> hosts) {
+      Policy policy) {
     this.draining = context.draining();
     RequestAccounting accounting = new RequestAccounting(draining, context.meters());
     this.app =
@@ -76,7 +86,7 @@ public final class HttpApi {
                           new FilterHolder(accounting), "/*", EnumSet.of(DispatcherType.REQUEST)));
             });
     app.before(CorrelationIds::assign);
-    app.before(new HostCheck(hosts)::check);
+    app.before(new HostCheck(policy.allowedHosts())::check);
     app.beforeMatched(RequestAccounting::rememberRouteTemplate);
     app.beforeMatched(CorrelationIds::rejectInvalid);
     app.beforeMatched(this::refuseWhileClosing);
@@ -91,7 +101,8 @@ public final class HttpApi {
             backends.resolver(),
             context.resilience(),
             context.meters(),
-            mapper)
+            mapper,
+            policy.allowPrivateUrls())
         .register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
         .register(endpoints);
