@@ -26,5 +26,8 @@ USER traffic-manager
 WORKDIR /var/lib/traffic-manager
 ENV TM_STREAMS_STATE_DIR=/var/lib/traffic-manager/streams
 # exec form: the JVM is PID 1 and receives SIGTERM itself, so it drains before it exits.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/traffic-manager/traffic-manager.jar"]
+# ExitOnOutOfMemoryError: a JVM that ran out of heap may have lost any thread (a consumer loop, the
+# relay) while still answering /health/live; exiting lets the orchestrator (compose's restart:
+# unless-stopped) replace it instead of leaving it half alive.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/traffic-manager/traffic-manager.jar"]
 CMD ["--help"]

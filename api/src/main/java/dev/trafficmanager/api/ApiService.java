@@ -38,6 +38,7 @@ import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.service.ServiceContext;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,9 +239,10 @@ public final class ApiService implements AutoCloseable {
               new HttpApi.Backends(writer, reader, resolver, new AuditReader(db), health.build()),
               context,
               circuits,
-              mapper);
-      http.start(settings.httpPort());
-      log.info("event=api_started port={} database={}", http.port(), database.url());
+              mapper,
+              new HttpApi.Policy(settings.http().allowedHosts(), settings.allowPrivateUrls()));
+      http.start(settings.http().host(), settings.http().port());
+      log.info("event=api_started address={} database={}", http.boundAddress(), database.address());
     } catch (RuntimeException e) {
       try {
         close();
@@ -261,6 +263,18 @@ public final class ApiService implements AutoCloseable {
       throw new IllegalStateException("the ApiService is not running");
     }
     return http.port();
+  }
+
+  /**
+   * The address HTTP is bound to.
+   *
+   * @throws IllegalStateException before {@link #start()} has succeeded
+   */
+  public synchronized InetSocketAddress httpAddress() {
+    if (http == null || closed) {
+      throw new IllegalStateException("the ApiService is not running");
+    }
+    return http.boundAddress();
   }
 
   /**

@@ -81,7 +81,7 @@ public final class RelayService implements AutoCloseable {
       watch = databaseWatch;
       databaseWatch.start();
       relay.start();
-      log.info("event=relay_started database={}", database.url());
+      log.info("event=relay_started database={}", database.address());
     } catch (RuntimeException e) {
       close();
       throw e;

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** Calls a running {@link ApiService} over HTTP, as its clients do. */
@@ -39,7 +40,10 @@ final class ApiClient {
     return send("PUT", path, body, headers);
   }
 
-  /** {@code headers} alternate names and values. */
+  /**
+   * {@code headers} alternate names and values; a body is sent as {@code application/json} unless
+   * they name a {@code Content-Type}.
+   */
   Response send(String method, String path, String body, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
@@ -49,7 +53,7 @@ final class ApiClient {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
+    if (body != null && !Arrays.asList(headers).contains("Content-Type")) {
       request.header("Content-Type", "application/json");
     }
     for (int i = 0; i < headers.length; i += 2) {

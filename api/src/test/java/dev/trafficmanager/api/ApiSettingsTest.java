@@ -5,15 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.http.HttpSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ApiSettingsTest {
   @Test
   void defaultsArePort8080AThirtySecondDrainAndTheRelayOn() {
     assertThat(ApiSettings.from(new Settings(Map.of())))
-        .isEqualTo(new ApiSettings(8080, Duration.ofSeconds(30), true));
+        .isEqualTo(
+            new ApiSettings(
+                new HttpSettings(Optional.empty(), 8080, Set.of()),
+                Duration.ofSeconds(30),
+                true,
+                false));
   }
 
   @Test
@@ -21,8 +29,22 @@ class ApiSettingsTest {
     ApiSettings settings =
         ApiSettings.from(
             new Settings(
-                Map.of("TM_HTTP_PORT", "0", "TM_DRAIN_TIMEOUT", "5s", "TM_API_RELAY", "off")));
-    assertThat(settings).isEqualTo(new ApiSettings(0, Duration.ofSeconds(5), false));
+                Map.of(
+                    "TM_HTTP_PORT",
+                    "0",
+                    "TM_DRAIN_TIMEOUT",
+                    "5s",
+                    "TM_API_RELAY",
+                    "off",
+                    "TM_URL_ALLOW_PRIVATE",
+                    "on")));
+    assertThat(settings)
+        .isEqualTo(
+            new ApiSettings(
+                new HttpSettings(Optional.empty(), 0, Set.of()),
+                Duration.ofSeconds(5),
+                false,
+                true));
   }
 
   @Test

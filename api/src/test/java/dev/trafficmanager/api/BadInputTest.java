@@ -62,6 +62,19 @@ class BadInputTest {
         post("trailing garbage", good + " x", "body"),
         post("duplicate key", good.replace("{", "{\"tenant\":\"acme\","), "body"),
         post("url is a number", good.replace(quoted(URL), "5"), "url"),
+        post(
+            "url with credentials",
+            ApiClient.route("acme", "billing", "prod", "v1", "https://user:pass@billing.example/"),
+            "url"),
+        post(
+            "url host of 254 characters",
+            ApiClient.route(
+                "acme", "billing", "prod", "v1", "https://" + "a.".repeat(123) + "examples/"),
+            "url"),
+        post(
+            "url to the cloud metadata service",
+            ApiClient.route("acme", "billing", "prod", "v1", "http://169.254.169.254/latest/"),
+            "url"),
         post("tenant is a boolean", good.replace(quoted("acme"), "true"), "tenant"),
         post("version missing", good.replace("\"version\":\"v1\",", ""), "version"),
         post("url null", good.replace(quoted(URL), "null"), "url"),

@@ -91,6 +91,9 @@ class DatabaseOutageTest {
         JsonNode ready = client.get("/health/ready").json();
         assertThat(RunningApi.component(ready, "postgresql").path("status").asText())
             .isEqualTo("down");
+        assertThat(RunningApi.component(ready, "postgresql").path("reason").asText())
+            .as("the driver's message (user, host, database) stays in the log")
+            .isIn("PostgreSQL is unreachable", "PostgreSQL has no connection to spare");
         JsonNode resilience = client.get("/health/resilience").json();
         assertThat(
                 RunningApi.named(resilience, "circuit_breakers", "name", "postgresql")

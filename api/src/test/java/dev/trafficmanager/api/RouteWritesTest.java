@@ -208,6 +208,21 @@ class RouteWritesTest {
   }
 
   @Test
+  void aKeyUsedByOneTenantDoesNotBlockAnother() {
+    String tenantA = tenant();
+    String tenantB = tenant();
+    String key = "deploy-42";
+    assertThat(create(tenantA, URL, "Idempotency-Key", key).status()).isEqualTo(201);
+
+    ApiClient.Response other = create(tenantB, OTHER_URL, "Idempotency-Key", key);
+
+    assertThat(other.status()).as(other.toString()).isEqualTo(201);
+    assertThat(other.header("Idempotent-Replayed")).isEmpty();
+    assertThat(other.json().path("url").asText()).isEqualTo(OTHER_URL);
+    assertThat(outbox(tenantB)).hasSize(1);
+  }
+
+  @Test
   void anIdempotentRetryReplaysTheFirstAnswerEvenAfterLaterWrites() {
     String tenant = tenant();
     create(tenant, URL);

@@ -51,6 +51,6 @@ final class ServiceProcess {
                 checks
                     .apply(HealthReport.builder(context.resilience(), context.draining()))
                     .build()));
-    ops.start(HttpSettings.from(settings).port());
+    ops.start(HttpSettings.from(settings));
   }
 }

@@ -36,6 +36,12 @@ public record RedisSettings(String url, CacheKeys keys, Duration commandTimeout)
     return client;
   }
 
+  /** The server's host and port, for logs: the URL itself may carry a password. */
+  public String address() {
+    RedisURI uri = RedisURI.create(url);
+    return uri.getHost() + ":" + uri.getPort();
+  }
+
   /** The server's address with {@link #commandTimeout()} as its command timeout. */
   public RedisURI uri() {
     RedisURI uri = RedisURI.create(url);

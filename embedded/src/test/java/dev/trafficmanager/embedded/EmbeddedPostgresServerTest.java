@@ -34,6 +34,27 @@ class EmbeddedPostgresServerTest {
   }
 
   @Test
+  void refusesAConnectionWithoutThePasswordAndKeepsThePasswordAcrossARestart(@TempDir Path dir)
+      throws SQLException {
+    String url;
+    String password;
+    try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(dir.resolve("pg"), 0)) {
+      postgres.start();
+      url = postgres.jdbcUrl("postgres");
+      password = postgres.password();
+      assertThatThrownBy(() -> DriverManager.getConnection(url, postgres.user(), ""))
+          .isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> DriverManager.getConnection(url, postgres.user(), "postgres"))
+          .isInstanceOf(SQLException.class);
+    }
+    try (EmbeddedPostgresServer again = new EmbeddedPostgresServer(dir.resolve("pg"), 0)) {
+      again.start();
+      assertThat(again.password()).isEqualTo(password);
+      assertThat(queryInt(again, again.jdbcUrl("postgres"), "SELECT 1")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void createsADatabaseOnceAndIgnoresASecondRequest(@TempDir Path dir) throws SQLException {
     try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(dir, 0)) {
       postgres.start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
@@ -11,6 +12,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedRedisServerTest {
+
+  @Test
+  void refusesCommandsWithoutThePassword(@TempDir Path dir) {
+    try (EmbeddedRedisServer redis = new EmbeddedRedisServer(dir.resolve("redis"), 0)) {
+      redis.start();
+      RedisClient client = RedisClient.create("redis://" + redis.address());
+      try {
+        assertThatThrownBy(client::connect)
+            .isInstanceOf(RedisConnectionException.class)
+            .hasRootCauseInstanceOf(RedisCommandExecutionException.class)
+            .rootCause()
+            .hasMessageContaining("NOAUTH");
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
 
   @Test
   void answersSetAndGetAndKeepsKeysAcrossARestartOnTheSamePort(@TempDir Path dir) {

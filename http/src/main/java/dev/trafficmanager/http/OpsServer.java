@@ -14,7 +14,14 @@ public final class OpsServer implements AutoCloseable {
   private final Javalin app;
 
   public OpsServer(ServiceContext context, HealthReport health) {
-    this.app = Javalin.create(config -> config.showJavalinBanner = false);
+    this.app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.jetty.modifyServer(JsonErrorHandler::install);
+              config.jetty.modifyServletContextHandler(
+                  handler -> handler.setErrorHandler(JsonErrorHandler.forContext()));
+            });
     JsonResponder json = new JsonResponder(EventJson.newMapper());
     Endpoints endpoints = new Endpoints(app, json);
     new HealthEndpoints(health, context.metrics(), json).register(endpoints);
@@ -24,6 +31,11 @@ public final class OpsServer implements AutoCloseable {
   /** Starts serving; port 0 picks a free one. */
   public void start(int port) {
     app.start(port);
+  }
+
+  /** Starts serving where the settings say: {@code TM_HTTP_HOST} and {@code TM_HTTP_PORT}. */
+  public void start(HttpSettings settings) {
+    app.start(settings.host().orElse(null), settings.port());
   }
 
   public int port() {

@@ -1,6 +1,7 @@
 package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.api.ApiSettings;
 import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.KafkaSettings;
@@ -17,6 +18,7 @@ import dev.trafficmanager.kafka.TopicCreator;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.processor.ProcessorService;
 import dev.trafficmanager.service.ServiceContext;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +42,10 @@ final class LocalStack implements AutoCloseable {
   static final LocalPort HTTP_PORT =
       new LocalPort(HttpSettings.PORT, HttpSettings.DEFAULT_PORT, "HTTP");
   static final String DATABASE = "traffic_manager";
+  // A developer's machine is no server: the API answers this machine only, unless TM_HTTP_HOST
+  // says otherwise, and then only under the names a browser on it uses (DNS rebinding).
+  static final String LOOPBACK = "127.0.0.1";
+  static final String LOOPBACK_NAMES = "localhost,127.0.0.1,[::1]";
   static final String SERVICE_NAME = "local";
 
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
@@ -65,6 +71,16 @@ final class LocalStack implements AutoCloseable {
     Path stateDir = Path.of(given.string(STATE_DIR, ".traffic-manager")).toAbsolutePath();
     Map<String, String> chosen = new HashMap<>();
     chosen.put(HttpSettings.PORT, Integer.toString(HTTP_PORT.choose(given)));
+    if (!given.isSet(ApiSettings.URL_ALLOW_PRIVATE)) {
+      // A developer's routes point at services on their own machine.
+      chosen.put(ApiSettings.URL_ALLOW_PRIVATE, "on");
+    }
+    if (!given.isSet(HttpSettings.HOST)) {
+      chosen.put(HttpSettings.HOST, LOOPBACK);
+      if (!given.isSet(HttpSettings.ALLOWED_HOSTS)) {
+        chosen.put(HttpSettings.ALLOWED_HOSTS, LOOPBACK_NAMES);
+      }
+    }
     if (given.isSet(DatabaseSettings.URL)) {
       postgres = null;
     } else {
@@ -136,19 +152,25 @@ final class LocalStack implements AutoCloseable {
       close();
       throw e;
     }
+    // Addresses only: the URLs and settings carry the servers' passwords.
     log.info(
-        "Traffic Manager is ready in {} ms\n  HTTP      http://localhost:{}\n  Kafka     {}\n"
-            + "  Postgres  {}\n  Redis     {}",
+        "Traffic Manager is ready in {} ms\n  HTTP      http://localhost:{} (bound to {})\n"
+            + "  Kafka     {}\n  Postgres  {}\n  Redis     {}",
         (System.nanoTime() - startedAt) / 1_000_000,
         api.httpPort(),
+        api.httpAddress(),
         KafkaSettings.from(effective).bootstrapServers(),
-        DatabaseSettings.from(effective).url(),
-        RedisSettings.from(effective).url());
+        DatabaseSettings.from(effective).address(),
+        RedisSettings.from(effective).address());
     return effective;
   }
 
   int httpPort() {
     return api.httpPort();
+  }
+
+  InetSocketAddress httpAddress() {
+    return api.httpAddress();
   }
 
   void awaitShutdownSignal() throws InterruptedException {

@@ -1,13 +1,23 @@
 package dev.trafficmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.api.ApiSettings;
+import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.http.HttpSettings;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,6 +33,41 @@ class LocalStackTest {
       Settings effective = local.start();
 
       new PipelineScenario(local.httpPort(), effective).createResolveDeactivate();
+    }
+  }
+
+  @Test
+  void localAnswersThisMachineOnlyAndItsServersNeedTheirPasswords(@TempDir Path stateDir)
+      throws Exception {
+    try (LocalStack local = new LocalStack(onFreePorts(stateDir))) {
+      Settings effective = local.start();
+
+      assertThat(local.httpAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+      assertThat(statusWithHost(local.httpPort(), "localhost:" + local.httpPort())).isEqualTo(200);
+      assertThat(statusWithHost(local.httpPort(), "rebound.example:" + local.httpPort()))
+          .as("a page whose name was rebound to 127.0.0.1")
+          .isEqualTo(421);
+
+      String databaseUrl = effective.string(DatabaseSettings.URL, "");
+      assertThatThrownBy(() -> DriverManager.getConnection(databaseUrl, "postgres", ""))
+          .isInstanceOf(SQLException.class);
+      assertThat(effective.string(RedisSettings.URL, "")).matches("redis://:[0-9a-f]+@.*");
+    }
+  }
+
+  /** The status of {@code GET /health/live} sent with this {@code Host}, over a raw socket. */
+  private static int statusWithHost(int port, String host) throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /health/live HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      return Integer.parseInt(statusLine.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3));
     }
   }
 

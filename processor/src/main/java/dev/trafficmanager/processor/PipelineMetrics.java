@@ -26,6 +26,12 @@ public final class PipelineMetrics {
   /** Revisions more than one ahead of the applied one: applied, but revisions were lost. */
   public static final String REVISION_GAPS = "revision-gaps";
 
+  /**
+   * Revisions too far ahead of the applied one to be believed (a poisoned event), sent to the DLQ
+   * by "dedupe" instead of being applied.
+   */
+  public static final String REVISION_JUMPS_REFUSED = "revision-jumps-refused";
+
   private PipelineMetrics() {}
 
   static Sensor invalidEvents(StreamsMetrics metrics) {
@@ -38,6 +44,10 @@ public final class PipelineMetrics {
 
   static Sensor revisionGaps(StreamsMetrics metrics) {
     return counter(metrics, "dedupe", REVISION_GAPS);
+  }
+
+  static Sensor revisionJumpsRefused(StreamsMetrics metrics) {
+    return counter(metrics, "dedupe", REVISION_JUMPS_REFUSED);
   }
 
   // Kafka Streams keeps one such sensor per stream thread and returns the existing one when a

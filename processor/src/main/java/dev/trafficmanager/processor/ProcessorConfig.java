@@ -19,6 +19,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param replicationFactor of the changelog topic; -1 means the broker's default ({@value
  *     #REPLICATION_FACTOR})
  * @param streamThreads stream threads in this instance ({@value #STREAM_THREADS})
+ * @param maxRevisionJump how far ahead of a route's applied revision an event may be and still be
+ *     applied; further is a forged or corrupted event, sent to the DLQ ({@value
+ *     #MAX_REVISION_JUMP})
  */
 public record ProcessorConfig(
     KafkaSettings kafka,
@@ -26,13 +29,15 @@ public record ProcessorConfig(
     Path stateDir,
     Duration commitInterval,
     int replicationFactor,
-    int streamThreads) {
+    int streamThreads,
+    long maxRevisionJump) {
   public static final String APPLICATION_ID_BASE = "traffic-manager-processor";
 
   public static final String STATE_DIR = "TM_STREAMS_STATE_DIR";
   public static final String COMMIT_INTERVAL = "TM_STREAMS_COMMIT_INTERVAL";
   public static final String REPLICATION_FACTOR = "TM_STREAMS_REPLICATION_FACTOR";
   public static final String STREAM_THREADS = "TM_STREAMS_THREADS";
+  public static final String MAX_REVISION_JUMP = "TM_STREAMS_MAX_REVISION_JUMP";
 
   // Under exactly-once, output becomes visible to read_committed consumers only when the
   // transaction commits, so the commit interval is the floor of the pipeline's propagation latency
@@ -77,7 +82,12 @@ public record ProcessorConfig(
                     .toString())),
         commitInterval,
         replicationFactor,
-        settings.integer(STREAM_THREADS, 1, 1, 64));
+        settings.integer(STREAM_THREADS, 1, 1, 64),
+        settings.integer(
+            MAX_REVISION_JUMP,
+            (int) RouteTopology.DEFAULT_MAX_REVISION_JUMP,
+            1,
+            Integer.MAX_VALUE));
   }
 
   /** The properties to construct {@code KafkaStreams} with; a fresh copy on every call. */

@@ -129,7 +129,8 @@ public final class ProcessorService implements AutoCloseable {
     requireTopics(topics);
     KafkaStreams client =
         new KafkaStreams(
-            RouteTopology.build(new StreamsBuilder(), topics), config.streamsProperties());
+            RouteTopology.build(new StreamsBuilder(), topics, config.maxRevisionJump()),
+            config.streamsProperties());
     client.setStateListener(
         (newState, oldState) -> {
           if (newState == KafkaStreams.State.ERROR) {

@@ -33,9 +33,24 @@ public final class RouteTopology {
   /** The MDC key under which the steps log the event's correlation id. */
   static final String MDC_CORRELATION_ID = "correlation_id";
 
+  /**
+   * How far ahead of a route's applied revision an event may be and still be applied, unless the
+   * setting says otherwise ({@link ProcessorConfig#maxRevisionJump()}).
+   */
+  public static final long DEFAULT_MAX_REVISION_JUMP = 1000;
+
   private RouteTopology() {}
 
+  /** The topology with the default {@link #DEFAULT_MAX_REVISION_JUMP}. */
   public static Topology build(StreamsBuilder builder, Topics topics) {
+    return build(builder, topics, DEFAULT_MAX_REVISION_JUMP);
+  }
+
+  /**
+   * @param maxRevisionJump an event more than this many revisions ahead of its route's applied
+   *     revision goes to the DLQ instead of being applied
+   */
+  public static Topology build(StreamsBuilder builder, Topics topics, long maxRevisionJump) {
     Topic<String, RouteEvent> events = topics.routeEvents();
     Topic<String, byte[]> deadLetters = topics.routeEventsDlq();
     Topic<String, RouteChange> changes = topics.routeChanges();
@@ -64,22 +79,29 @@ public final class RouteTopology {
         raw.processValues(() -> new ValidateProcessor(events), Named.as("validate"))
             .split(Named.as("validate-"))
             .branch((key, result) -> result.isValid(), Branched.as("valid"))
-            .defaultBranch(
-                Branched.withConsumer(
-                    invalid ->
-                        invalid
-                            .processValues(DeadLetterProcessor::new, Named.as("dead-letter"))
-                            .to(
-                                deadLetters.name(),
-                                Produced.with(deadLetters.keySerde(), deadLetters.valueSerde())
-                                    .withName("route-events-dlq-sink")),
-                    "invalid"));
+            .defaultBranch(Branched.as("invalid"));
 
-    KStream<String, RouteChange> applied =
+    Map<String, KStream<String, Ordering>> ordered =
         validated
             .get("validate-valid")
-            .mapValues(Validation::event, Named.as("valid-event"))
-            .processValues(DedupeProcessor::new, Named.as("dedupe"), ROUTE_STATE_STORE);
+            .processValues(
+                () -> new DedupeProcessor(maxRevisionJump), Named.as("dedupe"), ROUTE_STATE_STORE)
+            .split(Named.as("dedupe-"))
+            .branch((key, result) -> result.isApplied(), Branched.as("applied"))
+            .defaultBranch(Branched.as("refused"));
+    KStream<String, RouteChange> applied =
+        ordered.get("dedupe-applied").mapValues(Ordering::change, Named.as("applied-change"));
+
+    validated
+        .get("validate-invalid")
+        .merge(
+            ordered.get("dedupe-refused").mapValues(Ordering::refusal, Named.as("refused-event")),
+            Named.as("refused"))
+        .processValues(DeadLetterProcessor::new, Named.as("dead-letter"))
+        .to(
+            deadLetters.name(),
+            Produced.with(deadLetters.keySerde(), deadLetters.valueSerde())
+                .withName("route-events-dlq-sink"));
 
     applied.to(
         changes.name(),

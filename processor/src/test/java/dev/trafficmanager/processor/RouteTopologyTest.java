@@ -297,6 +297,34 @@ class RouteTopologyTest {
   }
 
   @Test
+  void aRevisionFarAheadIsDeadLetteredAndTheRouteKeepsApplyingRealRevisions() {
+    events.pipeInput(ROUTE, golden(Action.CREATED));
+    events.pipeInput(ROUTE, edit(Action.DEACTIVATED, n -> n.put("revision", 1_000_000_000L)));
+    events.pipeInput(ROUTE, golden(Action.DEACTIVATED));
+
+    assertThat(changes.readValuesToList())
+        .extracting(RouteChange::revision)
+        .containsExactly(1L, 2L);
+    assertThat(routeState().get(ROUTE)).isEqualTo(event(Action.DEACTIVATED).state());
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo(ROUTE);
+    assertDlqHeaders(dead.headers(), InvalidInputException.class.getName());
+    assertThat(header(dead.headers(), EventHeaders.DLQ_EXCEPTION_MESSAGE))
+        .contains("revision", "1000000000");
+    assertThat(counter(PipelineMetrics.REVISION_JUMPS_REFUSED)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aNewRouteWhoseFirstRevisionIsFarAheadIsDeadLettered() {
+    events.pipeInput(
+        ROUTE, edit(n -> n.put("revision", RouteTopology.DEFAULT_MAX_REVISION_JUMP + 1)));
+
+    assertThat(changes.isEmpty()).isTrue();
+    assertThat(routeState().get(ROUTE)).isNull();
+    assertThat(deadLetters.readValuesToList()).hasSize(1);
+  }
+
+  @Test
   void aValidEventAfterAnInvalidOneIsStillApplied() {
     events.pipeInput(ROUTE, edit(n -> n.put("url", "not a url")));
     events.pipeInput(ROUTE, golden(Action.CREATED));

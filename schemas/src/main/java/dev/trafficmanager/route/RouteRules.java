@@ -20,6 +20,9 @@ public final class RouteRules {
 
   public static final int MAX_URL_LENGTH = 2048;
 
+  /** A URL's host has at most this many characters (a DNS name's limit). */
+  public static final int MAX_HOST_LENGTH = 253;
+
   /** An event's actor has 1 to this many characters. */
   public static final int MAX_ACTOR_LENGTH = 256;
 
@@ -101,6 +104,44 @@ public final class RouteRules {
         || uri.getHost() == null) {
       return Optional.of(new Violation(field, "must be an absolute http or https URL with a host"));
     }
+    // Credentials in a URL would be served to every resolver and kept forever in the event log.
+    if (uri.getRawUserInfo() != null) {
+      return Optional.of(new Violation(field, "must not carry credentials (user:password@)"));
+    }
+    if (uri.getHost().length() > MAX_HOST_LENGTH) {
+      return Optional.of(
+          new Violation(field, "must have a host of at most " + MAX_HOST_LENGTH + " characters"));
+    }
     return Optional.empty();
+  }
+
+  /**
+   * The API's policy on where a route may point, beyond {@link #checkUrl} (which the URL is assumed
+   * to pass): unless {@code allowPrivate}, a URL whose host is this machine, a private, link-local
+   * or otherwise non-public address written as an IP literal ({@code 127.0.0.1}, {@code [::1]},
+   * {@code 169.254.169.254}, {@code 10.0.0.1}), {@code localhost}, or a number in another of the
+   * spellings clients read as an IPv4 address ({@code 2130706433}, {@code 0x7f.1}) is refused: a
+   * resolver that follows the route would otherwise call into the caller's own network. Names are
+   * not resolved; a name that resolves to such an address is a matter for the network's egress
+   * rules.
+   */
+  public static Optional<Violation> checkTarget(String field, String url, boolean allowPrivate) {
+    if (allowPrivate || url == null) {
+      return Optional.empty();
+    }
+    String host;
+    try {
+      host = new URI(url).getHost();
+    } catch (URISyntaxException e) {
+      return Optional.empty(); // checkUrl names it
+    }
+    return host != null && UrlTargets.isPrivate(host)
+        ? Optional.of(
+            new Violation(
+                field,
+                "must not point at a loopback, private or link-local address ("
+                    + host
+                    + "); see TM_URL_ALLOW_PRIVATE"))
+        : Optional.empty();
   }
 }

@@ -34,6 +34,8 @@ class RouteRulesTest {
         "http:/no-host",
         "javascript:alert(1)",
         "http://bad host/",
+        "https://user:secret@svc.example/",
+        "https://token@svc.example",
         ""
       })
   void rejectsEverythingElse(String url) {
@@ -48,6 +50,52 @@ class RouteRulesTest {
     String url = prefix + "a".repeat(length - prefix.length());
 
     assertThat(RouteRules.checkUrl("url", url).isPresent()).isEqualTo(length > 2048);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {253, 254})
+  void hostsAreAtMost253Characters(int length) {
+    String host = "a.".repeat(123) + "example" + "s".repeat(length - 253);
+
+    assertThat(RouteRules.checkUrl("url", "https://" + host + "/").isPresent())
+        .isEqualTo(length > 253);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1:8080/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.1.2.3/",
+        "http://192.168.0.10/",
+        "http://172.16.5.4/",
+        "http://100.64.0.1/",
+        "http://0.0.0.0/",
+        "http://[::1]/",
+        "http://[fd00::1]/",
+        "http://[fe80::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://localhost:8080/",
+        "http://api.localhost/",
+        "http://0177.0.0.1/"
+      })
+  void privateTargetsAreRefusedUnlessAllowed(String url) {
+    assertThat(RouteRules.checkUrl("url", url)).isEmpty();
+    assertThat(RouteRules.checkTarget("url", url, false))
+        .hasValueSatisfying(v -> assertThat(v.field()).isEqualTo("url"));
+    assertThat(RouteRules.checkTarget("url", url, true)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://svc.example.com/",
+        "http://8.8.8.8/",
+        "http://[2001:db8::1]/",
+        "http://10x.example/"
+      })
+  void publicTargetsAreAccepted(String url) {
+    assertThat(RouteRules.checkTarget("url", url, false)).isEmpty();
   }
 
   @ParameterizedTest

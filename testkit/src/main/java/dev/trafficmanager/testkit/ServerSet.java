@@ -80,7 +80,8 @@ final class ServerSet implements AutoCloseable {
         kafka == null ? "external" : "embedded",
         servers.database.adminUrl(),
         postgres == null ? "external" : "embedded",
-        servers.redisUrl,
+        // The URL carries the password of the embedded server (or of an external one).
+        servers.redisUrl.replaceFirst("//[^@/]*@", "//"),
         redis == null ? "external" : "embedded");
     return servers;
   }

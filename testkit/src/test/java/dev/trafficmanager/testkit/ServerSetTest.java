@@ -52,7 +52,7 @@ class ServerSetTest {
       assertThat(postgres.isRunning()).isTrue();
       assertThat(redis.isRunning()).isTrue();
       assertThat(
-              new DatabaseServer(postgres.jdbcUrl("postgres"), postgres.user(), "")
+              new DatabaseServer(postgres.jdbcUrl("postgres"), postgres.user(), postgres.password())
                   .exists(databaseUrl.replaceFirst(".*/(tm_test_[a-z0-9]+).*", "$1")))
           .as("database dropped when its environment closed")
           .isFalse();

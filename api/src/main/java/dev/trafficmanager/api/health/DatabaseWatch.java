@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.trafficmanager.api.outbox.OutboxBacklog;
 import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.api.resilience.Circuits;
+import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.health.HealthCheck;
 import dev.trafficmanager.health.HealthStatus;
@@ -25,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches PostgreSQL from a thread of its own: once a second it borrows a pooled connection and
@@ -50,6 +53,8 @@ import java.util.concurrent.TimeUnit;
  * while the last probe failed.
  */
 public final class DatabaseWatch implements HealthCheck, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DatabaseWatch.class);
+
   static final Duration INTERVAL = Duration.ofSeconds(1);
 
   /** A last answer older than this means the probe is stuck: the database does not answer. */
@@ -171,10 +176,19 @@ public final class DatabaseWatch implements HealthCheck, AutoCloseable {
       last = new Probe(true, "", nanos / 1_000_000, System.nanoTime(), Optional.of(backlog), false);
     } catch (Exception e) {
       long nanos = System.nanoTime() - start;
+      // The driver's message names the user, host and database: it belongs in the log, not in
+      // /health/ready, which anyone who reaches the port can read.
+      if (last == null || last.ok()) {
+        log.warn("event=database_probe_failed error=\"{}\"", e.toString());
+      }
       last =
           new Probe(
               false,
-              String.valueOf(e.getMessage()),
+              DatabaseFailures.isUnreachable(e)
+                  ? "PostgreSQL is unreachable"
+                  : isSaturated(e)
+                      ? "PostgreSQL has no connection to spare"
+                      : "the probe query failed",
               nanos / 1_000_000,
               System.nanoTime(),
               Optional.empty(),

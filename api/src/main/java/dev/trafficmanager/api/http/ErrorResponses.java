@@ -15,9 +15,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +99,7 @@ final class ErrorResponses {
                   new Violation(
                       IdempotencyKey.HEADER, "was already used for a different request"))));
     } else {
-      json.send(ctx, status, new ErrorBody(code(status), e.getMessage()));
+      json.send(ctx, status, ErrorBody.forStatus(status, e.getMessage()));
     }
   }
 
@@ -151,12 +149,5 @@ final class ErrorResponses {
   private void unavailable(Context ctx, long retryAfterSeconds, ErrorBody body) {
     ctx.header(RETRY_AFTER, String.valueOf(retryAfterSeconds));
     json.send(ctx, 503, body);
-  }
-
-  private static String code(int status) {
-    HttpStatus known = HttpStatus.forStatus(status);
-    return known == HttpStatus.UNKNOWN
-        ? "http_" + status
-        : known.getMessage().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
   }
 }

@@ -10,14 +10,21 @@ import dev.trafficmanager.health.Draining;
 import dev.trafficmanager.health.HealthReport;
 import dev.trafficmanager.http.Endpoints;
 import dev.trafficmanager.http.HealthEndpoints;
+import dev.trafficmanager.http.HostCheck;
 import dev.trafficmanager.http.JsonResponder;
 import dev.trafficmanager.service.ServiceContext;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.servlet.FilterHolder;
@@ -48,8 +55,25 @@ public final class HttpApi {
   private final Draining draining;
   private volatile boolean closing;
 
+  /**
+   * What the server lets callers do.
+   *
+   * @param allowedHosts the names a request's {@code Host} may give; empty: any ({@link HostCheck})
+   * @param allowPrivateUrls whether a route may point at a loopback, private or link-local address
+   *     ({@link dev.trafficmanager.route.RouteRules#checkTarget})
+   */
+  public record Policy(Set<String> allowedHosts, boolean allowPrivateUrls) {
+    public Policy {
+      allowedHosts = Set.copyOf(allowedHosts);
+    }
+  }
+
   public HttpApi(
-      Backends backends, ServiceContext context, Circuits circuits, ObjectMapper mapper) {
+      Backends backends,
+      ServiceContext context,
+      Circuits circuits,
+      ObjectMapper mapper,
+      Policy policy) {
     this.draining = context.draining();
     RequestAccounting accounting = new RequestAccounting(draining, context.meters());
     this.app =
@@ -62,6 +86,7 @@ public final class HttpApi {
                           new FilterHolder(accounting), "/*", EnumSet.of(DispatcherType.REQUEST)));
             });
     app.before(CorrelationIds::assign);
+    app.before(new HostCheck(policy.allowedHosts())::check);
     app.beforeMatched(RequestAccounting::rememberRouteTemplate);
     app.beforeMatched(CorrelationIds::rejectInvalid);
     app.beforeMatched(this::refuseWhileClosing);
@@ -76,21 +101,37 @@ public final class HttpApi {
             backends.resolver(),
             context.resilience(),
             context.meters(),
-            mapper)
+            mapper,
+            policy.allowPrivateUrls())
         .register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
         .register(endpoints);
     endpoints.answerOtherMethods();
   }
 
-  /** Starts listening on {@code port} (0 = any free port). */
-  public void start(int port) {
-    app.start(port);
+  /** Starts listening on {@code host} (empty: every interface) and {@code port} (0: any free). */
+  public void start(Optional<String> host, int port) {
+    app.start(host.orElse(null), port);
   }
 
   /** The port listened on, once started. */
   public int port() {
     return app.port();
+  }
+
+  /** The address the server's socket is bound to, as the operating system reports it. */
+  public InetSocketAddress boundAddress() {
+    for (Connector connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof NetworkConnector network
+          && network.getTransport() instanceof ServerSocketChannel channel) {
+        try {
+          return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    throw new IllegalStateException("the server has no network connector");
   }
 
   /** Whether {@link #stop(Duration)} has begun. */

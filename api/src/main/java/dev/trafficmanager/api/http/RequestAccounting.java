@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +29,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Meter: {@code http_server_requests_seconds{method,uri,status}}, a histogram, where {@code uri}
  * is the route template ({@code /api/v1/routes/{tenant}/{service}/{env}/{version}}), never the path
  * itself, so the number of series stays bounded: {@code NOT_FOUND} for a path no route matches,
- * {@code UNKNOWN} for a request refused before routing.
+ * {@code UNKNOWN} for a request refused before routing. {@code method} is one of the methods of RFC
+ * 9110 or {@code OTHER}: Jetty accepts any token as a method, and each made-up one would otherwise
+ * register a timer of its own.
  */
 final class RequestAccounting implements Filter {
   static final String METRIC = "http.server.requests";
   private static final String ROUTE_TEMPLATE = "tm.route_template";
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  static final String OTHER_METHOD = "OTHER";
   private static final Duration[] BUCKETS = {
     Duration.ofMillis(5),
     Duration.ofMillis(10),
@@ -97,8 +103,12 @@ final class RequestAccounting implements Filter {
     String uri =
         template instanceof String t && !t.isEmpty() ? t : status == 404 ? "NOT_FOUND" : "UNKNOWN";
     timers
-        .computeIfAbsent(new TimerKey(request.getMethod(), uri, status), this::timer)
+        .computeIfAbsent(new TimerKey(method(request.getMethod()), uri, status), this::timer)
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static String method(String method) {
+    return KNOWN_METHODS.contains(method) ? method : OTHER_METHOD;
   }
 
   private Timer timer(TimerKey key) {

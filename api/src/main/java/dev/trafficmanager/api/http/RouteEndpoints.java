@@ -54,6 +54,7 @@ final class RouteEndpoints {
   private final WriteMetrics writes;
   private final JsonResponder json;
   private final ObjectReader strictJson;
+  private final boolean allowPrivateUrls;
 
   RouteEndpoints(
       RouteWriter writer,
@@ -61,8 +62,10 @@ final class RouteEndpoints {
       Resolver resolver,
       Resilience resilience,
       MeterRegistry meters,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      boolean allowPrivateUrls) {
     this.writer = writer;
+    this.allowPrivateUrls = allowPrivateUrls;
     this.reader = reader;
     this.resolver = resolver;
     this.resilience = resilience;
@@ -121,7 +124,7 @@ final class RouteEndpoints {
   private void write(Context ctx, String action, Function<WriteRequest, RouteCommand> parse) {
     WriteReply reply;
     try {
-      WriteRequest request = WriteRequest.read(ctx, strictJson);
+      WriteRequest request = WriteRequest.read(ctx, strictJson, allowPrivateUrls);
       RouteCommand command = parse.apply(request);
       reply = inBulkhead(Compartment.WRITES, () -> writer.write(command, request.context()));
     } catch (RuntimeException e) {

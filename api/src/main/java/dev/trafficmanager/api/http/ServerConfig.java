@@ -1,6 +1,8 @@
 package dev.trafficmanager.api.http;
 
+import dev.trafficmanager.http.JsonErrorHandler;
 import io.javalin.config.JavalinConfig;
+import java.time.Duration;
 
 /**
  * The Javalin and Jetty settings of the API's HTTP server, apart from its handlers and filters: one
@@ -9,7 +11,14 @@ import io.javalin.config.JavalinConfig;
  */
 public final class ServerConfig {
   // A valid write body is under 3 KB; anything far larger is refused before it is buffered.
-  private static final long MAX_REQUEST_BYTES = 64 * 1024;
+  static final long MAX_REQUEST_BYTES = 64 * 1024;
+
+  // A body is read on a server thread before the bulkhead: a client that sends it slowly holds that
+  // thread. Jetty fails a read once the body has arrived at less than this rate since its first
+  // byte (a 3 KB write body takes milliseconds from any real client), or after this long without a
+  // byte, instead of the connector's 30 s.
+  static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
+  static final Duration BODY_IDLE_TIMEOUT = Duration.ofSeconds(5);
 
   private ServerConfig() {}
 
@@ -18,5 +27,15 @@ public final class ServerConfig {
     config.showJavalinBanner = false;
     config.startupWatcherEnabled = false;
     config.http.maxRequestSize = MAX_REQUEST_BYTES;
+    config.jetty.modifyHttpConfiguration(
+        http -> {
+          http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
+          http.setIdleTimeout(BODY_IDLE_TIMEOUT.toMillis());
+          // No "Server: Jetty(11...)" header telling a scanner which advisories to try.
+          http.setSendServerVersion(false);
+        });
+    config.jetty.modifyServer(JsonErrorHandler::install);
+    config.jetty.modifyServletContextHandler(
+        handler -> handler.setErrorHandler(JsonErrorHandler.forContext()));
   }
 }

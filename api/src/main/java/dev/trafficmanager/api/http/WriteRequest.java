@@ -31,17 +31,23 @@ final class WriteRequest {
   private final ObjectNode body;
   private final String actor;
   private final Optional<IdempotentRequest> idempotentRequest;
+  private final boolean allowPrivateUrls;
 
-  private WriteRequest(Context ctx, ObjectReader json) {
+  private WriteRequest(Context ctx, ObjectReader json, boolean allowPrivateUrls) {
     this.ctx = ctx;
-    byte[] bytes = ctx.bodyAsBytes();
+    this.allowPrivateUrls = allowPrivateUrls;
+    byte[] bytes = RequestBody.readJson(ctx, ServerConfig.MAX_REQUEST_BYTES);
     this.actor = readActor(ctx.header(ACTOR_HEADER));
     this.idempotentRequest = readIdempotencyKey(ctx, bytes);
     this.body = readBody(json, bytes);
   }
 
-  static WriteRequest read(Context ctx, ObjectReader json) {
-    return new WriteRequest(ctx, json);
+  /**
+   * @throws io.javalin.http.UnsupportedMediaTypeResponse unless the body is declared JSON
+   * @throws io.javalin.http.ContentTooLargeResponse when the body is over the server's limit
+   */
+  static WriteRequest read(Context ctx, ObjectReader json, boolean allowPrivateUrls) {
+    return new WriteRequest(ctx, json, allowPrivateUrls);
   }
 
   /** A route name part from the body; null (with a violation) when missing or invalid. */
@@ -49,7 +55,10 @@ final class WriteRequest {
     return field(field, false);
   }
 
-  /** The URL from the body; null (with a violation) when missing or invalid. */
+  /**
+   * The URL from the body; null (with a violation) when missing, invalid or, unless the server
+   * allows it, pointing at a private address.
+   */
   String url(String field) {
     return field(field, true);
   }
@@ -88,7 +97,10 @@ final class WriteRequest {
       return null;
     }
     String value = node.textValue();
-    (isUrl ? RouteRules.checkUrl(field, value) : RouteRules.checkName(field, value))
+    (isUrl
+            ? RouteRules.checkUrl(field, value)
+                .or(() -> RouteRules.checkTarget(field, value, allowPrivateUrls))
+            : RouteRules.checkName(field, value))
         .ifPresent(violations::add);
     return value;
   }

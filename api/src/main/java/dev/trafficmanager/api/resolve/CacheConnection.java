@@ -75,11 +75,11 @@ public final class CacheConnection implements AutoCloseable {
       // As a string: SLF4J would take a last Throwable argument for the stack trace, not for {}.
       log.warn(
           "event=cache_not_connected redis={} error=\"{}\"",
-          settings.url(),
+          settings.address(),
           e.getCause().toString());
     } catch (TimeoutException e) {
       // A timeout has no cause: logging it as one would say error="null".
-      log.warn("event=cache_not_connected redis={} error=\"{}\"", settings.url(), e.toString());
+      log.warn("event=cache_not_connected redis={} error=\"{}\"", settings.address(), e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -73,7 +73,8 @@ public final class RouteWriter {
             handle -> {
               Optional<IdempotentRequest> idempotent = context.idempotentRequest();
               if (idempotent.isPresent()) {
-                Optional<StoredAnswer> earlier = idempotency.claim(handle, idempotent.get());
+                Optional<StoredAnswer> earlier =
+                    idempotency.claim(handle, command.key().tenant(), idempotent.get());
                 if (earlier.isPresent()) {
                   return new Committed(
                       new WriteReply(earlier.get(), true, WriteOutcome.Effect.UNCHANGED),
@@ -82,7 +83,8 @@ public final class RouteWriter {
               }
               Applied applied = apply(handle, command, context);
               StoredAnswer answer = render.apply(applied.outcome());
-              idempotent.ifPresent(r -> idempotency.complete(handle, r.key(), answer));
+              idempotent.ifPresent(
+                  r -> idempotency.complete(handle, command.key().tenant(), r.key(), answer));
               return new Committed(
                   new WriteReply(answer, false, applied.outcome().effect()), applied.event());
             });

@@ -151,7 +151,7 @@ public final class RepublishCommand implements Callable<Integer> {
           result.ratePerSecond());
       return 0;
     } catch (SQLException e) {
-      err.printf("Failed: cannot read the outbox at %s: %s%n", database.url(), e.getMessage());
+      err.printf("Failed: cannot read the outbox at %s: %s%n", database.address(), e.getMessage());
       return 1;
     }
   }

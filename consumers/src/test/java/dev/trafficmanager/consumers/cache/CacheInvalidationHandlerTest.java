@@ -160,7 +160,9 @@ class CacheInvalidationHandlerTest {
               env.with(
                   Map.of(
                       RedisSettings.URL,
-                      redis.url().replaceFirst("^redis://", "redis://" + user + ":secret@"))));
+                      redis
+                          .url()
+                          .replaceFirst("^redis://([^@/]*@)?", "redis://" + user + ":secret@"))));
       RedisClient client = restricted.newClient();
       try (CacheInvalidationHandler handler =
           new CacheInvalidationHandler(client, restricted.keys())) {
