@@ -2,6 +2,7 @@ package dev.trafficmanager.embedded;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,13 @@ import redis.embedded.RedisServer;
  */
 public final class EmbeddedRedisServer implements EmbeddedServer {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRedisServer.class);
+
+  /**
+   * embedded-redis writes its binary out before each start. A process forked meanwhile by another
+   * thread of this JVM (another embedded server starting) inherits the open file, and the exec then
+   * fails with ETXTBSY until that process has exec'd in turn: a moment later it succeeds.
+   */
+  private static final int MAX_ATTEMPTS = 3;
 
   private final WorkDirectory dataDir;
   private final int port;
@@ -76,19 +84,26 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
     }
     long started = System.nanoTime();
     password.keep();
-    try {
-      RedisServer starting =
-          RedisServer.newRedisServer()
-              .port(port)
-              .bind("127.0.0.1")
-              .setting("dir " + dataDir.path())
-              .setting("dbfilename dump.rdb")
-              .setting("requirepass " + password.value())
-              .build();
-      starting.start();
-      redis = starting;
-    } catch (IOException | RuntimeException e) {
-      throw new EmbeddedServerException("redis did not start on port " + port, e);
+    for (int attempt = 1; redis == null; attempt++) {
+      try {
+        RedisServer starting =
+            RedisServer.newRedisServer()
+                .port(port)
+                .bind("127.0.0.1")
+                .setting("dir " + dataDir.path())
+                .setting("dbfilename dump.rdb")
+                .setting("requirepass " + password.value())
+                .build();
+        starting.start();
+        redis = starting;
+      } catch (IOException | RuntimeException e) {
+        if (attempt < MAX_ATTEMPTS && isTextFileBusy(e)) {
+          log.debug("redis binary busy, starting it again attempt={}", attempt, e);
+          pause(Duration.ofMillis(100L * attempt));
+          continue;
+        }
+        throw new EmbeddedServerException("redis did not start on port " + port, e);
+      }
     }
     log.info(
         "redis listening address={} data_dir={} startup_ms={}",
@@ -121,5 +136,23 @@ public final class EmbeddedRedisServer implements EmbeddedServer {
   public synchronized void close() {
     stop();
     dataDir.release();
+  }
+
+  private void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedServerException("redis did not start on port " + port, e);
+    }
+  }
+
+  private static boolean isTextFileBusy(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && cause.getMessage().contains("error=26")) {
+        return true;
+      }
+    }
+    return false;
   }
 }
