@@ -5,13 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trafficmanager.api.ApiService;
-import dev.trafficmanager.cache.RedisFailures;
-import dev.trafficmanager.config.Settings;
-import dev.trafficmanager.consumers.ConsumerService;
-import dev.trafficmanager.database.DatabaseFailures;
-import dev.trafficmanager.processor.ProcessorService;
-import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.io.IOException;
@@ -64,31 +57,17 @@ class MonitoringMetricsTest {
         .as("recording rules the dashboard and alerts use")
         .containsAll(queried.stream().filter(name -> name.contains(":")).toList());
 
-    Settings settings = env.settings();
-    env.createTopics();
-    try (ServiceContext context =
-            ServiceContext.create(
-                settings, "monitoring", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
-        ConsumerService invalidation =
-            new ConsumerService(ConsumerService.CACHE_INVALIDATION, context);
-        ConsumerService warming = new ConsumerService(ConsumerService.CACHE_WARMING, context);
-        ConsumerService audit = new ConsumerService(ConsumerService.AUDIT_LOG, context);
-        ProcessorService processor = new ProcessorService(context);
-        ApiService api = new ApiService(context)) {
-      invalidation.start();
-      warming.start();
-      audit.start();
-      processor.start();
-      api.start();
-      // Writes and resolves, so that the request histograms and cache counters have series.
-      new PipelineScenario(api.httpPort(), settings).createResolveDeactivate();
-
-      // One registry serves every service of the context, as in `local`.
-      URI metrics = URI.create("http://localhost:" + api.httpPort() + "/metrics");
-      await("every queried metric on /metrics")
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(() -> assertThat(exposedNames(metrics)).containsAll(exported));
-    }
+    PipelineServices.run(
+        env,
+        "monitoring",
+        port -> {
+          // Writes and resolves, so that the request histograms and cache counters have series.
+          new PipelineScenario(port, env.settings()).createResolveDeactivate();
+          URI metrics = URI.create("http://localhost:" + port + "/metrics");
+          await("every queried metric on /metrics")
+              .atMost(Duration.ofSeconds(60))
+              .untilAsserted(() -> assertThat(exposedNames(metrics)).containsAll(exported));
+        });
   }
 
   private static List<String> dashboardExpressions() throws IOException {
