@@ -11,6 +11,12 @@ import picocli.CommandLine.Command;
     description = {
       "Run the HTTP API and the outbox relay against external PostgreSQL, Redis and Kafka.",
       "With TM_API_RELAY=off the API leaves publishing to the relay command."
+    },
+    footer = {
+      "",
+      "Example:",
+      "  TM_DB_URL=jdbc:postgresql://db:5432/tm TM_REDIS_URL=redis://redis:6379 \\",
+      "  TM_KAFKA_BOOTSTRAP=kafka:9092 traffic-manager api"
     })
 final class ApiCommand implements Callable<Integer> {
   private final Settings settings;

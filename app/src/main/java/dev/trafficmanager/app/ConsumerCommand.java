@@ -16,6 +16,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Run one side-effect consumer of route-changes.",
       "Serves /health/* and /metrics on TM_HTTP_PORT."
+    },
+    footer = {
+      "",
+      "Example:",
+      "  TM_KAFKA_BOOTSTRAP=kafka:9092 TM_REDIS_URL=redis://redis:6379 \\",
+      "  traffic-manager consumer cache-invalidation"
     })
 final class ConsumerCommand implements Callable<Integer> {
   private final Settings settings;

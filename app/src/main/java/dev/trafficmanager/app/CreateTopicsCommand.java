@@ -14,6 +14,12 @@ import picocli.CommandLine.Command;
           + " compacted routes, and the dead-letter topics), then exit.",
       "TM_TOPIC_PARTITIONS sets the partitions (3), TM_TOPIC_REPLICATION_FACTOR the replication"
           + " factor (the broker's default)."
+    },
+    footer = {
+      "",
+      "Example:",
+      "  TM_KAFKA_BOOTSTRAP=kafka:9092 TM_TOPIC_PARTITIONS=6 \\",
+      "  traffic-manager create-topics"
     })
 final class CreateTopicsCommand implements Callable<Integer> {
   private final Settings settings;

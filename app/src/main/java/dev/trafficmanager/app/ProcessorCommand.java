@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
     description = {
       "Run the Kafka Streams processor: route-events to route-changes and routes.",
       "Serves /health/* and /metrics on TM_HTTP_PORT."
+    },
+    footer = {
+      "",
+      "Example:",
+      "  TM_KAFKA_BOOTSTRAP=kafka:9092 TM_HTTP_PORT=8082 traffic-manager processor"
     })
 final class ProcessorCommand implements Callable<Integer> {
   private final Settings settings;

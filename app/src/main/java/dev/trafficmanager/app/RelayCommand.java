@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
       "One relay leads at a time (a PostgreSQL advisory lock); others stand by and take over."
           + " Run the API with TM_API_RELAY=off when this service publishes.",
       "Serves /health/* and /metrics on TM_HTTP_PORT."
+    },
+    footer = {
+      "",
+      "Example:",
+      "  TM_DB_URL=jdbc:postgresql://db:5432/tm TM_KAFKA_BOOTSTRAP=kafka:9092 \\",
+      "  traffic-manager relay"
     })
 final class RelayCommand implements Callable<Integer> {
   private final Settings settings;

@@ -24,6 +24,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TrafficManager.Version.class,
     description = "Traffic Manager: an event-sourced route registry on PostgreSQL and Kafka.",
+    footer = {
+      "",
+      "Example:",
+      "  traffic-manager api --help",
+      "  source <(traffic-manager completion)"
+    },
     subcommands = {
       ApiCommand.class,
       RelayCommand.class,
@@ -33,7 +39,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       RebuildProcessorCommand.class,
       RepublishCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      CompletionCommand.class
     })
 public final class TrafficManager implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

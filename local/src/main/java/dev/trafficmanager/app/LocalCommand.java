@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       "Ports: TM_LOCAL_KAFKA_PORT (9092), TM_LOCAL_DB_PORT (5432), TM_LOCAL_REDIS_PORT (6379),"
           + " TM_HTTP_PORT (8080). A default port another process has is replaced by a free one;"
           + " a port set that another process has is an error."
-    })
+    },
+    footer = {"", "Example:", "  TM_HTTP_PORT=9090 traffic-manager local"})
 final class LocalCommand implements Callable<Integer> {
   private final Settings settings;
 

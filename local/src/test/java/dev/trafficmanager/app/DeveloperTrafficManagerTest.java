@@ -23,4 +23,14 @@ class DeveloperTrafficManagerTest {
         .contains("local", "bench")
         .hasSize(production.size() + 2);
   }
+
+  @Test
+  void localAndBenchShowAnExampleAndAreCompleted() {
+    Settings settings = new Settings(Map.of());
+    CommandLineHelpTest.assertEveryCommandHasAnExample(
+        DeveloperTrafficManager.commandLine(settings));
+
+    assertThat(DeveloperCli.run(settings, "completion").out())
+        .contains("local", "bench", "--scenario");
+  }
 }

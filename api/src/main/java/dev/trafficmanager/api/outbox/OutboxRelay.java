@@ -4,6 +4,7 @@ import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.resilience.Backoff;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxRelay implements AutoCloseable {
   static final String THREAD_NAME = "tm-outbox-relay";
+
+  /**
+   * {@code tm_outbox_relay_leader}: 1 while this relay holds the leader lock, else 0. Summed over
+   * every relay of a database it is 1; 0 means nothing publishes the outbox, which the backlog
+   * gauges only show once rows wait. One relay per process, so one gauge per process.
+   */
+  static final String LEADER = "tm.outbox.relay.leader";
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -109,6 +117,9 @@ public final class OutboxRelay implements AutoCloseable {
             backoff,
             report,
             stop);
+    Gauge.builder(LEADER, election, e -> e.isLeader() ? 1 : 0)
+        .description("1 while this relay holds the outbox leader lock and publishes, else 0")
+        .register(meters);
     this.thread = new Thread(this::run, THREAD_NAME);
     // The relay never keeps a process alive by itself: its owner's lifecycle decides.
     this.thread.setDaemon(true);

@@ -123,6 +123,9 @@ class OutboxRelayTest {
     OutboxTable outbox = fixture.migratedOutbox();
     OutboxRelay relay = fixture.started();
     await("the relay leads").atMost(BOUND).until(relay::isLeader);
+    assertThat(fixture.meters().get(OutboxRelay.LEADER).gauge().value())
+        .as("tm_outbox_relay_leader")
+        .isEqualTo(1.0);
     long before = outbox.insert(BILLING, 1);
     await("published before the kill").atMost(BOUND).until(() -> outbox.isPublished(before));
 

@@ -34,7 +34,13 @@ import picocli.CommandLine.Spec;
           + " already applied and routes compacts to the same latest states, so this is"
           + " harmless; invalid events land in route-events.dlq again.",
     },
-    footer = {"", "Exit status: 0 done (or plan printed), 1 refused or failed, 2 invalid usage."})
+    footer = {
+      "",
+      "Exit status: 0 done (or plan printed), 1 refused or failed, 2 invalid usage.",
+      "",
+      "Example:",
+      "  traffic-manager rebuild-processor --dry-run"
+    })
 public final class RebuildProcessorCommand implements Callable<Integer> {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 

@@ -43,7 +43,10 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit status: 0 done (or plan printed), 1 refused or failed, 2 invalid usage.",
-      "Example: replay --group tm-audit-log --to-datetime 2026-11-26T19:00:00Z --dry-run"
+      "",
+      "Example:",
+      "  traffic-manager replay --group tm-audit-log \\",
+      "    --to-datetime 2026-11-26T19:00:00Z --dry-run"
     })
 public final class ReplayCommand implements Callable<Integer> {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);

@@ -46,7 +46,10 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit status: 0 done, 1 failed (run it again: duplicates are harmless), 2 invalid usage.",
-      "Example: republish --from 2026-11-26T00:00:00Z --to 2026-11-26T12:00:00Z --tenant acme"
+      "",
+      "Example:",
+      "  traffic-manager republish --from 2026-11-26T00:00:00Z \\",
+      "    --to 2026-11-26T12:00:00Z --tenant acme --dry-run"
     })
 public final class RepublishCommand implements Callable<Integer> {
   private static final int FETCH_SIZE = 1000;

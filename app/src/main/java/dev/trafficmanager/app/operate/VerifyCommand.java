@@ -42,7 +42,10 @@ import picocli.CommandLine.Spec;
       "",
       "Exit status: 0 consistent (work in flight allowed), 1 something lost or wrong, or the"
           + " check could not run, 2 invalid usage.",
-      "Example: verify --tenant acme --since 2026-11-26T00:00:00Z --json"
+      "",
+      "Example:",
+      "  traffic-manager verify --tenant acme \\",
+      "    --since 2026-11-26T00:00:00Z --json"
     })
 public final class VerifyCommand implements Callable<Integer> {
   private final Settings settings;

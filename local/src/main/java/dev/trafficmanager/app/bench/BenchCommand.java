@@ -71,8 +71,10 @@ import picocli.CommandLine.Spec;
       "",
       "Exit status: 0 done; 1 the API is unreachable or not ready, no route could be created, or"
           + " some routes could not be deactivated; 2 invalid usage.",
-      "Example: bench --url http://localhost:8080 --threads 8 --duration 30s --json",
-      "Example: bench --scenario latency --rate 500 --duration 20s --routes 200"
+      "",
+      "Example:",
+      "  traffic-manager bench --url http://localhost:8080 --threads 8 --duration 30s",
+      "  traffic-manager bench --scenario latency --rate 500 --duration 20s --json"
     })
 public final class BenchCommand implements Callable<Integer> {
   private static final int MAX_THREADS = 1000;
