@@ -278,6 +278,18 @@ public final class ApiService implements AutoCloseable {
   }
 
   /**
+   * Every endpoint HTTP serves, as {@code "GET /api/v1/routes"}.
+   *
+   * @throws IllegalStateException before {@link #start()} has succeeded
+   */
+  public synchronized List<String> httpOperations() {
+    if (http == null || closed) {
+      throw new IllegalStateException("the ApiService is not running");
+    }
+    return http.operations();
+  }
+
+  /**
    * Stops HTTP gracefully (requests in flight may finish within {@code TM_DRAIN_TIMEOUT}), then the
    * relay (after publishing what is pending, if Kafka is reachable), the database watch, the
    * idempotency-key sweeper, the near cache's subscription, the Redis connection, the pool and, if

@@ -3,6 +3,8 @@ package dev.trafficmanager.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.api.docs.ApiDocs;
+import dev.trafficmanager.testkit.OpenApiContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,9 +15,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Calls a running {@link ApiService} over HTTP, as its clients do. */
+/**
+ * Calls a running {@link ApiService} over HTTP, as its clients do, and holds every exchange against
+ * the OpenAPI document: a test whose traffic departs from the document fails.
+ */
 final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final OpenApiContract CONTRACT = OpenApiContract.fromClasspath(ApiDocs.DOCUMENT);
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -60,8 +66,17 @@ final class ApiClient {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest sent = request.build();
+      HttpResponse<String> response = http.send(sent, HttpResponse.BodyHandlers.ofString());
+      CONTRACT.check(
+          new OpenApiContract.Exchange(
+              method,
+              sent.uri(),
+              sent.headers().map(),
+              body,
+              response.statusCode(),
+              response.headers().map(),
+              response.body()));
       return new Response(response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -56,6 +56,13 @@ public final class Endpoints {
     app.addHttpHandler(method, path, handler);
   }
 
+  /** Every endpoint registered, as {@code "GET /api/v1/routes"}, in the order registered. */
+  public List<String> operations() {
+    return methods.entrySet().stream()
+        .flatMap(e -> e.getValue().stream().map(method -> method.name() + " " + e.getKey()))
+        .toList();
+  }
+
   /**
    * Registers, on every path registered so far, a 405 for each method it does not serve and an
    * answer to {@code OPTIONS}. Call it once, after the last endpoint.

@@ -2,6 +2,7 @@ package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.docs.ApiDocs;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.routes.RouteReader;
@@ -23,6 +24,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.server.Connector;
@@ -52,6 +54,7 @@ public final class HttpApi {
       HealthReport health) {}
 
   private final Javalin app;
+  private final List<String> operations;
   private final Draining draining;
   private volatile boolean closing;
 
@@ -106,7 +109,14 @@ public final class HttpApi {
         .register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
         .register(endpoints);
+    new ApiDocs(mapper).register(endpoints);
     endpoints.answerOtherMethods();
+    this.operations = endpoints.operations();
+  }
+
+  /** Every endpoint served, as {@code "GET /api/v1/routes"}: what the OpenAPI document covers. */
+  public List<String> operations() {
+    return operations;
   }
 
   /** Starts listening on {@code host} (empty: every interface) and {@code port} (0: any free). */
