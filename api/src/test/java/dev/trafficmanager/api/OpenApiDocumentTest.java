@@ -49,7 +49,7 @@ class OpenApiDocumentTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.header("Content-Type"))
-        .hasValueSatisfying(t -> t.startsWith("application/json"));
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     try (InputStream yaml = ApiDocs.class.getResourceAsStream(ApiDocs.DOCUMENT)) {
       assertThat(new ObjectMapper().readTree(response.body()))
           .isEqualTo(new YAMLMapper().readTree(yaml));
