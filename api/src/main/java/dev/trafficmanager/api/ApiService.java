@@ -3,6 +3,7 @@ package dev.trafficmanager.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.console.ConsoleReaders;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.health.CacheHealth;
 import dev.trafficmanager.api.health.DatabaseWatch;
@@ -100,6 +101,7 @@ public final class ApiService implements AutoCloseable {
   private RouteInvalidations invalidations;
   private DatabaseWatch watch;
   private IdempotencyKeySweeper sweeper;
+  private ConsoleReaders console;
   private OutboxRelay relay;
   private HttpApi http;
   private boolean started;
@@ -234,9 +236,11 @@ public final class ApiService implements AutoCloseable {
         }
       }
 
+      HealthReport report = health.build();
+      console = ConsoleReaders.open(kafka, watch::backlog, () -> report.resilience().toMap());
       http =
           new HttpApi(
-              new HttpApi.Backends(writer, reader, resolver, new AuditReader(db), health.build()),
+              new HttpApi.Backends(writer, reader, resolver, new AuditReader(db), report, console),
               context,
               circuits,
               mapper,
@@ -291,9 +295,9 @@ public final class ApiService implements AutoCloseable {
 
   /**
    * Stops HTTP gracefully (requests in flight may finish within {@code TM_DRAIN_TIMEOUT}), then the
-   * relay (after publishing what is pending, if Kafka is reachable), the database watch, the
-   * idempotency-key sweeper, the near cache's subscription, the Redis connection, the pool and, if
-   * this service created it, the context.
+   * relay (after publishing what is pending, if Kafka is reachable), the console's Kafka client,
+   * the database watch, the idempotency-key sweeper, the near cache's subscription, the Redis
+   * connection, the pool and, if this service created it, the context.
    */
   @Override
   public synchronized void close() {
@@ -306,6 +310,7 @@ public final class ApiService implements AutoCloseable {
         new AutoCloseable[] {
           http == null ? null : () -> http.stop(settings.drainTimeout()),
           relay,
+          console,
           watch,
           sweeper,
           invalidations,

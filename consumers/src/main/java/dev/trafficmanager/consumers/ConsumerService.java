@@ -17,6 +17,7 @@ import dev.trafficmanager.kafka.DeadLetterDepth;
 import dev.trafficmanager.kafka.DeadLetterDepthSettings;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.service.ServiceContext;
+import dev.trafficmanager.topic.ConsumerGroups;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -69,7 +70,7 @@ public final class ConsumerService implements AutoCloseable {
    * KafkaSettings#groupId} adds it).
    */
   public static String groupBase(String consumerName) {
-    return "tm-" + consumerName;
+    return ConsumerGroups.consumer(consumerName);
   }
 
   private static final List<String> NAMES =

@@ -3,6 +3,7 @@ package dev.trafficmanager.processor;
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.topic.ConsumerGroups;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,7 +32,7 @@ public record ProcessorConfig(
     int replicationFactor,
     int streamThreads,
     long maxRevisionJump) {
-  public static final String APPLICATION_ID_BASE = "traffic-manager-processor";
+  public static final String APPLICATION_ID_BASE = ConsumerGroups.PROCESSOR;
 
   public static final String STATE_DIR = "TM_STREAMS_STATE_DIR";
   public static final String COMMIT_INTERVAL = "TM_STREAMS_COMMIT_INTERVAL";

@@ -1,16 +1,13 @@
 package dev.trafficmanager.api.docs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.trafficmanager.http.Endpoints;
+import dev.trafficmanager.http.StaticFiles;
 import io.javalin.http.ContentType;
-import io.javalin.http.Context;
-import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -22,50 +19,37 @@ public final class ApiDocs {
   /** The document, as it sits on the classpath. */
   public static final String DOCUMENT = "/dev/trafficmanager/api/docs/openapi.yaml";
 
-  private static final String WEBJAR = "/META-INF/resources/webjars/swagger-ui/";
+  private static final String HERE = "/dev/trafficmanager/api/docs/";
   private static final String WEBJAR_POM = "/META-INF/maven/org.webjars/swagger-ui/pom.properties";
-  // Only what the page loads: the webjar's other files (its own index, the OAuth redirect) are not
-  // ours to serve.
-  private static final Map<String, String> ASSETS =
-      Map.of(
-          "swagger-ui.css", "text/css",
-          "swagger-ui-bundle.js", "application/javascript",
-          "reference.js", "application/javascript");
+  private static final String JS = "application/javascript";
 
   private final byte[] document;
   private final byte[] page;
-  private final String assetRoot;
+  // Only what the page loads: the webjar's other files (its own index, the OAuth redirect) are not
+  // ours to serve.
+  private final StaticFiles files;
 
   public ApiDocs(ObjectMapper mapper) {
-    this.document = json(mapper, read(DOCUMENT));
-    this.page = read("/dev/trafficmanager/api/docs/reference.html");
-    this.assetRoot = WEBJAR + webjarVersion() + "/";
+    this.document = json(mapper, StaticFiles.read(DOCUMENT));
+    this.page = StaticFiles.read(HERE + "reference.html");
+    String webjar = "/META-INF/resources/webjars/swagger-ui/" + webjarVersion() + "/";
+    this.files =
+        new StaticFiles()
+            .add("swagger-ui.css", webjar + "swagger-ui.css", "text/css")
+            .add("swagger-ui-bundle.js", webjar + "swagger-ui-bundle.js", JS)
+            .add("reference.js", HERE + "reference.js", JS);
   }
 
   public void register(Endpoints endpoints) {
     endpoints.get(
         "/openapi.json", ctx -> ctx.contentType(ContentType.APPLICATION_JSON).result(document));
-    endpoints.get("/docs", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
-    endpoints.get("/docs/{asset}", this::asset);
-  }
-
-  private void asset(Context ctx) {
-    String name = ctx.pathParam("asset");
-    String type = ASSETS.get(name);
-    if (type == null) {
-      throw new NotFoundResponse("no such file: " + name);
-    }
-    String path =
-        name.equals("reference.js")
-            ? "/dev/trafficmanager/api/docs/reference.js"
-            : assetRoot + name;
-    ctx.contentType(type).header("Cache-Control", "max-age=3600").result(read(path));
+    endpoints.get("/docs", ctx -> ctx.contentType(ContentType.TEXT_HTML).result(page));
+    endpoints.get("/docs/{asset}", ctx -> files.serve(ctx, ctx.pathParam("asset")));
   }
 
   private static byte[] json(ObjectMapper mapper, byte[] yaml) {
     try {
-      JsonNode tree = new YAMLMapper().readTree(yaml);
-      return mapper.writeValueAsBytes(tree);
+      return mapper.writeValueAsBytes(new YAMLMapper().readTree(yaml));
     } catch (IOException e) {
       throw new UncheckedIOException("the OpenAPI document does not parse", e);
     }
@@ -82,16 +66,5 @@ public final class ApiDocs {
       throw new UncheckedIOException(e);
     }
     return pom.getProperty("version");
-  }
-
-  private static byte[] read(String resource) {
-    try (InputStream in = ApiDocs.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException(resource + " is not on the classpath");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.console.ConsoleReaders;
 import dev.trafficmanager.api.docs.ApiDocs;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.Resolver;
@@ -51,7 +52,8 @@ public final class HttpApi {
       RouteReader reader,
       Resolver resolver,
       AuditReader audit,
-      HealthReport health) {}
+      HealthReport health,
+      ConsoleReaders console) {}
 
   private final Javalin app;
   private final List<String> operations;
@@ -108,6 +110,12 @@ public final class HttpApi {
             policy.allowPrivateUrls())
         .register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
+        .register(endpoints);
+    new ConsoleEndpoints(
+            backends.console().pipeline(),
+            backends.console().deadLetters(),
+            context.resilience(),
+            json)
         .register(endpoints);
     new ApiDocs(mapper).register(endpoints);
     endpoints.answerOtherMethods();

@@ -128,6 +128,17 @@ final class QueryParameters {
     return time.getYear() >= 0 && time.getYear() <= 9999;
   }
 
+  /** A required value that must be one of {@code allowed}. */
+  String oneOf(String param, List<String> allowed) {
+    String value = value(param);
+    if (value == null) {
+      violations.add(new Violation(param, "is required"));
+    } else if (!allowed.contains(value)) {
+      violations.add(new Violation(param, "must be one of " + String.join(", ", allowed)));
+    }
+    return value;
+  }
+
   /** A required action, by its wire name. */
   Action action(String param) {
     String value = value(param);

@@ -7,6 +7,7 @@ import dev.trafficmanager.app.operate.offsets.ResetPlan;
 import dev.trafficmanager.app.operate.offsets.TopicSelection;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.topic.ConsumerGroups;
 import dev.trafficmanager.topic.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -138,7 +139,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
   static final class GroupNames extends ArrayList<String> {
     GroupNames() {
-      super(Topics.CONSUMERS.stream().map(consumer -> "tm-" + consumer).toList());
+      super(Topics.CONSUMERS.stream().map(ConsumerGroups::consumer).toList());
     }
   }
 
