@@ -36,6 +36,18 @@ public record RedisSettings(String url, CacheKeys keys, Duration commandTimeout)
     return client;
   }
 
+  /** Names the server by its address: the URL may carry a password. */
+  @Override
+  public String toString() {
+    return "RedisSettings[address="
+        + address()
+        + ", keys="
+        + keys
+        + ", commandTimeout="
+        + commandTimeout
+        + "]";
+  }
+
   /** The server's host and port, for logs: the URL itself may carry a password. */
   public String address() {
     RedisURI uri = RedisURI.create(url);
