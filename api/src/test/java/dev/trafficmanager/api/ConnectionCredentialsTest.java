@@ -43,13 +43,28 @@ class ConnectionCredentialsTest {
   }
 
   @Test
-  void withTheRightRedisPasswordTheCacheIsConnected(TestEnvironment env) {
+  void withTheRightPasswordsEverythingConnectsAndNoPasswordIsShownAnywhere(TestEnvironment env) {
+    String redisPassword = env.redis().url().replaceFirst("^.*//[^:@/]*:([^@/]+)@.*$", "$1");
+    String dbPassword = env.database().password();
     assertThat(env.redis().url()).as("the test run's Redis requires a password").contains("@");
+    assertThat(dbPassword).as("the test run's PostgreSQL requires a password").isNotEmpty();
     try (RunningApi running = RunningApi.start(env.settings())) {
       await("redis is up")
           .atMost(Duration.ofSeconds(30))
           .until(() -> redis(running).path("status").asText().equals("up"));
+      running
+          .client()
+          .post(
+              "/api/v1/routes", ApiClient.route("acme", "pw", "prod", "v1", "https://a.example/"));
+      String exposed =
+          running.client().get("/health/ready").body()
+              + running.client().get("/health/resilience").body()
+              + running.client().get("/metrics").body()
+              + running.client().get("/api/v1/routes/nope/pw/prod/v1").body();
+
+      assertThat(exposed).doesNotContain(redisPassword).doesNotContain(dbPassword);
     }
+    assertThat(logText()).doesNotContain(redisPassword).doesNotContain(dbPassword);
   }
 
   @Test
