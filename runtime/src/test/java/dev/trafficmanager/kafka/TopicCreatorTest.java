@@ -50,15 +50,20 @@ class TopicCreatorTest {
 
   /** Settings of a prefix of its own, so each test sees only the topics it made. */
   private static KafkaSettings kafka(String prefix) {
+    return kafka(prefix, Map.of());
+  }
+
+  private static KafkaSettings kafka(String prefix, Map<String, String> more) {
     return KafkaSettings.from(
         new Settings(
-            Map.of(
-                KafkaSettings.BOOTSTRAP,
-                broker.bootstrapServers(),
-                KafkaSettings.TOPIC_PREFIX,
-                prefix,
-                KafkaSettings.PARTITIONS,
-                "3")));
+                Map.of(
+                    KafkaSettings.BOOTSTRAP,
+                    broker.bootstrapServers(),
+                    KafkaSettings.TOPIC_PREFIX,
+                    prefix,
+                    KafkaSettings.PARTITIONS,
+                    "3"))
+            .with(more));
   }
 
   private static String uniquePrefix() {
@@ -88,29 +93,14 @@ class TopicCreatorTest {
 
   @Test
   void passedThroughClientSettingsReachTheAdminClient() {
-    String prefix = uniquePrefix();
     KafkaSettings harmless =
-        KafkaSettings.from(
-            new Settings(
-                Map.of(
-                    KafkaSettings.BOOTSTRAP,
-                    broker.bootstrapServers(),
-                    KafkaSettings.TOPIC_PREFIX,
-                    prefix,
-                    "TM_KAFKA_CLIENT_SECURITY_PROTOCOL",
-                    "PLAINTEXT",
-                    "TM_KAFKA_CLIENT_CLIENT_DNS_LOOKUP",
-                    "use_all_dns_ips")));
+        kafka(
+            uniquePrefix(),
+            Map.of(
+                "TM_KAFKA_CLIENT_SECURITY_PROTOCOL", "PLAINTEXT",
+                "TM_KAFKA_CLIENT_CLIENT_DNS_LOOKUP", "use_all_dns_ips"));
     KafkaSettings sasl =
-        KafkaSettings.from(
-            new Settings(
-                Map.of(
-                    KafkaSettings.BOOTSTRAP,
-                    broker.bootstrapServers(),
-                    KafkaSettings.TOPIC_PREFIX,
-                    uniquePrefix(),
-                    "TM_KAFKA_CLIENT_SECURITY_PROTOCOL",
-                    "SASL_PLAINTEXT")));
+        kafka(uniquePrefix(), Map.of("TM_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_PLAINTEXT"));
 
     new TopicCreator(harmless).createMissing((short) 1);
 
