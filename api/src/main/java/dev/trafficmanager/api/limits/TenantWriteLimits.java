@@ -2,14 +2,14 @@ package dev.trafficmanager.api.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,15 +37,16 @@ public final class TenantWriteLimits {
   private static final Logger log = LoggerFactory.getLogger(TenantWriteLimits.class);
 
   private final LimitSettings settings;
-  private final Supplier<Long> nanoTime;
-  private final Cache<String, AtomicRateLimiter> limiters;
+  private final LongSupplier nanoTime;
+  private final Cache<String, TenantLimiter> limiters;
   private final Counter refusedAtDefault;
   private final Counter refusedAtOverride;
 
   /**
-   * @param nanoTime the clock the limiters count periods by ({@code System::nanoTime})
+   * @param nanoTime the clock {@code Retry-After} is counted by ({@code System::nanoTime}, which
+   *     the limiters count their periods by)
    */
-  public TenantWriteLimits(LimitSettings settings, MeterRegistry meters, Supplier<Long> nanoTime) {
+  public TenantWriteLimits(LimitSettings settings, MeterRegistry meters, LongSupplier nanoTime) {
     this.settings = settings;
     this.nanoTime = nanoTime;
     Duration longestPeriod =
@@ -83,31 +84,46 @@ public final class TenantWriteLimits {
    * whole seconds until it has one again, at least 1.
    */
   long acquire(String tenant) {
-    AtomicRateLimiter limiter = limiters.get(tenant, this::newLimiter);
-    if (limiter.acquirePermission()) {
+    TenantLimiter tenantLimiter = limiters.get(tenant, this::newLimiter);
+    if (tenantLimiter.limiter().acquirePermission()) {
       return 0;
     }
     long retryAfter =
         Math.max(
             1,
             TimeUnit.NANOSECONDS.toSeconds(
-                limiter.getDetailedMetrics().getNanosToWait() + TimeUnit.SECONDS.toNanos(1) - 1));
+                tenantLimiter.nanosToNextPeriod(nanoTime.getAsLong())
+                    + TimeUnit.SECONDS.toNanos(1)
+                    - 1));
     boolean override = settings.writeRateOverrides().containsKey(tenant);
     (override ? refusedAtOverride : refusedAtDefault).increment();
     log.debug("event=write_rate_limited tenant={} retry_after_s={}", tenant, retryAfter);
     return retryAfter;
   }
 
-  private AtomicRateLimiter newLimiter(String tenant) {
+  private TenantLimiter newLimiter(String tenant) {
     WriteRate rate = settings.writeRate(tenant);
-    return new AtomicRateLimiter(
-        tenant,
-        RateLimiterConfig.custom()
-            .limitForPeriod(rate.writes())
-            .limitRefreshPeriod(rate.period())
-            .timeoutDuration(Duration.ZERO)
-            .build(),
-        nanoTime);
+    RateLimiter limiter =
+        RateLimiter.of(
+            tenant,
+            RateLimiterConfig.custom()
+                .limitForPeriod(rate.writes())
+                .limitRefreshPeriod(rate.period())
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    // Read after the limiter took its own start, so the next period is never announced early.
+    return new TenantLimiter(limiter, nanoTime.getAsLong(), rate.period().toNanos());
+  }
+
+  /**
+   * A tenant's limiter and where its periods begin: resilience4j's limiter counts periods from its
+   * creation and gives the permits back at each period's start, which is when a refused write may
+   * come back.
+   */
+  private record TenantLimiter(RateLimiter limiter, long startNanos, long periodNanos) {
+    long nanosToNextPeriod(long now) {
+      return periodNanos - Math.floorMod(now - startNanos, periodNanos);
+    }
   }
 
   private static Counter refusals(MeterRegistry meters, String limit) {
