@@ -29,5 +29,7 @@ ENV TM_STREAMS_STATE_DIR=/var/lib/traffic-manager/streams
 # ExitOnOutOfMemoryError: a JVM that ran out of heap may have lost any thread (a consumer loop, the
 # relay) while still answering /health/live; exiting lets the orchestrator (compose's restart:
 # unless-stopped) replace it instead of leaving it half alive.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/traffic-manager/traffic-manager.jar"]
+# ErrorFile: a crash report goes to /tmp, which stays writable when the root filesystem is read-only
+# (docker-compose.yml: read_only, with a tmpfs on /tmp; the processor's state dir is a volume).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:ErrorFile=/tmp/hs_err_pid%p.log", "-jar", "/opt/traffic-manager/traffic-manager.jar"]
 CMD ["--help"]

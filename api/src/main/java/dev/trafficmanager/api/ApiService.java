@@ -12,6 +12,7 @@ import dev.trafficmanager.api.http.HttpApi;
 import dev.trafficmanager.api.http.WriteAnswers;
 import dev.trafficmanager.api.idempotency.IdempotencyKeySweeper;
 import dev.trafficmanager.api.idempotency.IdempotencySettings;
+import dev.trafficmanager.api.limits.LimitSettings;
 import dev.trafficmanager.api.outbox.OutboxRelay;
 import dev.trafficmanager.api.outbox.OutboxSettings;
 import dev.trafficmanager.api.resilience.Circuits;
@@ -94,6 +95,7 @@ public final class ApiService implements AutoCloseable {
   private final CacheSettings cache;
   private final NearCacheSettings nearCache;
   private final IdempotencySettings idempotency;
+  private final LimitSettings limits;
   private final List<ExtraCheck> extraChecks = new ArrayList<>();
 
   private HikariDataSource pool;
@@ -139,6 +141,7 @@ public final class ApiService implements AutoCloseable {
       this.cache = CacheSettings.from(given);
       this.nearCache = NearCacheSettings.from(given);
       this.idempotency = IdempotencySettings.from(given);
+      this.limits = LimitSettings.from(given);
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -244,7 +247,8 @@ public final class ApiService implements AutoCloseable {
               context,
               circuits,
               mapper,
-              new HttpApi.Policy(settings.http().allowedHosts(), settings.allowPrivateUrls()));
+              new HttpApi.Policy(settings.http().allowedHosts(), settings.allowPrivateUrls()),
+              limits);
       http.start(settings.http().host(), settings.http().port());
       log.info("event=api_started address={} database={}", http.boundAddress(), database.address());
     } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmanager.api.limits.LimitSettings;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.io.BufferedReader;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What a client that does not play by the rules can do to an API instance: nothing lasting. */
+/**
+ * What a client that does not play by the rules can do to an API instance: nothing lasting. Bodies,
+ * URLs and headers are bounded, and what is over a bound is refused in JSON, writing nothing.
+ */
 @ExtendWith(SharedServers.class)
 class HostileClientsTest {
   private static final String ROUTES = "/api/v1/routes";
@@ -37,12 +42,14 @@ class HostileClientsTest {
 
   private static ApiService api;
   private static ApiClient client;
+  private static Rows rows;
 
   @BeforeAll
   static void start(TestEnvironment env) {
     api = new ApiService(env.settings());
     api.start();
     client = new ApiClient(api.httpPort());
+    rows = new Rows(env.jdbi());
   }
 
   @AfterAll
@@ -80,6 +87,61 @@ class HostileClientsTest {
 
       assertThat(statusLine(in)).startsWith("HTTP/1.1 413");
       assertThat(sent).as("bytes of body sent before the answer").isLessThan(TEN_MB);
+    }
+  }
+
+  @Test
+  void aBodyOverSixteenKibIs413AndWritesNothing() {
+    String padding = " ".repeat((int) LimitSettings.DEFAULT_MAX_BODY_BYTES);
+    String body =
+        ApiClient.route("big", "checkout", "prod", "v1", "https://big.example/") + padding;
+
+    ApiClient.Response response = client.post(ROUTES, body);
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(413);
+    assertThat(response.json().path("error").asText()).isEqualTo("content_too_large");
+    assertThat(response.json().path("message").asText()).contains("16384 bytes");
+    assertThat(client.get(ROUTES + "/big/checkout/prod/v1").status()).isEqualTo(404);
+    assertThat(rows.count("outbox")).isZero();
+  }
+
+  @Test
+  void aBodyJustUnderTheLimitIsRead() {
+    String body = ApiClient.route("fits", "checkout", "prod", "v1", "https://fits.example/");
+    String padded = body + " ".repeat((int) LimitSettings.DEFAULT_MAX_BODY_BYTES - body.length());
+
+    assertThat(client.post(ROUTES, padded).status()).isEqualTo(201);
+  }
+
+  @Test
+  void anOverLongUrlIsRefusedByTheServerInJson() {
+    ApiClient.Response response =
+        client.get(ROUTES + "/resolve?tenant=" + "a".repeat(10_000) + "&service=s&env=e&version=v");
+
+    assertThat(response.status()).as(response.toString()).isIn(414, 431);
+    assertThat(response.header("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("json"));
+    assertThat(response.json().path("error").asText()).isNotEmpty();
+  }
+
+  @Test
+  void overLongHeadersAreRefusedByTheServerInJson() {
+    ApiClient.Response response = client.get("/health", "X-Padding", "p".repeat(10_000));
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(431);
+    assertThat(response.json().path("error").asText()).isEqualTo("request_header_fields_too_large");
+  }
+
+  @Test
+  void theBodyLimitIsASetting(TestEnvironment env) {
+    try (ApiService small = new ApiService(env.with(Map.of(LimitSettings.MAX_BODY, "4KiB")))) {
+      small.start();
+      ApiClient smallClient = new ApiClient(small.httpPort());
+      String body =
+          ApiClient.route("small", "checkout", "prod", "v1", "https://small.example/")
+              + " ".repeat(5000);
+
+      assertThat(smallClient.post(ROUTES, body).status()).isEqualTo(413);
     }
   }
 

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 class RedisFailuresTest {
@@ -47,5 +48,24 @@ class RedisFailuresTest {
     assertThat(RedisFailures.OUTAGE.test(new RedisConnectionException("refused"))).isTrue();
     assertThat(RedisFailures.OUTAGE.test(new RedisCommandExecutionException("WRONGTYPE")))
         .isFalse();
+  }
+
+  @Test
+  void aRefusedPasswordIsNamedFromDeepInTheConnectFailure() {
+    RedisConnectionException wrong =
+        new RedisConnectionException(
+            "Unable to connect to localhost:6379",
+            new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
+    RedisConnectionException none =
+        new RedisConnectionException(
+            "Unable to connect to localhost:6379",
+            new RedisCommandExecutionException("NOAUTH HELLO must be called with the client"));
+
+    assertThat(RedisFailures.authenticationProblem(new CompletionException(wrong)))
+        .contains("Redis refused the password of TM_REDIS_URL (WRONGPASS)");
+    assertThat(RedisFailures.authenticationProblem(none))
+        .contains("Redis requires a password and TM_REDIS_URL gives none (NOAUTH)");
+    assertThat(RedisFailures.authenticationProblem(new RedisConnectionException("refused")))
+        .isEmpty();
   }
 }

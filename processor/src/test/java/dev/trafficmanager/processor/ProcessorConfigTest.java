@@ -31,6 +31,22 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void passedThroughKafkaClientSettingsReachStreamsAndItsClients() {
+    Properties props =
+        ProcessorConfig.from(
+                new Settings(
+                    Map.of(
+                        "TM_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL",
+                        "TM_KAFKA_CLIENT_SASL_MECHANISM", "SCRAM-SHA-512")))
+            .streamsProperties();
+
+    assertThat(props)
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+  }
+
+  @Test
   void theApplicationIdCarriesTheTopicPrefix() {
     ProcessorConfig config =
         ProcessorConfig.from(new Settings(Map.of(KafkaSettings.TOPIC_PREFIX, "test-42-")));

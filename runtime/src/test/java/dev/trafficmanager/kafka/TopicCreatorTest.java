@@ -1,6 +1,7 @@
 package dev.trafficmanager.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
@@ -49,15 +50,20 @@ class TopicCreatorTest {
 
   /** Settings of a prefix of its own, so each test sees only the topics it made. */
   private static KafkaSettings kafka(String prefix) {
+    return kafka(prefix, Map.of());
+  }
+
+  private static KafkaSettings kafka(String prefix, Map<String, String> more) {
     return KafkaSettings.from(
         new Settings(
-            Map.of(
-                KafkaSettings.BOOTSTRAP,
-                broker.bootstrapServers(),
-                KafkaSettings.TOPIC_PREFIX,
-                prefix,
-                KafkaSettings.PARTITIONS,
-                "3")));
+                Map.of(
+                    KafkaSettings.BOOTSTRAP,
+                    broker.bootstrapServers(),
+                    KafkaSettings.TOPIC_PREFIX,
+                    prefix,
+                    KafkaSettings.PARTITIONS,
+                    "3"))
+            .with(more));
   }
 
   private static String uniquePrefix() {
@@ -83,6 +89,26 @@ class TopicCreatorTest {
                   ? TopicConfig.CLEANUP_POLICY_COMPACT
                   : TopicConfig.CLEANUP_POLICY_DELETE);
     }
+  }
+
+  @Test
+  void passedThroughClientSettingsReachTheAdminClient() {
+    KafkaSettings harmless =
+        kafka(
+            uniquePrefix(),
+            Map.of(
+                "TM_KAFKA_CLIENT_SECURITY_PROTOCOL", "PLAINTEXT",
+                "TM_KAFKA_CLIENT_CLIENT_DNS_LOOKUP", "use_all_dns_ips"));
+    KafkaSettings sasl =
+        kafka(uniquePrefix(), Map.of("TM_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_PLAINTEXT"));
+
+    new TopicCreator(harmless).createMissing((short) 1);
+
+    assertThat(AdminResults.await(admin.listTopics().names(), CALL_TIMEOUT))
+        .contains(harmless.topics().routeEvents().name());
+    assertThatThrownBy(() -> new TopicCreator(sasl).createMissing((short) 1))
+        .as("SASL without a JAAS login is refused by the client itself: the setting reached it")
+        .hasStackTraceContaining("JAAS");
   }
 
   @Test

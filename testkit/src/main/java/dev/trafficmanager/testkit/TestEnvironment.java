@@ -70,27 +70,30 @@ public final class TestEnvironment implements AutoCloseable {
     databaseServer.create(databaseName);
     Settings settings =
         new Settings(
-            Map.of(
-                DatabaseSettings.URL,
-                databaseServer.jdbcUrl(databaseName),
-                DatabaseSettings.USER,
-                databaseServer.user(),
-                DatabaseSettings.PASSWORD,
-                databaseServer.password(),
-                KafkaSettings.BOOTSTRAP,
-                servers.kafkaBootstrap(),
-                KafkaSettings.TOPIC_PREFIX,
-                "t" + id + "-",
-                KafkaSettings.PARTITIONS,
-                String.valueOf(TOPIC_PARTITIONS),
-                RedisSettings.URL,
-                servers.redisUrl(),
-                RedisSettings.KEY_PREFIX,
-                "t" + id + ":",
-                "TM_HTTP_PORT",
-                "0",
-                "TM_STREAMS_STATE_DIR",
-                stateDir.toString()));
+                Map.of(
+                    DatabaseSettings.URL,
+                    databaseServer.jdbcUrl(databaseName),
+                    DatabaseSettings.USER,
+                    databaseServer.user(),
+                    DatabaseSettings.PASSWORD,
+                    databaseServer.password(),
+                    KafkaSettings.BOOTSTRAP,
+                    servers.kafkaBootstrap(),
+                    KafkaSettings.TOPIC_PREFIX,
+                    "t" + id + "-",
+                    KafkaSettings.PARTITIONS,
+                    String.valueOf(TOPIC_PARTITIONS),
+                    RedisSettings.URL,
+                    servers.redisUrl(),
+                    RedisSettings.KEY_PREFIX,
+                    "t" + id + ":",
+                    "TM_HTTP_PORT",
+                    "0",
+                    "TM_STREAMS_STATE_DIR",
+                    stateDir.toString()))
+            // Tests of everything else write to one tenant far faster than a deploy pipeline does;
+            // the API's write rate limit has tests of its own, which set theirs.
+            .with(Map.of("TM_WRITE_RATE_PER_TENANT", "1000000"));
     return new TestEnvironment(id, databaseServer, databaseName, stateDir, settings);
   }
 
@@ -111,8 +114,8 @@ public final class TestEnvironment implements AutoCloseable {
 
   /**
    * The settings of a service under test: TM_DB_URL/USER/PASSWORD, TM_KAFKA_BOOTSTRAP,
-   * TM_TOPIC_PREFIX, TM_TOPIC_PARTITIONS, TM_REDIS_URL, TM_REDIS_KEY_PREFIX, TM_HTTP_PORT=0 and
-   * TM_STREAMS_STATE_DIR.
+   * TM_TOPIC_PREFIX, TM_TOPIC_PARTITIONS, TM_REDIS_URL, TM_REDIS_KEY_PREFIX, TM_HTTP_PORT=0,
+   * TM_STREAMS_STATE_DIR and TM_WRITE_RATE_PER_TENANT=1000000 (no write rate limit to speak of).
    */
   public Settings settings() {
     return settings;

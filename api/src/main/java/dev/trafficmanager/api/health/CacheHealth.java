@@ -15,7 +15,8 @@ import java.util.Map;
  * there is no connection or the {@code redis} breaker is open, DEGRADED while it is half-open, UP
  * otherwise. The API registers it as optional: without Redis, resolve answers from PostgreSQL. Its
  * detail also says whether the near cache receives invalidations ({@code near_cache}: {@code
- * subscribed}, {@code unsubscribed}, or {@code disabled}).
+ * subscribed}, {@code unsubscribed}, or {@code disabled}), and while Redis refuses this API's
+ * password, why ({@code error}).
  */
 public final class CacheHealth implements HealthCheck {
   private final CacheConnection connection;
@@ -44,6 +45,7 @@ public final class CacheHealth implements HealthCheck {
     HealthStatus status = connected ? breakerHealth.status() : HealthStatus.DOWN;
     if (status == HealthStatus.DOWN) {
       detail.put("reason", "resolve answers from PostgreSQL without the cache");
+      connection.refusedCredentials().ifPresent(problem -> detail.put("error", problem));
     }
     return new ComponentHealth(Dependency.REDIS.wireName(), status, detail);
   }

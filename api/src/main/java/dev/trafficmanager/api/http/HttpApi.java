@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.audit.AuditReader;
 import dev.trafficmanager.api.console.ConsoleReaders;
 import dev.trafficmanager.api.docs.ApiDocs;
+import dev.trafficmanager.api.limits.LimitSettings;
+import dev.trafficmanager.api.limits.TenantWriteLimits;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.routes.RouteReader;
@@ -78,13 +80,14 @@ public final class HttpApi {
       ServiceContext context,
       Circuits circuits,
       ObjectMapper mapper,
-      Policy policy) {
+      Policy policy,
+      LimitSettings limits) {
     this.draining = context.draining();
     RequestAccounting accounting = new RequestAccounting(draining, context.meters());
     this.app =
         Javalin.create(
             config -> {
-              ServerConfig.apply(config);
+              ServerConfig.apply(config, limits.maxBodyBytes());
               config.jetty.modifyServletContextHandler(
                   handler ->
                       handler.addFilter(
@@ -107,7 +110,9 @@ public final class HttpApi {
             context.resilience(),
             context.meters(),
             mapper,
-            policy.allowPrivateUrls())
+            policy.allowPrivateUrls(),
+            limits.maxBodyBytes(),
+            new TenantWriteLimits(limits, context.meters(), System::nanoTime))
         .register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
         .register(endpoints);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
+import dev.trafficmanager.api.limits.TenantWriteLimits;
 import dev.trafficmanager.api.resolve.Resolution;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.routes.ChangeUrl;
@@ -38,10 +39,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. Input
- * is validated first; the work then runs in its bulkhead ({@code writes} or {@code reads}), so a
- * bad request is answered 400 even when the bulkhead is full, and a full bulkhead answers 503 at
- * once instead of queueing. Resolve takes a {@code reads} place only when it must go to Redis or
- * PostgreSQL.
+ * is validated first, then a write's tenant must be within its write rate ({@link
+ * TenantWriteLimits}: 429 otherwise); the work then runs in its bulkhead ({@code writes} or {@code
+ * reads}), so a bad request is answered 400 even when the bulkhead is full, and a full bulkhead
+ * answers 503 at once instead of queueing. Resolve takes a {@code reads} place only when it must go
+ * to Redis or PostgreSQL.
  */
 final class RouteEndpoints {
   static final String ROUTES = "/api/v1/routes";
@@ -55,6 +57,8 @@ final class RouteEndpoints {
   private final JsonResponder json;
   private final ObjectReader strictJson;
   private final boolean allowPrivateUrls;
+  private final long maxBodyBytes;
+  private final TenantWriteLimits writeLimits;
 
   RouteEndpoints(
       RouteWriter writer,
@@ -63,8 +67,12 @@ final class RouteEndpoints {
       Resilience resilience,
       MeterRegistry meters,
       ObjectMapper mapper,
-      boolean allowPrivateUrls) {
+      boolean allowPrivateUrls,
+      long maxBodyBytes,
+      TenantWriteLimits writeLimits) {
     this.writer = writer;
+    this.maxBodyBytes = maxBodyBytes;
+    this.writeLimits = writeLimits;
     this.allowPrivateUrls = allowPrivateUrls;
     this.reader = reader;
     this.resolver = resolver;
@@ -124,8 +132,9 @@ final class RouteEndpoints {
   private void write(Context ctx, String action, Function<WriteRequest, RouteCommand> parse) {
     WriteReply reply;
     try {
-      WriteRequest request = WriteRequest.read(ctx, strictJson, allowPrivateUrls);
+      WriteRequest request = WriteRequest.read(ctx, strictJson, allowPrivateUrls, maxBodyBytes);
       RouteCommand command = parse.apply(request);
+      writeLimits.admit(ctx, command.key().tenant());
       reply = inBulkhead(Compartment.WRITES, () -> writer.write(command, request.context()));
     } catch (RuntimeException e) {
       writes.failed(action, e);

@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.http;
 
+import dev.trafficmanager.api.limits.LimitSettings;
 import dev.trafficmanager.http.JsonErrorHandler;
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
@@ -10,8 +11,10 @@ import java.time.Duration;
  * the server the API runs on.
  */
 public final class ServerConfig {
-  // A valid write body is under 3 KB; anything far larger is refused before it is buffered.
-  static final long MAX_REQUEST_BYTES = 64 * 1024;
+  // Jetty's own bound on a request line plus headers: a longer URL is a 414, longer headers a
+  // 431, answered by Jetty (in JSON, JsonErrorHandler) before any handler runs. A request needs a
+  // fraction of it; an API caller's bearer token and correlation id fit many times over.
+  static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
 
   // A body is read on a server thread before the bulkhead: a client that sends it slowly holds that
   // thread. Jetty fails a read once the body has arrived at less than this rate since its first
@@ -22,13 +25,19 @@ public final class ServerConfig {
 
   private ServerConfig() {}
 
-  /** Applies the API's server settings to a Javalin configuration. */
+  /** Applies the API's server settings, with the default body limit, to a Javalin configuration. */
   public static void apply(JavalinConfig config) {
+    apply(config, LimitSettings.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /** Applies the API's server settings to a Javalin configuration. */
+  public static void apply(JavalinConfig config, long maxBodyBytes) {
     config.showJavalinBanner = false;
     config.startupWatcherEnabled = false;
-    config.http.maxRequestSize = MAX_REQUEST_BYTES;
+    config.http.maxRequestSize = maxBodyBytes;
     config.jetty.modifyHttpConfiguration(
         http -> {
+          http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
           http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
           http.setIdleTimeout(BODY_IDLE_TIMEOUT.toMillis());
           // No "Server: Jetty(11...)" header telling a scanner which advisories to try.

@@ -10,7 +10,8 @@ import java.util.Locale;
  * asked ({@code create}, {@code activate}, {@code deactivate}, {@code change_url}); {@code outcome}
  * what came of it: {@code created}, {@code changed}, {@code unchanged}, {@code replayed} (an
  * idempotent retry), {@code invalid}, {@code not_found}, {@code conflict}, {@code
- * idempotency_key_reused}, {@code unavailable} (503) or {@code error} (500).
+ * idempotency_key_reused}, {@code rate_limited} (429), {@code unavailable} (503) or {@code error}
+ * (500).
  */
 final class WriteMetrics {
   static final String WRITES = "tm.route.writes";
@@ -35,6 +36,7 @@ final class WriteMetrics {
       case 404 -> "not_found";
       case 409 -> "conflict";
       case 422 -> "idempotency_key_reused";
+      case 429 -> "rate_limited";
       case 503 -> "unavailable";
       default -> "error";
     };

@@ -33,10 +33,11 @@ final class WriteRequest {
   private final Optional<IdempotentRequest> idempotentRequest;
   private final boolean allowPrivateUrls;
 
-  private WriteRequest(Context ctx, ObjectReader json, boolean allowPrivateUrls) {
+  private WriteRequest(
+      Context ctx, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
     this.ctx = ctx;
     this.allowPrivateUrls = allowPrivateUrls;
-    byte[] bytes = RequestBody.readJson(ctx, ServerConfig.MAX_REQUEST_BYTES);
+    byte[] bytes = RequestBody.readJson(ctx, maxBodyBytes);
     this.actor = readActor(ctx.header(ACTOR_HEADER));
     this.idempotentRequest = readIdempotencyKey(ctx, bytes);
     this.body = readBody(json, bytes);
@@ -44,10 +45,11 @@ final class WriteRequest {
 
   /**
    * @throws io.javalin.http.UnsupportedMediaTypeResponse unless the body is declared JSON
-   * @throws io.javalin.http.ContentTooLargeResponse when the body is over the server's limit
+   * @throws io.javalin.http.ContentTooLargeResponse when the body is over {@code maxBodyBytes}
    */
-  static WriteRequest read(Context ctx, ObjectReader json, boolean allowPrivateUrls) {
-    return new WriteRequest(ctx, json, allowPrivateUrls);
+  static WriteRequest read(
+      Context ctx, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
+    return new WriteRequest(ctx, json, allowPrivateUrls, maxBodyBytes);
   }
 
   /** A route name part from the body; null (with a violation) when missing or invalid. */

@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.resolve;
 
+import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.cache.RedisSettings;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;
@@ -45,6 +46,7 @@ public final class CacheConnection implements AutoCloseable {
             return thread;
           });
   private volatile StatefulRedisConnection<String, String> connection;
+  private volatile Optional<String> refused = Optional.empty();
   private boolean closed;
 
   private CacheConnection(RedisClient client, RedisURI uri) {
@@ -92,6 +94,14 @@ public final class CacheConnection implements AutoCloseable {
     return current == null ? Optional.empty() : Optional.of(current.sync());
   }
 
+  /**
+   * While not connected because Redis refused this client's credentials: why, without them (see
+   * {@link RedisFailures#authenticationProblem}).
+   */
+  public Optional<String> refusedCredentials() {
+    return refused;
+  }
+
   /** Whether commands can reach Redis now: connected once and not currently disconnected. */
   public boolean isConnected() {
     StatefulRedisConnection<String, String> current = connection;
@@ -125,6 +135,7 @@ public final class CacheConnection implements AutoCloseable {
         .whenComplete(
             (connected, failure) -> {
               if (failure != null) {
+                refused = RedisFailures.authenticationProblem(failure);
                 connectFailures.occurred("event=cache_connect_failed", failure);
                 retryLater(this::attempt);
               } else {
@@ -139,6 +150,7 @@ public final class CacheConnection implements AutoCloseable {
       return;
     }
     connection = connected;
+    refused = Optional.empty();
     log.info("event=cache_connected redis={}", uri.getHost() + ":" + uri.getPort());
   }
 

@@ -34,6 +34,22 @@ class RunnerSettingsTest {
   }
 
   @Test
+  void passedThroughClientSettingsReachTheConsumerButNeverOverrideItsGuarantees() {
+    KafkaSettings kafka =
+        KafkaSettings.from(
+            new Settings(
+                Map.of(
+                    "TM_KAFKA_CLIENT_SECURITY_PROTOCOL", "SSL",
+                    "TM_KAFKA_CLIENT_ENABLE_AUTO_COMMIT", "true")));
+
+    Map<String, Object> props = RunnerSettings.DEFAULTS.consumerProperties(kafka, "tm-audit-log");
+
+    assertThat(props)
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+  }
+
+  @Test
   void withNoVariableSetTheDefaultsApply() {
     assertThat(RunnerSettings.from(new Settings(Map.of()))).isEqualTo(RunnerSettings.DEFAULTS);
   }

@@ -66,6 +66,9 @@ import picocli.CommandLine.Spec;
       "Every run writes under a tenant of its own, bench-<8 hex digits>, so it never touches other"
           + " routes. At the end, also after Ctrl-C, it deactivates the routes it created; they"
           + " stay in the registry, inactive, with their events and audit entries.",
+      "The API limits each tenant's writes (TM_WRITE_RATE_PER_TENANT, 50/s by default) and bench"
+          + " writes under one tenant: to measure write throughput, run the API under test with"
+          + " TM_WRITE_RATE_PER_TENANT=1000000, or its writes beyond the limit are reported as 429.",
     },
     footer = {
       "",

@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Deactivates the routes of a run at its end. Unlike the measured phases, it retries what the API
- * shed (503) or did not answer, with the project's full-jitter backoff, a few times per route: it
- * is the run's promise to leave nothing active behind, not a measurement. Once one route has failed
- * every attempt, the routes not tried yet are given up at once.
+ * shed (503), refused for the tenant's write rate (429) or did not answer, with the project's
+ * full-jitter backoff, a few times per route: it is the run's promise to leave nothing active
+ * behind, not a measurement. Once one route has failed every attempt, the routes not tried yet are
+ * given up at once.
  */
 final class Deactivation {
   private static final int MAX_ATTEMPTS = 5;
+  private static final int RATE_LIMITED = 429;
   private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
   private final RouteApi api;
@@ -79,7 +81,7 @@ final class Deactivation {
           return Optional.empty();
         }
         failure = route + ": " + status;
-        if (status != PhaseResult.SHED) {
+        if (status != PhaseResult.SHED && status != RATE_LIMITED) {
           return Optional.of(failure);
         }
       } catch (IOException e) {
