@@ -39,8 +39,9 @@ import java.util.stream.Collectors;
  * <p>What an exchange must satisfy:
  *
  * <ul>
- *   <li>its answer's status is one the operation documents, and its body and required headers match
- *       that response;
+ *   <li>its answer's status is one the operation documents (or one the document's {@code
+ *       x-server-responses} lists for every request), and its body and required headers match that
+ *       response;
  *   <li>a request the document calls invalid (a required parameter missing, a value or body outside
  *       its schema) is answered 4xx: the server refuses at least what the document refuses;
  *   <li>a known path with a method the document does not list is a 405 whose {@code Allow} names
@@ -264,6 +265,11 @@ public final class OpenApiContract {
     }
     if (response == null) {
       response = responses.get("default");
+    }
+    if (response == null) {
+      // What the server itself answers before any operation is reached (a URL or headers too
+      // long): listed once for every operation.
+      response = document.path("x-server-responses").get(status);
     }
     if (response == null) {
       return List.of("status " + status + " is not documented for this operation");
