@@ -11,10 +11,16 @@ import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,10 +69,24 @@ class ChaosSuiteTest {
    */
   private static final String RELAY_DELIVERY_TIMEOUT = "3s";
 
+  /** How long a relay leader cut off from Kafka keeps its lock: shorter than the 30 s default. */
+  private static final Duration RELAY_KAFKA_GIVE_UP = Duration.ofSeconds(10);
+
+  private static final String JVM_OPTIONS = "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+  /**
+   * Each API reaches the broker through a {@link TcpProxy} of its own, on a loopback address of its
+   * own: its JVM resolves {@code localhost}, the broker's advertised host, to that address (a hosts
+   * file of its own), and reaches PostgreSQL and Redis at 127.0.0.1 directly.
+   */
+  private static final Map<String, InetAddress> API_LOOPBACK =
+      Map.of(ServiceProcesses.API_A, loopback(2), ServiceProcesses.API_B, loopback(3));
+
   private final ChaosSize size = ChaosSize.chosen();
   private TestEnvironment env;
   private ServiceProcesses services;
   private InvalidationLog invalidations;
+  private final Map<String, TcpProxy> kafkaPaths = new HashMap<>();
 
   @BeforeAll
   void startServices(TestEnvironment env, @TempDir Path logDir) throws Exception {
@@ -82,9 +102,37 @@ class ChaosSuiteTest {
                 "TM_AUTH", "off",
                 "TM_WRITE_RATE_PER_TENANT", "100000",
                 "TM_KAFKA_DELIVERY_TIMEOUT", RELAY_DELIVERY_TIMEOUT,
+                "TM_RELAY_KAFKA_GIVE_UP", RELAY_KAFKA_GIVE_UP.toSeconds() + "s",
                 // Six JVMs on a small machine: small heaps, quick start-up.
-                "JAVA_TOOL_OPTIONS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
-    services = new ServiceProcesses(settings, logDir);
+                "JAVA_TOOL_OPTIONS", JVM_OPTIONS));
+    int brokerPort = Integer.parseInt(env.kafka().bootstrapServers().replaceFirst(".*:", ""));
+    Map<String, Settings> apis = new HashMap<>();
+    for (Map.Entry<String, InetAddress> api : API_LOOPBACK.entrySet()) {
+      TcpProxy proxy =
+          new TcpProxy(
+              new InetSocketAddress(api.getValue(), brokerPort),
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), brokerPort));
+      proxy.open();
+      kafkaPaths.put(api.getKey(), proxy);
+      Path hosts = logDir.resolve(api.getKey() + ".hosts");
+      Files.writeString(
+          hosts,
+          api.getValue().getHostAddress()
+              + " localhost\n127.0.0.1 "
+              + InetAddress.getLocalHost().getHostName()
+              + "\n");
+      apis.put(
+          api.getKey(),
+          settings.with(
+              Map.of(
+                  "TM_DB_URL",
+                  settings.string("TM_DB_URL", "").replace("//localhost:", "//127.0.0.1:"),
+                  "TM_REDIS_URL",
+                  settings.string("TM_REDIS_URL", "").replace("@localhost:", "@127.0.0.1:"),
+                  "JAVA_TOOL_OPTIONS",
+                  JVM_OPTIONS + " -Djdk.net.hosts.file=" + hosts)));
+    }
+    services = new ServiceProcesses(name -> apis.getOrDefault(name, settings), logDir);
     invalidations = new InvalidationLog(env.redis());
     services.startAll(START_BOUND);
   }
@@ -101,6 +149,9 @@ class ChaosSuiteTest {
     }
     if (services != null) {
       services.close();
+    }
+    for (TcpProxy proxy : kafkaPaths.values()) {
+      proxy.close();
     }
   }
 
@@ -202,6 +253,35 @@ class ChaosSuiteTest {
         });
   }
 
+  @Test
+  @Order(5)
+  void aRelayLeaderCutOffFromKafkaGivesUpItsLockAndTheOtherApiPublishes() throws Exception {
+    run(
+        "relay leader cut off from Kafka (keeps PostgreSQL)",
+        "kafkacut",
+        RELAY_RECOVERY_BOUND.plus(RELAY_KAFKA_GIVE_UP),
+        new Fault() {
+          private String leader;
+
+          @Override
+          public String inject() throws Exception {
+            leader = currentLeader();
+            kafkaPaths.get(leader).cut();
+            return ServiceProcesses.otherApi(leader);
+          }
+
+          @Override
+          public void repair() throws Exception {
+            String other = ServiceProcesses.otherApi(leader);
+            await("the relay of " + other + " leads, the cut-off one gave up")
+                .atMost(RELAY_RECOVERY_BOUND.plus(RELAY_KAFKA_GIVE_UP))
+                .pollInterval(Duration.ofMillis(250))
+                .until(services::relayLeader, Optional.of(other)::equals);
+            kafkaPaths.get(leader).open();
+          }
+        });
+  }
+
   /** A fault, and what an orchestrator does about it. */
   private interface Fault {
     /**
@@ -283,6 +363,15 @@ class ChaosSuiteTest {
     assertThat(delivery.missingOnChanges()).as("acknowledged, not on route-changes").isEmpty();
     assertThat(delivery.doubledOnChanges()).as("on route-changes more than once").isEmpty();
     assertThat(delivery.invalidationsMissing()).as("acknowledged, never invalidated").isEmpty();
+  }
+
+  /** {@code 127.0.0.<last>}: every address of 127/8 is this machine's loopback. */
+  private static InetAddress loopback(int last) {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("four bytes are an IPv4 address", e);
+    }
   }
 
   private String currentLeader() {

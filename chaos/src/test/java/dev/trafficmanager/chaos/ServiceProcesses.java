@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The pipeline's services as separate OS processes of {@code traffic-manager}, as an orchestrator
@@ -42,15 +43,16 @@ final class ServiceProcesses implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
-   * @param settings every service's environment: the servers, prefixes and service settings
+   * @param settings each service's environment, by the service's name: the servers, prefixes and
+   *     service settings
    * @param logDir where each service's output goes, {@code <name>.log}
    */
-  ServiceProcesses(Settings settings, Path logDir) throws IOException {
-    add(settings, logDir, API_A, "api");
-    add(settings, logDir, API_B, "api");
-    add(settings, logDir, PROCESSOR, "processor");
+  ServiceProcesses(Function<String, Settings> settings, Path logDir) throws IOException {
+    add(settings.apply(API_A), logDir, API_A, "api");
+    add(settings.apply(API_B), logDir, API_B, "api");
+    add(settings.apply(PROCESSOR), logDir, PROCESSOR, "processor");
     for (String consumer : CONSUMERS) {
-      add(settings, logDir, consumer, "consumer", consumer);
+      add(settings.apply(consumer), logDir, consumer, "consumer", consumer);
     }
   }
 
