@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Acknowledged {
   private final Map<String, NavigableSet<Long>> revisions = new ConcurrentHashMap<>();
   private final AtomicLong acknowledged = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
+  private final Map<Integer, AtomicLong> refused = new ConcurrentHashMap<>();
   private final AtomicLong failed = new AtomicLong();
 
   void acknowledged(String route, long revision) {
@@ -23,8 +23,8 @@ final class Acknowledged {
     acknowledged.incrementAndGet();
   }
 
-  void refused() {
-    refused.incrementAndGet();
+  void refused(int status) {
+    refused.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
   }
 
   void failed() {
@@ -35,8 +35,11 @@ final class Acknowledged {
     return acknowledged.get();
   }
 
-  long refusedCount() {
-    return refused.get();
+  /** Writes answered with another status than 2xx, by status. */
+  Map<Integer, Long> refusedByStatus() {
+    Map<Integer, Long> byStatus = new TreeMap<>();
+    refused.forEach((status, count) -> byStatus.put(status, count.get()));
+    return byStatus;
   }
 
   long failedCount() {

@@ -14,6 +14,7 @@ import java.util.Locale;
  * @param before how long the load runs before the fault
  * @param after how long the load keeps running after the fault (and its repair) before it stops
  * @param freeze how long a frozen relay leader stays frozen
+ * @param outage how long a restarted server stays down
  */
 record ChaosSize(
     String name,
@@ -22,10 +23,18 @@ record ChaosSize(
     int writesPerSecond,
     Duration before,
     Duration after,
-    Duration freeze) {
+    Duration freeze,
+    Duration outage) {
   static final ChaosSize SMALL =
       new ChaosSize(
-          "small", 4, 5, 24, Duration.ofSeconds(4), Duration.ofSeconds(6), Duration.ofSeconds(15));
+          "small",
+          4,
+          5,
+          24,
+          Duration.ofSeconds(4),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(6));
   static final ChaosSize FULL =
       new ChaosSize(
           "full",
@@ -34,7 +43,8 @@ record ChaosSize(
           120,
           Duration.ofSeconds(15),
           Duration.ofSeconds(30),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(20));
 
   static final String PROPERTY = "chaos.size";
   static final String VARIABLE = "TM_CHAOS_SIZE";

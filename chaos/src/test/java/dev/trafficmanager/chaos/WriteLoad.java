@@ -32,18 +32,24 @@ final class WriteLoad implements AutoCloseable {
    * @param apis the base URLs of the API instances, asked before each write
    */
   WriteLoad(String tenantPrefix, ChaosSize size, Supplier<List<String>> apis, Acknowledged record) {
-    this.routesByTenant = new ArrayList<>();
+    this.routesByTenant = routes(tenantPrefix, size);
+    this.periodMicros = 1_000_000L * size.tenants() / size.writesPerSecond();
+    this.apis = apis;
+    this.record = record;
+    this.writers = Executors.newScheduledThreadPool(size.tenants());
+  }
+
+  /** The routes of the scenario's tenants, by tenant. */
+  static List<List<RouteKey>> routes(String tenantPrefix, ChaosSize size) {
+    List<List<RouteKey>> byTenant = new ArrayList<>();
     for (int t = 0; t < size.tenants(); t++) {
       List<RouteKey> routes = new ArrayList<>();
       for (int r = 0; r < size.routesPerTenant(); r++) {
         routes.add(new RouteKey(tenantPrefix + "-t" + t, "svc" + r, "prod", "v1"));
       }
-      routesByTenant.add(routes);
+      byTenant.add(routes);
     }
-    this.periodMicros = 1_000_000L * size.tenants() / size.writesPerSecond();
-    this.apis = apis;
-    this.record = record;
-    this.writers = Executors.newScheduledThreadPool(size.tenants());
+    return byTenant;
   }
 
   /** Creates every route (revision 1), through whichever API answers. */
@@ -87,7 +93,7 @@ final class WriteLoad implements AutoCloseable {
       if (answer.acknowledged()) {
         record.acknowledged(route.toString(), answer.revision());
       } else {
-        record.refused();
+        record.refused(answer.status());
       }
     } catch (IOException e) {
       record.failed();
