@@ -18,9 +18,17 @@ final class InvalidationLog implements AutoCloseable {
   private final StatefulRedisPubSubConnection<String, String> connection;
   private final Set<String> received = ConcurrentHashMap.newKeySet();
 
+  /**
+   * @throws io.lettuce.core.RedisException when Redis does not answer; nothing is left open
+   */
   InvalidationLog(RedisSettings redis) {
     this.client = redis.newClient();
-    this.connection = client.connectPubSub();
+    try {
+      this.connection = client.connectPubSub();
+    } catch (RuntimeException e) {
+      client.shutdown();
+      throw e;
+    }
     connection.addListener(
         new RedisPubSubAdapter<>() {
           @Override
