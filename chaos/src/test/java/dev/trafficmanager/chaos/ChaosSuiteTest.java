@@ -9,6 +9,7 @@ import dev.trafficmanager.app.operate.verify.VerifyReport;
 import dev.trafficmanager.app.operate.verify.VerifyScope;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.testkit.InvalidationSubscriber;
 import dev.trafficmanager.testkit.ServerControl;
 import dev.trafficmanager.testkit.ServerControl.Server;
 import dev.trafficmanager.testkit.SharedServers;
@@ -90,7 +91,7 @@ class ChaosSuiteTest {
   private TestEnvironment env;
   private ServerControl servers;
   private ServiceProcesses services;
-  private InvalidationLog invalidations;
+  private InvalidationSubscriber invalidations;
   private final Map<String, TcpProxy> kafkaPaths = new HashMap<>();
 
   @BeforeAll
@@ -145,7 +146,7 @@ class ChaosSuiteTest {
         await("subscribed to the invalidations")
             .atMost(START_BOUND)
             .ignoreExceptions()
-            .until(() -> new InvalidationLog(env.redis()), Objects::nonNull);
+            .until(() -> new InvalidationSubscriber(env.redis()), Objects::nonNull);
     services.startAll(START_BOUND);
   }
 
@@ -198,18 +199,7 @@ class ChaosSuiteTest {
         "kill -9 the processor, restart it",
         "prockill",
         RESTART_RECOVERY_BOUND,
-        new Fault() {
-          @Override
-          public String inject() throws Exception {
-            services.kill(ServiceProcesses.PROCESSOR);
-            return ServiceProcesses.API_A;
-          }
-
-          @Override
-          public void repair() throws Exception {
-            services.start(ServiceProcesses.PROCESSOR);
-          }
-        });
+        killAndRestart(List.of(ServiceProcesses.PROCESSOR)));
   }
 
   @Test
@@ -219,22 +209,7 @@ class ChaosSuiteTest {
         "kill -9 the three consumers, restart them",
         "conskill",
         RESTART_RECOVERY_BOUND,
-        new Fault() {
-          @Override
-          public String inject() throws Exception {
-            for (String consumer : ServiceProcesses.CONSUMERS) {
-              services.kill(consumer);
-            }
-            return ServiceProcesses.API_A;
-          }
-
-          @Override
-          public void repair() throws Exception {
-            for (String consumer : ServiceProcesses.CONSUMERS) {
-              services.start(consumer);
-            }
-          }
-        });
+        killAndRestart(ServiceProcesses.CONSUMERS));
   }
 
   @Test
@@ -351,6 +326,26 @@ class ChaosSuiteTest {
     assertThat(reads.failed()).as("resolves not answered 200").isZero();
   }
 
+  /** SIGKILL to each service, all at once, then each started again, as an orchestrator would. */
+  private Fault killAndRestart(List<String> names) {
+    return new Fault() {
+      @Override
+      public String inject() throws Exception {
+        for (String name : names) {
+          services.kill(name);
+        }
+        return ServiceProcesses.API_A;
+      }
+
+      @Override
+      public void repair() throws Exception {
+        for (String name : names) {
+          services.start(name);
+        }
+      }
+    };
+  }
+
   /**
    * The server stops, stays down for the size's outage, and starts again as an operator's restart
    * would: same port, same data.
@@ -436,7 +431,9 @@ class ChaosSuiteTest {
               () ->
                   auditRows(probe, probeRevision) == 1
                       && (!invalidationsChecked
-                          || invalidations.received(probe.toString(), probeRevision)));
+                          || invalidations
+                              .messages()
+                              .contains(Delivery.invalidation(probe.toString(), probeRevision))));
       recoveryMillis = (System.nanoTime() - faultAt) / 1_000_000;
 
       awaitWrites(acks, size.after());

@@ -2,12 +2,17 @@ package dev.trafficmanager.chaos;
 
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.route.RouteInvalidation;
+import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.testkit.InvalidationSubscriber;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -31,7 +36,11 @@ record Delivery(
     List<String> invalidationsMissing) {
 
   static Delivery of(
-      TestEnvironment env, String tenantPrefix, Acknowledged acks, InvalidationLog invalidations) {
+      TestEnvironment env,
+      String tenantPrefix,
+      Acknowledged acks,
+      InvalidationSubscriber subscriber) {
+    Set<String> invalidations = new HashSet<>(subscriber.messages());
     Map<String, Integer> events = new HashMap<>();
     long eventsSeen = 0;
     for (ConsumerRecord<String, RouteEvent> record : env.readAll(env.topics().routeEvents())) {
@@ -58,7 +67,7 @@ record Delivery(
         if (!changes.containsKey(at)) {
           missingOnChanges.add(at);
         }
-        if (!invalidations.received(route.getKey(), revision)) {
+        if (!invalidations.contains(invalidation(route.getKey(), revision))) {
           invalidationsMissing.add(at);
         }
       }
@@ -76,5 +85,10 @@ record Delivery(
         missingOnChanges,
         doubled,
         invalidationsMissing);
+  }
+
+  /** The message the cache-invalidation consumer publishes for the route's revision. */
+  static String invalidation(String route, long revision) {
+    return new RouteInvalidation(RouteKey.parse(route), revision).toMessage();
   }
 }
