@@ -15,6 +15,7 @@ import java.util.Locale;
  * @param after how long the load keeps running after the fault (and its repair) before it stops
  * @param freeze how long a frozen relay leader stays frozen
  * @param outage how long a restarted server stays down
+ * @param burst how long a burst of ten times the steady rate lasts
  */
 record ChaosSize(
     String name,
@@ -24,7 +25,8 @@ record ChaosSize(
     Duration before,
     Duration after,
     Duration freeze,
-    Duration outage) {
+    Duration outage,
+    Duration burst) {
   static final ChaosSize SMALL =
       new ChaosSize(
           "small",
@@ -34,7 +36,8 @@ record ChaosSize(
           Duration.ofSeconds(4),
           Duration.ofSeconds(5),
           Duration.ofSeconds(15),
-          Duration.ofSeconds(6));
+          Duration.ofSeconds(6),
+          Duration.ofSeconds(8));
   static final ChaosSize FULL =
       new ChaosSize(
           "full",
@@ -44,7 +47,22 @@ record ChaosSize(
           Duration.ofSeconds(15),
           Duration.ofSeconds(30),
           Duration.ofSeconds(30),
-          Duration.ofSeconds(20));
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(30));
+
+  /** Ten times the steady rate, from four times as many tenants (each a writer thread). */
+  ChaosSize burstSize() {
+    return new ChaosSize(
+        name + "-burst",
+        tenants * 4,
+        routesPerTenant,
+        writesPerSecond * 10,
+        before,
+        after,
+        freeze,
+        outage,
+        burst);
+  }
 
   static final String PROPERTY = "chaos.size";
   static final String VARIABLE = "TM_CHAOS_SIZE";

@@ -314,7 +314,8 @@ class ChaosSuiteTest {
               restart.repair();
             }
           },
-          false);
+          false,
+          new Acknowledged());
     }
     System.out.printf(
         Locale.ROOT,
@@ -324,6 +325,39 @@ class ChaosSuiteTest {
         reads.failed());
     assertThat(reads.answered()).as("resolves answered").isPositive();
     assertThat(reads.failed()).as("resolves not answered 200").isZero();
+  }
+
+  @Test
+  @Order(9)
+  void aBurstOfTenTimesTheSteadyRateIsShedWithoutLosingAnAcknowledgedWrite() throws Exception {
+    Acknowledged burstAcks = new Acknowledged();
+    run(
+        "burst of 10x the write rate for " + size.burst().toSeconds() + " s",
+        "burst",
+        RESTART_RECOVERY_BOUND,
+        new Fault() {
+          private WriteLoad burst;
+
+          @Override
+          public String inject() throws Exception {
+            burst = new WriteLoad("burst-x", size.burstSize(), services::apiUrls, burstAcks);
+            burst.createRoutes();
+            burst.start();
+            return ServiceProcesses.API_A;
+          }
+
+          @Override
+          public void repair() throws Exception {
+            try (WriteLoad stopping = burst) {
+              await("the burst lasts " + size.burst().toSeconds() + " s")
+                  .pollDelay(size.burst())
+                  .atMost(size.burst().plusSeconds(10))
+                  .until(() -> true);
+            }
+          }
+        },
+        true,
+        burstAcks);
   }
 
   /** SIGKILL to each service, all at once, then each started again, as an orchestrator would. */
@@ -390,22 +424,23 @@ class ChaosSuiteTest {
    */
   private void run(String faultName, String prefix, Duration recoveryBound, Fault fault)
       throws Exception {
-    run(faultName, prefix, recoveryBound, fault, true);
+    run(faultName, prefix, recoveryBound, fault, true, new Acknowledged());
   }
 
   /**
    * @param invalidationsChecked whether this test's own subscriber must have received an
    *     invalidation for every revision: not while Redis restarts, since a subscriber misses what
    *     is published before it has subscribed again (the APIs clear their near caches then)
+   * @param acks the writers' record, which the fault's own writers may add to
    */
   private void run(
       String faultName,
       String prefix,
       Duration recoveryBound,
       Fault fault,
-      boolean invalidationsChecked)
+      boolean invalidationsChecked,
+      Acknowledged acks)
       throws Exception {
-    Acknowledged acks = new Acknowledged();
     RouteKey probe = new RouteKey(prefix + "-probe", "probe", "prod", "v1");
     WriteClient client = new WriteClient();
     long recoveryMillis;
