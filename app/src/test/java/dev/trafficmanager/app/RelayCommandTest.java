@@ -10,6 +10,7 @@ import dev.trafficmanager.api.ApiSettings;
 import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.testkit.ChildProcess;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.net.http.HttpResponse;
@@ -59,6 +60,7 @@ class RelayCommandTest {
       Path log = logDir.resolve("relay.log");
       Process relay =
           ChildProcess.start(
+              TrafficManager.class,
               env.with(
                   Map.of(
                       "TM_HTTP_PORT",

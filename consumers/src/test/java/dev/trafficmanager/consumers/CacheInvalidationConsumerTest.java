@@ -13,6 +13,7 @@ import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.service.ServiceContext;
+import dev.trafficmanager.testkit.InvalidationSubscriber;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import io.lettuce.core.RedisClient;

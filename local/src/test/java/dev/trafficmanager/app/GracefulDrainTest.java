@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
+import dev.trafficmanager.testkit.ChildProcess;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.testkit.TopicReader;

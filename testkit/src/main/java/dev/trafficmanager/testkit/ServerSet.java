@@ -9,7 +9,9 @@ import dev.trafficmanager.embedded.EmbeddedPostgresServer;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.embedded.EmbeddedServer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -28,16 +30,19 @@ final class ServerSet implements AutoCloseable {
   private final DatabaseServer database;
   private final String redisUrl;
   private final List<EmbeddedServer> embedded;
+  private final ServerControl control;
 
   private ServerSet(
       String kafkaBootstrap,
       DatabaseServer database,
       String redisUrl,
-      List<EmbeddedServer> embedded) {
+      List<EmbeddedServer> embedded,
+      ServerControl control) {
     this.kafkaBootstrap = kafkaBootstrap;
     this.database = database;
     this.redisUrl = redisUrl;
     this.embedded = embedded;
+    this.control = control;
   }
 
   /**
@@ -53,10 +58,20 @@ final class ServerSet implements AutoCloseable {
     EmbeddedRedisServer redis =
         environment.isSet(RedisSettings.URL) ? null : EmbeddedRedisServer.temporary();
     List<EmbeddedServer> embedded = new ArrayList<>();
+    Map<ServerControl.Server, EmbeddedServer> byName = new EnumMap<>(ServerControl.Server.class);
     for (EmbeddedServer server : new EmbeddedServer[] {kafka, postgres, redis}) {
       if (server != null) {
         embedded.add(server);
       }
+    }
+    if (kafka != null) {
+      byName.put(ServerControl.Server.KAFKA, kafka);
+    }
+    if (postgres != null) {
+      byName.put(ServerControl.Server.POSTGRESQL, postgres);
+    }
+    if (redis != null) {
+      byName.put(ServerControl.Server.REDIS, redis);
     }
     startAll(embedded);
 
@@ -73,7 +88,8 @@ final class ServerSet implements AutoCloseable {
                 : new DatabaseServer(
                     postgres.jdbcUrl("postgres"), postgres.user(), postgres.password()),
             redis == null ? environment.string(RedisSettings.URL, "") : redis.url(),
-            List.copyOf(embedded));
+            List.copyOf(embedded),
+            new ServerControl(byName));
     log.info(
         "test servers kafka={} kafka_source={} postgres={} postgres_source={} redis={} redis_source={}",
         servers.kafkaBootstrap,
@@ -137,6 +153,10 @@ final class ServerSet implements AutoCloseable {
 
   String redisUrl() {
     return redisUrl;
+  }
+
+  ServerControl control() {
+    return control;
   }
 
   /** Stops the embedded servers, Kafka last. */

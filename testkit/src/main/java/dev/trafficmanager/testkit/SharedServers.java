@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>When {@code TM_KAFKA_BOOTSTRAP}, {@code TM_DB_URL} (with {@code TM_DB_USER} and {@code
  * TM_DB_PASSWORD}) or {@code TM_REDIS_URL} is set in the test JVM's environment, that external
- * server is used instead of an embedded one, each independently.
+ * server is used instead of an embedded one, each independently. A {@link ServerControl} parameter
+ * stops and starts the embedded ones, for a test that takes a server down on purpose.
  *
  * <pre>{@code
  * @ExtendWith(SharedServers.class)
@@ -28,11 +29,12 @@ public final class SharedServers implements ParameterResolver {
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == TestEnvironment.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == TestEnvironment.class || type == ServerControl.class;
   }
 
   @Override
-  public TestEnvironment resolveParameter(ParameterContext parameter, ExtensionContext context) {
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     // The root store outlives every test class of the run and closes the servers at its end, so
     // no JVM-wide static is needed to share them.
     ServerSet servers =
@@ -43,6 +45,9 @@ public final class SharedServers implements ParameterResolver {
                 ServerSet.class,
                 key -> ServerSet.start(Settings.fromEnvironment()),
                 ServerSet.class);
+    if (parameter.getParameter().getType() == ServerControl.class) {
+      return servers.control();
+    }
     TestEnvironment environment = TestEnvironment.create(servers);
     context.getStore(NAMESPACE).put(environment, environment);
     return environment;

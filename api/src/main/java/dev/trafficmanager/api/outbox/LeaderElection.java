@@ -14,21 +14,40 @@ import org.slf4j.LoggerFactory;
  * by and try again every retry interval. When the leader's session ends (its process died, its
  * connection broke) the server releases the lock and a standby takes over; a leader whose session
  * breaks steps down, drops its session and, backing off while the database keeps failing, competes
- * again with a new one.
+ * again with a new one. A leader whose work gives up ({@link Ending#GAVE_UP}) steps down the same
+ * way and waits {@link #HAND_OVER_TURNS} retry intervals before it competes again, so that a
+ * standby takes the lock first.
  *
  * <p>{@link #run()} runs on the relay thread, which alone calls everything but {@link #isLeader()}.
  */
 final class LeaderElection {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
 
+  /**
+   * Retry intervals a leader that gave up waits before competing again: a standby tries the lock
+   * once per interval, so it has had several chances to take it by then.
+   */
+  static final int HAND_OVER_TURNS = 4;
+
+  /** How a leader's work ended, other than by its session breaking. */
+  enum Ending {
+    /** The relay was asked to stop. */
+    STOPPED,
+    /**
+     * The leader cannot do its work (Kafka has failed for too long) and hands leadership over: a
+     * relay that can do it is to lead instead.
+     */
+    GAVE_UP
+  }
+
   /** What the leader does with its session. */
   interface LeaderWork {
     /**
-     * Works until the relay is asked to stop.
+     * Works until the relay is asked to stop, or until it gives its leadership up.
      *
      * @throws SQLException when the session broke: leadership ends with it
      */
-    void lead(OutboxSource outbox) throws SQLException;
+    Ending lead(OutboxSource outbox) throws SQLException;
 
     /** Leadership ended: drop whatever belongs to the leader. */
     void abandon();
@@ -108,8 +127,14 @@ final class LeaderElection {
         leader = true;
         log.info("outbox relay is the leader, publishing");
       }
-      work.lead(session);
-      return Duration.ZERO;
+      if (work.lead(session) == Ending.STOPPED) {
+        return Duration.ZERO;
+      }
+      log.warn(
+          "outbox relay gives up leadership, handing over to a standby wait_ms={}",
+          retryInterval.multipliedBy(HAND_OVER_TURNS).toMillis());
+      stepDown();
+      return retryInterval.multipliedBy(HAND_OVER_TURNS);
     } catch (SQLException e) {
       report.databaseFailed(e, leader);
     } catch (InterruptException e) {

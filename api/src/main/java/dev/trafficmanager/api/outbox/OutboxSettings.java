@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param deliveryTimeout the producer's {@code delivery.timeout.ms}: how long one attempt to
  *     publish a batch may wait for the broker before its rows count as failed and stay pending
  * @param maxBackoff the longest pause between attempts while Kafka keeps failing
+ * @param kafkaGiveUp how long a leader keeps failing to publish to Kafka before it gives up its
+ *     leadership, so that a relay that can reach Kafka publishes instead
  */
 public record OutboxSettings(
     Duration pollInterval,
@@ -24,13 +26,15 @@ public record OutboxSettings(
     Duration retention,
     Duration retentionSweepInterval,
     Duration deliveryTimeout,
-    Duration maxBackoff) {
+    Duration maxBackoff,
+    Duration kafkaGiveUp) {
   public static final String POLL_INTERVAL = "TM_OUTBOX_POLL_INTERVAL";
   public static final String BATCH_SIZE = "TM_OUTBOX_BATCH_SIZE";
   public static final String RETENTION = "TM_OUTBOX_RETENTION";
   public static final String RETENTION_SWEEP_INTERVAL = "TM_OUTBOX_RETENTION_SWEEP_INTERVAL";
   public static final String DELIVERY_TIMEOUT = "TM_KAFKA_DELIVERY_TIMEOUT";
   public static final String MAX_BACKOFF = "TM_OUTBOX_MAX_BACKOFF";
+  public static final String KAFKA_GIVE_UP = "TM_RELAY_KAFKA_GIVE_UP";
 
   /**
    * The producer needs {@code delivery.timeout.ms >= linger.ms + request.timeout.ms}; below a
@@ -50,6 +54,7 @@ public record OutboxSettings(
         RETENTION_SWEEP_INTERVAL, retentionSweepInterval, Duration.ofMillis(1), Duration.ofDays(1));
     requireBetween(DELIVERY_TIMEOUT, deliveryTimeout, MIN_DELIVERY_TIMEOUT, Duration.ofHours(1));
     requireBetween(MAX_BACKOFF, maxBackoff, pollInterval, Duration.ofHours(1));
+    requireBetween(KAFKA_GIVE_UP, kafkaGiveUp, Duration.ofSeconds(1), Duration.ofDays(1));
   }
 
   public static OutboxSettings from(Settings settings) {
@@ -59,7 +64,8 @@ public record OutboxSettings(
         settings.duration(RETENTION, Duration.ofDays(7)),
         settings.duration(RETENTION_SWEEP_INTERVAL, Duration.ofHours(1)),
         settings.duration(DELIVERY_TIMEOUT, Duration.ofSeconds(10)),
-        settings.duration(MAX_BACKOFF, Duration.ofSeconds(30)));
+        settings.duration(MAX_BACKOFF, Duration.ofSeconds(30)),
+        settings.duration(KAFKA_GIVE_UP, Duration.ofSeconds(30)));
   }
 
   private static void requireBetween(String name, Duration value, Duration min, Duration max) {

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *       breaker is not closed and nothing is pending, a metadata request is the probe, so that the
  *       breaker closes again without waiting for the next write.
  *   <li><b>Retention</b>: after each batch, the {@link RetentionSweep} if it is due.
+ *   <li><b>Giving up</b>: once publishing has failed (Kafka failing, or its breaker open) for
+ *       {@link OutboxSettings#kafkaGiveUp()}, the loop gives its leadership up ({@link
+ *       LeaderElection.Ending#GAVE_UP}), so that a relay that reaches Kafka publishes instead of
+ *       one that keeps the lock and cannot. It gives up at most one attempt (a delivery timeout and
+ *       a producer's block) after the bound.
  *   <li><b>Stopping</b>: once asked to stop, publishes what is still pending while Kafka is
  *       reachable, for at most one delivery timeout.
  * </ul>
@@ -104,26 +109,35 @@ final class PublishLoop implements LeaderElection.LeaderWork {
   }
 
   @Override
-  public void lead(OutboxSource outbox) throws SQLException {
+  public LeaderElection.Ending lead(OutboxSource outbox) throws SQLException {
     outbox.listen();
     sweep.dueNow();
     // Whatever is pending when leadership begins is published at once.
     boolean publishNow = true;
+    Instant failingSince = null;
     while (!pauses.stopping()) {
       if (!publishNow && !awaitWork(outbox)) {
         break;
       }
+      Instant attempted = clock.instant();
       Round round = publishBatch(outbox);
-      if (round == Round.KAFKA_FAILED) {
-        pauses.pause(backoff.delay(kafkaFailures++));
+      if (round == Round.KAFKA_FAILED || round == Round.CIRCUIT_OPEN) {
+        failingSince = failingSince == null ? attempted : failingSince;
+        Duration left =
+            settings.kafkaGiveUp().minus(Duration.between(failingSince, clock.instant()));
+        if (left.isNegative() || left.isZero()) {
+          log.warn(
+              "outbox relay cannot publish to Kafka, giving up leadership failing_ms={}",
+              Duration.between(failingSince, clock.instant()).toMillis());
+          return LeaderElection.Ending.GAVE_UP;
+        }
+        Duration wait =
+            round == Round.KAFKA_FAILED ? backoff.delay(kafkaFailures++) : circuitWait();
+        pauses.pause(wait.compareTo(left) < 0 ? wait : left);
         publishNow = true;
         continue;
       }
-      if (round == Round.CIRCUIT_OPEN) {
-        pauses.pause(circuitWait());
-        publishNow = true;
-        continue;
-      }
+      failingSince = null;
       kafkaFailures = 0;
       if (round == Round.DRAINED) {
         probeKafkaIfRecovering();
@@ -132,6 +146,7 @@ final class PublishLoop implements LeaderElection.LeaderWork {
       publishNow = round == Round.FULL;
     }
     flushBeforeStopping(outbox);
+    return LeaderElection.Ending.STOPPED;
   }
 
   @Override

@@ -80,6 +80,23 @@ class LeaderElectionTest {
   }
 
   @Test
+  void aLeaderThatGivesUpReleasesTheLockAndWaitsWhileAStandbyTakesOver() {
+    first.work.ending = LeaderElection.Ending.GAVE_UP;
+
+    Duration handOver = first.election.turn();
+    second.election.turn();
+    first.work.ending = LeaderElection.Ending.STOPPED;
+    Duration afterHandOver = first.election.turn();
+
+    assertThat(handOver).isEqualTo(RETRY.multipliedBy(LeaderElection.HAND_OVER_TURNS));
+    assertThat(first.work.abandons).as("the leader's producer is dropped").isEqualTo(1);
+    assertThat(first.sessions.opened.get(0).closed).isTrue();
+    assertThat(second.election.isLeader()).isTrue();
+    assertThat(first.election.isLeader()).as("back as a standby").isFalse();
+    assertThat(afterHandOver).isEqualTo(RETRY);
+  }
+
+  @Test
   void stoppingEndsTheSessionAndReleasesTheLock() {
     RecordedPauses pauses = new RecordedPauses(clock);
     pauses.stopWhen = () -> first.work.leads > 0;
@@ -122,11 +139,13 @@ class LeaderElectionTest {
   private static final class RecordingWork implements LeaderElection.LeaderWork {
     int leads;
     int abandons;
+    LeaderElection.Ending ending = LeaderElection.Ending.STOPPED;
 
     @Override
-    public void lead(OutboxSource outbox) throws SQLException {
+    public LeaderElection.Ending lead(OutboxSource outbox) throws SQLException {
       outbox.pending(1);
       leads++;
+      return ending;
     }
 
     @Override

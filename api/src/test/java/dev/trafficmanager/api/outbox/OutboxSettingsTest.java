@@ -21,6 +21,7 @@ class OutboxSettingsTest {
     assertThat(s.retentionSweepInterval()).isEqualTo(Duration.ofHours(1));
     assertThat(s.deliveryTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.kafkaGiveUp()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -34,7 +35,8 @@ class OutboxSettingsTest {
                     "TM_OUTBOX_RETENTION", "2d",
                     "TM_OUTBOX_RETENTION_SWEEP_INTERVAL", "5m",
                     "TM_KAFKA_DELIVERY_TIMEOUT", "3s",
-                    "TM_OUTBOX_MAX_BACKOFF", "2s")));
+                    "TM_OUTBOX_MAX_BACKOFF", "2s",
+                    "TM_RELAY_KAFKA_GIVE_UP", "45s")));
 
     assertThat(s)
         .isEqualTo(
@@ -44,7 +46,8 @@ class OutboxSettingsTest {
                 Duration.ofDays(2),
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(3),
-                Duration.ofSeconds(2)));
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(45)));
   }
 
   @Test

@@ -35,6 +35,9 @@ class PublishLoopTest {
   /** Every backoff draws half its ceiling: the first wait after a failure is 50 ms. */
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
 
+  /** Longer than the Kafka breaker stays open, so that the other tests never reach it. */
+  private static final Duration GIVE_UP = Duration.ofMinutes(2);
+
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T00:00:00Z"));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final OutboxSettings settings =
@@ -44,7 +47,8 @@ class PublishLoopTest {
           Duration.ofDays(7),
           Duration.ofHours(1),
           Duration.ofSeconds(1),
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          GIVE_UP);
   private final Circuits circuits =
       new Circuits(
           new Resilience(
@@ -261,6 +265,23 @@ class PublishLoopTest {
     assertThat(producer.history()).isEmpty();
     assertThat(outbox.pendingIds()).hasSize(1);
     assertThat(producer.sendAttempts).as("no flush attempt while Kafka fails").isEqualTo(1);
+  }
+
+  @Test
+  void aLeaderThatCannotPublishForTheGiveUpBoundGivesUpItsLeadershipLeavingTheRowsPending()
+      throws Exception {
+    outbox.append(A, 1);
+    producer.failsInFlight = r -> true;
+    Instant start = clock.instant();
+
+    LeaderElection.Ending ending = loop.lead(outbox);
+
+    assertThat(ending).isEqualTo(LeaderElection.Ending.GAVE_UP);
+    assertThat(Duration.between(start, clock.instant()))
+        .as("tried until the bound, not a pause longer")
+        .isEqualTo(GIVE_UP);
+    assertThat(outbox.pendingIds()).hasSize(1);
+    assertThat(producer.history()).isEmpty();
   }
 
   private List<String> events() {

@@ -37,7 +37,8 @@ class RelayProducerTest {
             Duration.ofDays(1),
             Duration.ofMinutes(1),
             OutboxSettings.MIN_DELIVERY_TIMEOUT,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30));
 
     assertThatCode(
             () -> new KafkaProducer<String, byte[]>(RelayProducer.config(kafka, settings)).close())

@@ -20,7 +20,8 @@ class RetentionSweepTest {
               Duration.ofDays(7),
               INTERVAL,
               Duration.ofSeconds(1),
-              Duration.ofSeconds(1)),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(30)),
           new RecordedPauses(clock),
           clock);
 

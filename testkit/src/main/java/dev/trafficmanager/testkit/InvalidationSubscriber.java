@@ -1,4 +1,4 @@
-package dev.trafficmanager.consumers;
+package dev.trafficmanager.testkit;
 
 import dev.trafficmanager.cache.RedisSettings;
 import io.lettuce.core.RedisClient;
