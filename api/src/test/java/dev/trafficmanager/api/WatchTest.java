@@ -2,14 +2,20 @@ package dev.trafficmanager.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,6 +244,76 @@ class WatchTest {
   }
 
   @Test
+  void theStreamSendsEachChangeAndResumesAfterItsLastEventId() {
+    create(client, "streamed", "billing", "prod", "v1");
+    String key = ApiClient.key("streamed", "billing", "prod", "v1");
+    HttpClient http = HttpClient.newHttpClient();
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () -> {
+          HttpResponse<Stream<String>> first = openStream(http, "index=0", null);
+          assertThat(first.statusCode()).isEqualTo(200);
+          assertThat(first.headers().firstValue("Content-Type"))
+              .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+          Iterator<String> lines = first.body().iterator();
+          assertThat(nextEvent(lines)).containsEntry("event", "index").containsEntry("id", "0");
+          assertThat(nextEvent(lines)).containsEntry("event", "change").containsEntry("id", "1");
+          client.post(ROUTES + "/deactivate", key);
+          client.post(ROUTES + "/activate", key);
+          Map<String, String> second = nextEvent(lines);
+          assertThat(second).containsEntry("id", "2");
+          assertThat(second.get("data")).contains("\"action\":\"deactivated\"");
+          assertThat(nextEvent(lines)).containsEntry("id", "3");
+          first.body().close();
+
+          // Written while the client is away: the reconnect's Last-Event-ID wins over index.
+          client.put(ROUTES + "/streamed/billing/prod/v1", ApiClient.url("https://b.example/4"));
+          HttpResponse<Stream<String>> resumed = openStream(http, "index=0", "3");
+          Iterator<String> again = resumed.body().iterator();
+          assertThat(nextEvent(again)).containsEntry("event", "index").containsEntry("id", "3");
+          Map<String, String> missed = nextEvent(again);
+          assertThat(missed).containsEntry("event", "change").containsEntry("id", "4");
+          assertThat(missed.get("data")).contains("https://b.example/4");
+          resumed.body().close();
+        });
+  }
+
+  private static HttpResponse<Stream<String>> openStream(
+      HttpClient http, String query, String lastEventId) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://localhost:"
+                        + api.api().httpPort()
+                        + ROUTES
+                        + "/stream?tenant=streamed&"
+                        + query))
+            .header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+  }
+
+  /** The next event's fields (id, event, data), skipping comment lines. */
+  private static Map<String, String> nextEvent(Iterator<String> lines) {
+    Map<String, String> event = new HashMap<>();
+    while (lines.hasNext()) {
+      String line = lines.next();
+      if (line.isEmpty()) {
+        if (!event.isEmpty()) {
+          return event;
+        }
+      } else if (!line.startsWith(":")) {
+        int colon = line.indexOf(':');
+        event.put(line.substring(0, colon), line.substring(colon + 1).strip());
+      }
+    }
+    throw new AssertionError("the stream ended");
+  }
+
+  @Test
   void anIndexWhoseChangesAreNoLongerKeptIsGone() {
     create(client, "expired", "billing", "prod", "v1");
     create(client, "expired", "billing", "prod", "v2");
@@ -251,6 +328,9 @@ class WatchTest {
     assertThat(gone.json().path("message").asText()).contains("list the routes again");
     assertThat(client.get(ROUTES + "/watch?tenant=expired&index=1&wait=0s").status())
         .isEqualTo(410);
+
+    ApiClient.Response streamGone = client.get(ROUTES + "/stream?tenant=expired&index=0");
+    assertThat(streamGone.status()).as(streamGone.toString()).isEqualTo(410);
 
     ApiClient.Response kept = client.get(ROUTES + "/watch?tenant=expired&index=2&wait=0s");
     assertThat(kept.status()).isEqualTo(200);
