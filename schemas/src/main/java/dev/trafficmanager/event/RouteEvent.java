@@ -1,8 +1,10 @@
 package dev.trafficmanager.event;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import dev.trafficmanager.route.RouteKey;
 import java.time.Instant;
 import java.util.UUID;
@@ -48,7 +50,15 @@ public record RouteEvent(
     @JsonProperty(value = "occurred_at", required = true) Instant occurredAt,
     @JsonProperty(value = "actor", required = true) String actor,
     @JsonProperty(value = "correlation_id", required = true) String correlationId,
-    @JsonProperty("index") @JsonInclude(JsonInclude.Include.NON_NULL) Long index) {
+    // Injected as null when absent: the contract's mapper fails on a missing creator property, and
+    // events written before the index existed have none.
+    @JsonProperty("index")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonInject(
+            value = "dev.trafficmanager.event.index",
+            useInput = OptBoolean.TRUE,
+            optional = OptBoolean.TRUE)
+        Long index) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String EVENT_TYPE = "route_changed";
