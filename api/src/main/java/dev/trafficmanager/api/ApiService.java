@@ -213,7 +213,12 @@ public final class ApiService implements AutoCloseable {
               reader,
               context.resilience().bulkhead(Compartment.READS));
       watches =
-          new WatchHub(new ChangeHistory(db), watchSettings, context.meters(), System::nanoTime);
+          new WatchHub(
+              new ChangeHistory(db),
+              context.resilience().bulkhead(Compartment.READS),
+              watchSettings,
+              context.meters(),
+              System::nanoTime);
       watches.start();
       changeSignals = new ChangeSignals(kafka, watches);
       changeSignals.start();

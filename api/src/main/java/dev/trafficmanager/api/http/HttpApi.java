@@ -120,8 +120,7 @@ public final class HttpApi {
             limits.maxBodyBytes(),
             new TenantWriteLimits(limits, context.meters(), System::nanoTime))
         .register(endpoints);
-    new WatchEndpoints(backends.watches(), backends.watchSettings(), context.resilience(), mapper)
-        .register(endpoints);
+    new WatchEndpoints(backends.watches(), backends.watchSettings(), mapper).register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
         .register(endpoints);
     new ConsoleEndpoints(

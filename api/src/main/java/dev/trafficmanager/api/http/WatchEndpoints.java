@@ -8,8 +8,6 @@ import dev.trafficmanager.api.watch.WatchHub;
 import dev.trafficmanager.api.watch.WatchSettings;
 import dev.trafficmanager.http.Endpoints;
 import dev.trafficmanager.http.JsonResponder;
-import dev.trafficmanager.resilience.Compartment;
-import dev.trafficmanager.resilience.Resilience;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * The watch endpoints: {@code GET /api/v1/routes/watch}, a blocking query, and {@code GET
  * /api/v1/routes/stream}, the same as Server-Sent Events. Neither holds a thread while it waits:
  * the query answers through a future the {@link WatchHub} completes, the stream is written by the
- * hub's fetches. Only their first look (which may read PostgreSQL) takes a {@code reads} place.
+ * hub's fetches. Only a read of PostgreSQL takes a {@code reads} place (see {@link WatchHub}); an
+ * answer from memory takes none, so thousands of watchers coming back at once after a change are
+ * not refused by the bulkhead.
  */
 final class WatchEndpoints {
   /** The header that carries the change index of an answer, on list, get, watch and stream. */
@@ -31,14 +31,12 @@ final class WatchEndpoints {
 
   private final WatchHub hub;
   private final WatchSettings settings;
-  private final Resilience resilience;
   private final JsonResponder json;
   private final ObjectMapper mapper;
 
-  WatchEndpoints(WatchHub hub, WatchSettings settings, Resilience resilience, ObjectMapper mapper) {
+  WatchEndpoints(WatchHub hub, WatchSettings settings, ObjectMapper mapper) {
     this.hub = hub;
     this.settings = settings;
-    this.resilience = resilience;
     this.mapper = mapper;
     this.json = new JsonResponder(mapper);
   }
@@ -57,10 +55,7 @@ final class WatchEndpoints {
     Duration wait = params.duration("wait", settings.defaultWait(), settings.maxWait());
     params.rejectUnknown();
     params.requireValid();
-    CompletableFuture<WatchAnswer> answer =
-        resilience
-            .bulkhead(Compartment.READS)
-            .executeSupplier(() -> hub.watch(tenant, index, filter, wait));
+    CompletableFuture<WatchAnswer> answer = hub.watch(tenant, index, filter, wait);
     ctx.future(
         () ->
             answer.thenAccept(
@@ -81,15 +76,9 @@ final class WatchEndpoints {
     params.rejectUnknown();
     params.requireValid();
     EventStream stream = new EventStream(ctx, mapper);
-    Subscription subscription =
-        resilience
-            .bulkhead(Compartment.READS)
-            .executeSupplier(
-                () -> {
-                  long from = lastEventId.or(() -> index).orElseGet(() -> hub.latest(tenant));
-                  stream.startingAt(from);
-                  return hub.subscribe(tenant, from, filter, stream);
-                });
+    long from = lastEventId.or(() -> index).orElseGet(() -> hub.latest(tenant));
+    stream.startingAt(from);
+    Subscription subscription = hub.subscribe(tenant, from, filter, stream);
     try {
       stream.open();
     } catch (IOException e) {

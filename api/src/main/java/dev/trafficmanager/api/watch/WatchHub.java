@@ -4,6 +4,7 @@ import dev.trafficmanager.api.changes.Change;
 import dev.trafficmanager.api.changes.ChangeFilter;
 import dev.trafficmanager.api.changes.ChangeHistory;
 import dev.trafficmanager.api.changes.IndexGoneException;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class WatchHub implements AutoCloseable {
   private static final Duration IDLE = Duration.ofMinutes(5);
 
   private final ChangeHistory history;
+  private final Bulkhead reads;
   private final WatchSettings settings;
   private final LongSupplier nanoTime;
   private final ConcurrentMap<String, TenantWindow> windows = new ConcurrentHashMap<>();
@@ -54,9 +56,18 @@ public final class WatchHub implements AutoCloseable {
   private final AtomicInteger waiting = new AtomicInteger();
   private volatile boolean released;
 
+  /**
+   * @param reads the bulkhead a watcher's own reads of PostgreSQL take a place in; an answer from
+   *     memory, and a parked watcher, take none
+   */
   public WatchHub(
-      ChangeHistory history, WatchSettings settings, MeterRegistry meters, LongSupplier nanoTime) {
+      ChangeHistory history,
+      Bulkhead reads,
+      WatchSettings settings,
+      MeterRegistry meters,
+      LongSupplier nanoTime) {
     this.history = history;
+    this.reads = reads;
     this.settings = settings;
     this.nanoTime = nanoTime;
     this.timers = new ScheduledThreadPoolExecutor(1, daemon("tm-watch-timer"));
@@ -114,7 +125,7 @@ public final class WatchHub implements AutoCloseable {
         }
       }
       // Older than the window, or newer than it has fetched: PostgreSQL answers (and checks).
-      ChangeHistory.Page page = history.after(tenant, position, WatchSettings.PAGE);
+      ChangeHistory.Page page = read(tenant, position);
       if (page.latest() > window.latest()) {
         refresh(window);
       }
@@ -161,7 +172,7 @@ public final class WatchHub implements AutoCloseable {
           subscription.send(first);
           return subscription;
         }
-        ChangeHistory.Page page = history.after(tenant, position, WatchSettings.PAGE);
+        ChangeHistory.Page page = read(tenant, position);
         if (page.latest() > window.latest()) {
           refresh(window);
         }
@@ -175,7 +186,7 @@ public final class WatchHub implements AutoCloseable {
 
   /** The tenant's last change index, where a stream opened without an index starts. */
   public long latest(String tenant) {
-    return history.latest(tenant);
+    return reads.executeSupplier(() -> history.latest(tenant));
   }
 
   /**
@@ -221,12 +232,16 @@ public final class WatchHub implements AutoCloseable {
   private TenantWindow window(String tenant) {
     TenantWindow window = windows.get(tenant);
     if (window == null) {
-      long latest = history.latest(tenant);
+      long latest = latest(tenant);
       window =
           windows.computeIfAbsent(
               tenant, t -> new TenantWindow(t, settings.window(), latest, nanoTime.getAsLong()));
     }
     return window;
+  }
+
+  private ChangeHistory.Page read(String tenant, long after) {
+    return reads.executeSupplier(() -> history.after(tenant, after, WatchSettings.PAGE));
   }
 
   private CompletableFuture<WatchAnswer> scheduleTimeout(
