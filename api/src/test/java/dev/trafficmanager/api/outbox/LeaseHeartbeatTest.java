@@ -65,8 +65,20 @@ class LeaseHeartbeatTest {
       heartbeat.renewOnce();
     }
 
-    assertThat(renewals.closes).isEqualTo(3);
+    assertThat(renewals.closes).isEqualTo(3 * LeaseHeartbeat.ATTEMPTS);
     assertThat(tenure.held()).isFalse();
+  }
+
+  @Test
+  void aConnectionThatBrokeWhileIdleIsReplacedWithinTheSameRenewal() {
+    tenure.begin(1);
+    renewals.failures = 1;
+    clock.advance(LEASE.dividedBy(3));
+
+    heartbeat.renewOnce();
+
+    assertThat(renewals.closes).isEqualTo(1);
+    assertThat(renewals.renewed).containsExactly(1L);
   }
 
   @Test
@@ -98,11 +110,12 @@ class LeaseHeartbeatTest {
     final List<Long> renewed = new ArrayList<>();
     long currentEpoch = -1;
     boolean failing;
+    int failures;
     int closes;
 
     @Override
     public boolean renew(long epoch) throws SQLException {
-      if (failing) {
+      if (failing || failures-- > 0) {
         throw new SQLException("Connection refused", "08001");
       }
       if (currentEpoch >= 0 && currentEpoch != epoch) {
