@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The writers' own record: every revision the API acknowledged, per route key, and how many writes
- * were refused (an answer other than 2xx) or failed (no answer: refused connection, timeout). Only
- * an acknowledged write is a promise; the others may or may not have been committed.
+ * were refused (an answer other than 2xx) or failed (no answer: refused connection, timeout), and
+ * of the failed how many timed out (a server that took the request and did not answer in time).
+ * Only an acknowledged write is a promise; the others may or may not have been committed.
  */
 final class Acknowledged {
   private final Map<String, NavigableSet<Long>> revisions = new ConcurrentHashMap<>();
   private final AtomicLong acknowledged = new AtomicLong();
   private final Map<Integer, AtomicLong> refused = new ConcurrentHashMap<>();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
 
   void acknowledged(String route, long revision) {
     revisions.computeIfAbsent(route, r -> new ConcurrentSkipListSet<>()).add(revision);
@@ -28,6 +30,12 @@ final class Acknowledged {
   }
 
   void failed() {
+    failed.incrementAndGet();
+  }
+
+  /** No answer within the client's timeout: counted as failed too. */
+  void timedOut() {
+    timedOut.incrementAndGet();
     failed.incrementAndGet();
   }
 
@@ -44,6 +52,25 @@ final class Acknowledged {
 
   long failedCount() {
     return failed.get();
+  }
+
+  long timedOutCount() {
+    return timedOut.get();
+  }
+
+  /** Writes answered 503 or 429: what the API shed. */
+  long shed() {
+    return refusedByStatus().entrySet().stream()
+        .filter(e -> e.getKey() == 503 || e.getKey() == 429)
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  /** The revisions acknowledged so far, as a record of their own that later writes do not touch. */
+  Acknowledged snapshot() {
+    Acknowledged copy = new Acknowledged();
+    revisions().forEach((route, revs) -> revs.forEach(r -> copy.acknowledged(route, r)));
+    return copy;
   }
 
   /** Every acknowledged revision by route key, in key order. */

@@ -22,7 +22,9 @@ final class WriteClient {
    */
   private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  /** How long a writer waits for an answer, as an upstream service with a timeout would. */
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =

@@ -2,6 +2,7 @@ package dev.trafficmanager.chaos;
 
 import dev.trafficmanager.route.RouteKey;
 import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -95,6 +96,8 @@ final class WriteLoad implements AutoCloseable {
       } else {
         record.refused(answer.status());
       }
+    } catch (HttpTimeoutException e) {
+      record.timedOut();
     } catch (IOException e) {
       record.failed();
     } catch (InterruptedException e) {

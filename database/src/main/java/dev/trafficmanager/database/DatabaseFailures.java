@@ -33,9 +33,17 @@ public final class DatabaseFailures {
    * is an outage. A reachable but busy database (a statement timeout, a deadlock, a lock not
    * available) is transient for the caller, who answers 503 or replays the record, but one held row
    * lock or one slow query must not open the circuit for every caller of the process.
+   *
+   * <p>Of the outages, one that {@link #waitedForAConnection waited for a connection} is not
+   * retried: the pool spent its whole connection timeout trying to connect, so a retry would only
+   * make the caller wait as long again. A request against a database that is down is answered after
+   * one such wait (and at most two quick retries of connections that broke), not three.
    */
   public static final OutageRule OUTAGE =
-      new OutageRule(Dependency.DATABASE, DatabaseFailures::isUnreachable);
+      new OutageRule(
+          Dependency.DATABASE,
+          DatabaseFailures::isUnreachable,
+          failure -> !waitedForAConnection(failure));
 
   // Connection exception, admin shutdown, crash shutdown, cannot connect now.
   private static final List<String> UNREACHABLE_STATES = List.of("08", "57P01", "57P02", "57P03");
@@ -56,6 +64,19 @@ public final class DatabaseFailures {
         return true;
       }
       if (hasState(t, UNREACHABLE_STATES)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when the failure is the pool's: no connection within its connection timeout, however many
+   * times it tried to open one meanwhile (HikariCP's {@link SQLTransientConnectionException}).
+   */
+  public static boolean waitedForAConnection(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException) {
         return true;
       }
     }

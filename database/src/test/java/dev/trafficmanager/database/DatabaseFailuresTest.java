@@ -39,6 +39,9 @@ class DatabaseFailuresTest {
     assertThat(DatabaseFailures.isRowRejected(failure)).isEqualTo(rejected);
     // The breaker's rule: only an unreachable database is an outage, a busy one is not.
     assertThat(DatabaseFailures.OUTAGE.test(failure)).isEqualTo(unreachable);
+    assertThat(DatabaseFailures.OUTAGE.retries(failure))
+        .as("a broken connection is tried again at once")
+        .isEqualTo(unreachable);
   }
 
   @Test
@@ -49,6 +52,10 @@ class DatabaseFailuresTest {
 
     assertThat(DatabaseFailures.isUnreachable(failure)).isTrue();
     assertThat(DatabaseFailures.isTransient(failure)).isTrue();
+    assertThat(DatabaseFailures.OUTAGE.test(failure)).as("counts against the breaker").isTrue();
+    assertThat(DatabaseFailures.OUTAGE.retries(failure))
+        .as("not retried: the pool already tried for its whole connection timeout")
+        .isFalse();
   }
 
   @Test

@@ -13,15 +13,30 @@ import java.util.function.Predicate;
  *
  * <p>In the dependency's {@link CircuitBreakerConfig} an outage is recorded as a failed call and
  * any other failure is ignored: neither a success nor a failure, since it says nothing about the
- * dependency's health. Only outages are retried.
+ * dependency's health. Only outages are retried, and of them only those {@code isRetried} accepts:
+ * an outage whose attempt already waited out its own bound, retrying inside the client, is not
+ * tried again, since another attempt would only wait as long again (a caller is waiting).
  *
  * @param isOutage true for a failure that is an outage of the dependency
+ * @param isRetried true for an outage worth another attempt
  */
-public record OutageRule(Dependency dependency, Predicate<Throwable> isOutage) {
+public record OutageRule(
+    Dependency dependency, Predicate<Throwable> isOutage, Predicate<Throwable> isRetried) {
 
   public OutageRule {
     Objects.requireNonNull(dependency, "dependency");
     Objects.requireNonNull(isOutage, "isOutage");
+    Objects.requireNonNull(isRetried, "isRetried");
+  }
+
+  /** A rule that retries every outage. */
+  public OutageRule(Dependency dependency, Predicate<Throwable> isOutage) {
+    this(dependency, isOutage, isOutage);
+  }
+
+  /** Whether {@code failure} is an outage worth another attempt. */
+  public boolean retries(Throwable failure) {
+    return isOutage.test(failure) && isRetried.test(failure);
   }
 
   /**

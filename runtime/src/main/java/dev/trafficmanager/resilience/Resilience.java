@@ -165,11 +165,12 @@ public final class Resilience {
    *       running the action;
    *   <li>a failure that is not an outage (by the dependency's {@link OutageRule}: bad input, a
    *       conflict, a bug) propagates at once, ignored by the breaker;
-   *   <li>after an outage, retries while all of these hold: fewer than {@code maxAttempts} attempts
-   *       were made, the breaker is not open, and the budget grants a withdrawal (a refusal is
-   *       counted by the budget). Otherwise the last outage is thrown. Between attempts the thread
-   *       waits a {@link Backoff} delay; an interrupt during the wait ends the retries with the
-   *       last outage and the interrupt flag set.
+   *   <li>after an outage that its rule {@link OutageRule#retries retries}, retries while all of
+   *       these hold: fewer than {@code maxAttempts} attempts were made, the breaker is not open,
+   *       and the budget grants a withdrawal (a refusal is counted by the budget). Otherwise the
+   *       last outage is thrown. Between attempts the thread waits a {@link Backoff} delay; an
+   *       interrupt during the wait ends the retries with the last outage and the interrupt flag
+   *       set.
    * </ol>
    *
    * The budget is charged only for retries that happen: never for the first attempt, never for a
@@ -205,7 +206,7 @@ public final class Resilience {
     return RetryConfig.custom()
         .maxAttempts(maxAttempts)
         // A refusal of the breaker is no outage: it is thrown as it is, not retried.
-        .retryOnException(outage.isOutage())
+        .retryOnException(outage::retries)
         .intervalBiFunction(pacing)
         .build();
   }

@@ -370,6 +370,37 @@ class ResilienceTest {
   }
 
   @Test
+  void anOutageItsRuleDoesNotRetryFailsTheBreakerAfterOneAttempt() {
+    Resilience resilience =
+        new Resilience(
+            ResilienceSettings.from(new Settings(Map.of())),
+            meters,
+            clock,
+            () -> 0.5,
+            List.of(
+                new OutageRule(
+                    Dependency.DATABASE,
+                    Unavailable.class::isInstance,
+                    failure -> !(failure instanceof WaitedOut))));
+
+    assertThatThrownBy(
+            () ->
+                resilience.call(
+                    Dependency.DATABASE,
+                    () -> {
+                      attempts.incrementAndGet();
+                      throw new WaitedOut();
+                    }))
+        .isInstanceOf(WaitedOut.class);
+
+    assertThat(attempts).hasValue(1);
+    assertThat(resilience.budget(Dependency.DATABASE).withdrawals()).isZero();
+    assertThat(resilience.breaker(Dependency.DATABASE).getMetrics().getNumberOfFailedCalls())
+        .as("still an outage")
+        .isEqualTo(1);
+  }
+
+  @Test
   void bulkheadsHaveTheConfiguredSizes() {
     Resilience resilience = resilience(Map.of());
 
@@ -409,8 +440,11 @@ class ResilienceTest {
     throw new Unavailable();
   }
 
+  /** An outage whose attempt already waited out its own bound: a pool that found no connection. */
+  private static final class WaitedOut extends Unavailable {}
+
   /** What a driver throws when the server does not answer. */
-  private static final class Unavailable extends RuntimeException {
+  private static class Unavailable extends RuntimeException {
     Unavailable() {
       super("connection refused");
     }

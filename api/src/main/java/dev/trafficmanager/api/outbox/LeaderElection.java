@@ -18,6 +18,14 @@ import org.slf4j.LoggerFactory;
  * way and waits {@link #HAND_OVER_TURNS} retry intervals before it competes again, so that a
  * standby takes the lock first.
  *
+ * <p>The lock alone cannot tell a frozen leader from a live one: a process stopped by {@code
+ * SIGSTOP} (or paused for long) keeps its connection, so the server keeps its lock. Hence a lease
+ * besides the lock: the leader claims it with a new epoch when it starts to lead and renews it from
+ * a thread of its own ({@link LeaseHeartbeat}); a standby that reads the lease unchanged for a
+ * whole lease ({@link LeaseWatch}) ends the leader's session, which frees the lock, and takes it.
+ * The leader, on its side, reads no further batch once its own {@link Tenure} lapsed ({@link
+ * LeasedSource}) and steps down.
+ *
  * <p>{@link #run()} runs on the relay thread, which alone calls everything but {@link #isLeader()}.
  */
 final class LeaderElection {
@@ -55,6 +63,8 @@ final class LeaderElection {
 
   private final LeaderSession.Opener sessions;
   private final LeaderWork work;
+  private final Tenure tenure;
+  private final LeaseWatch watch;
   private final Duration retryInterval;
   private final Backoff backoff;
   private final OutageReport report;
@@ -65,18 +75,24 @@ final class LeaderElection {
   private int databaseFailures;
 
   /**
+   * @param tenure this relay's lease while it leads, renewed by its {@link LeaseHeartbeat}
+   * @param watch how this relay, standing by, judges the leader's lease
    * @param retryInterval how often a standby tries the lock
    * @param backoff the waits between attempts while the database fails
    */
   LeaderElection(
       LeaderSession.Opener sessions,
       LeaderWork work,
+      Tenure tenure,
+      LeaseWatch watch,
       Duration retryInterval,
       Backoff backoff,
       OutageReport report,
       Pauses pauses) {
     this.sessions = sessions;
     this.work = work;
+    this.tenure = tenure;
+    this.watch = watch;
     this.retryInterval = retryInterval;
     this.backoff = backoff;
     this.report = report;
@@ -115,6 +131,9 @@ final class LeaderElection {
       boolean leads = session.tryLead();
       report.databaseReachable();
       databaseFailures = 0;
+      if (!leads && watch.expired(session.lease())) {
+        leads = takeOver();
+      }
       if (!leads) {
         if (!standingBy) {
           standingBy = true;
@@ -125,9 +144,12 @@ final class LeaderElection {
       standingBy = false;
       if (!leader) {
         leader = true;
-        log.info("outbox relay is the leader, publishing");
+        watch.reset();
+        long epoch = session.claimLease();
+        tenure.begin(epoch);
+        log.info("outbox relay is the leader, publishing epoch={}", epoch);
       }
-      if (work.lead(session) == Ending.STOPPED) {
+      if (work.lead(new LeasedSource(session, tenure)) == Ending.STOPPED) {
         return Duration.ZERO;
       }
       log.warn(
@@ -135,6 +157,12 @@ final class LeaderElection {
           retryInterval.multipliedBy(HAND_OVER_TURNS).toMillis());
       stepDown();
       return retryInterval.multipliedBy(HAND_OVER_TURNS);
+    } catch (LeaseLapsedException e) {
+      log.warn(
+          "outbox relay's lease lapsed (frozen, or no renewal for a lease), stepping down before"
+              + " it reads another batch");
+      stepDown();
+      return retryInterval;
     } catch (SQLException e) {
       report.databaseFailed(e, leader);
     } catch (InterruptException e) {
@@ -146,7 +174,20 @@ final class LeaderElection {
     return backoff.delay(databaseFailures++);
   }
 
+  /**
+   * Ends the session of a leader whose lease expired, then tries the lock: the server frees it once
+   * that session has gone, which may take until the next turn.
+   */
+  private boolean takeOver() throws SQLException {
+    int ended = session.endLeaderSession();
+    watch.reset();
+    log.warn(
+        "the outbox relay leader's lease expired, ending its session to take over ended={}", ended);
+    return session.tryLead();
+  }
+
   private void stepDown() {
+    tenure.end();
     leader = false;
     standingBy = false;
     work.abandon();

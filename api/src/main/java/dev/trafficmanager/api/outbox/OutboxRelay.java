@@ -6,6 +6,7 @@ import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.resilience.Backoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  *       the leader holds a session-level PostgreSQL advisory lock on its own connection; standbys
  *       retry it every poll interval and take over when the leader's session ends. A leader whose
  *       connection breaks stops publishing and becomes a standby.
+ *   <li><b>A lease</b> ({@link OutboxSettings#lease()}) for a leader that is alive to the server
+ *       but does nothing (frozen): the leader renews it every third of the lease from a thread of
+ *       its own; a standby that sees it unrenewed for a whole lease ends the leader's session and
+ *       takes over, within the lease plus two poll intervals of the leader's last renewal. The
+ *       deposed leader reads no further batch once its lease lapsed, and a batch it was publishing
+ *       is fenced by the new leader's producer (same transactional id).
  *   <li><b>Kafka's circuit breaker</b> guards every batch; a record the broker refused alone does
  *       not count against Kafka ({@link PublishLoop}).
  *   <li><b>Latency</b>: the leader wakes when a writer's {@code NOTIFY} on {@link
@@ -70,6 +77,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final OutageReport report;
   private final LeaderElection election;
   private final Thread thread;
+  private final Thread heartbeatThread;
   private final AtomicBoolean started = new AtomicBoolean();
 
   /**
@@ -109,10 +117,15 @@ public final class OutboxRelay implements AutoCloseable {
             report,
             stop,
             clock);
+    Tenure tenure = new Tenure(settings.lease(), clock);
+    LeaseStore leases = new LeaseStore();
+    String holder = ManagementFactory.getRuntimeMXBean().getName();
     this.election =
         new LeaderElection(
-            () -> RelaySession.open(db, store),
+            () -> RelaySession.open(db, store, leases, holder),
             loop,
+            tenure,
+            new LeaseWatch(settings.lease(), clock),
             settings.pollInterval(),
             backoff,
             report,
@@ -123,6 +136,10 @@ public final class OutboxRelay implements AutoCloseable {
     this.thread = new Thread(this::run, THREAD_NAME);
     // The relay never keeps a process alive by itself: its owner's lifecycle decides.
     this.thread.setDaemon(true);
+    LeaseHeartbeat heartbeat =
+        new LeaseHeartbeat(tenure, new LeaseConnection(db, leases), settings.lease(), stop);
+    this.heartbeatThread = new Thread(heartbeat::run, THREAD_NAME + "-lease");
+    this.heartbeatThread.setDaemon(true);
   }
 
   /**
@@ -136,6 +153,7 @@ public final class OutboxRelay implements AutoCloseable {
       throw new IllegalStateException("the outbox relay can be started once");
     }
     thread.start();
+    heartbeatThread.start();
   }
 
   /** Whether this relay currently holds the leader lock and publishes. */
@@ -167,6 +185,8 @@ public final class OutboxRelay implements AutoCloseable {
         thread.interrupt();
         thread.join(5_000);
       }
+      // Its pause ended with the stop; a renewal in progress is bounded by the statement timeout.
+      heartbeatThread.join(stopBound.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

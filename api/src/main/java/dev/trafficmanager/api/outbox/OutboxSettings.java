@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param maxBackoff the longest pause between attempts while Kafka keeps failing
  * @param kafkaGiveUp how long a leader keeps failing to publish to Kafka before it gives up its
  *     leadership, so that a relay that can reach Kafka publishes instead
+ * @param lease how long the leader's lease lasts without a renewal (it renews every third of it): a
+ *     standby that sees it unrenewed for that long takes over, and a leader that could not renew it
+ *     for that long stops publishing
  */
 public record OutboxSettings(
     Duration pollInterval,
@@ -27,7 +30,8 @@ public record OutboxSettings(
     Duration retentionSweepInterval,
     Duration deliveryTimeout,
     Duration maxBackoff,
-    Duration kafkaGiveUp) {
+    Duration kafkaGiveUp,
+    Duration lease) {
   public static final String POLL_INTERVAL = "TM_OUTBOX_POLL_INTERVAL";
   public static final String BATCH_SIZE = "TM_OUTBOX_BATCH_SIZE";
   public static final String RETENTION = "TM_OUTBOX_RETENTION";
@@ -35,6 +39,7 @@ public record OutboxSettings(
   public static final String DELIVERY_TIMEOUT = "TM_KAFKA_DELIVERY_TIMEOUT";
   public static final String MAX_BACKOFF = "TM_OUTBOX_MAX_BACKOFF";
   public static final String KAFKA_GIVE_UP = "TM_RELAY_KAFKA_GIVE_UP";
+  public static final String LEASE = "TM_RELAY_LEASE";
 
   /**
    * The producer needs {@code delivery.timeout.ms >= linger.ms + request.timeout.ms}; below a
@@ -55,6 +60,9 @@ public record OutboxSettings(
     requireBetween(DELIVERY_TIMEOUT, deliveryTimeout, MIN_DELIVERY_TIMEOUT, Duration.ofHours(1));
     requireBetween(MAX_BACKOFF, maxBackoff, pollInterval, Duration.ofHours(1));
     requireBetween(KAFKA_GIVE_UP, kafkaGiveUp, Duration.ofSeconds(1), Duration.ofDays(1));
+    // Renewed every third of it, each renewal bounded by the statement timeout: a lease under 3 s
+    // would lapse on a database that is merely slow.
+    requireBetween(LEASE, lease, Duration.ofSeconds(3), Duration.ofMinutes(10));
   }
 
   public static OutboxSettings from(Settings settings) {
@@ -65,7 +73,8 @@ public record OutboxSettings(
         settings.duration(RETENTION_SWEEP_INTERVAL, Duration.ofHours(1)),
         settings.duration(DELIVERY_TIMEOUT, Duration.ofSeconds(10)),
         settings.duration(MAX_BACKOFF, Duration.ofSeconds(30)),
-        settings.duration(KAFKA_GIVE_UP, Duration.ofSeconds(30)));
+        settings.duration(KAFKA_GIVE_UP, Duration.ofSeconds(30)),
+        settings.duration(LEASE, Duration.ofSeconds(10)));
   }
 
   private static void requireBetween(String name, Duration value, Duration min, Duration max) {

@@ -141,12 +141,33 @@ final class PublishLoop implements LeaderElection.LeaderWork {
       kafkaFailures = 0;
       if (round == Round.DRAINED) {
         probeKafkaIfRecovering();
+        fenceEarlierLeaders();
       }
       sweep.sweepIfDue(outbox);
       publishNow = round == Round.FULL;
     }
     flushBeforeStopping(outbox);
     return LeaderElection.Ending.STOPPED;
+  }
+
+  /**
+   * Opens the producer while nothing is pending rather than with the next batch: its initialisation
+   * fences every producer of the same transactional id, so a deposed leader that wakes mid-batch
+   * cannot commit it even while this leader has nothing to publish. Skipped while Kafka's breaker
+   * is not closed; a failure leaves it to the next batch.
+   */
+  private void fenceEarlierLeaders() {
+    if (producer != null || breaker.getState() != CircuitBreaker.State.CLOSED) {
+      return;
+    }
+    try {
+      producer();
+    } catch (InterruptException e) {
+      throw e;
+    } catch (KafkaException e) {
+      closeProducer();
+      log.debug("opening the outbox producer failed error={}", e.toString());
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -34,18 +35,39 @@ final class RelaySession implements LeaderSession {
 
   private final Connection connection;
   private final OutboxStore store;
+  private final LeaseStore leases;
+  private final String holder;
 
-  private RelaySession(Connection connection, OutboxStore store) {
+  private RelaySession(Connection connection, OutboxStore store, LeaseStore leases, String holder) {
     this.connection = connection;
     this.store = store;
+    this.leases = leases;
+    this.holder = holder;
   }
 
-  /** Connects within the database's connection timeout; statements time out like the pool's. */
-  static RelaySession open(DatabaseSettings db, OutboxStore store) throws SQLException {
+  /**
+   * Connects within the database's connection timeout; statements time out like the pool's.
+   *
+   * @param holder names this relay in the lease row, for operators
+   */
+  static RelaySession open(DatabaseSettings db, OutboxStore store, LeaseStore leases, String holder)
+      throws SQLException {
+    Connection connection = connect(db, APPLICATION_NAME);
+    try {
+      connection.setAutoCommit(true);
+      return new RelaySession(connection, store, leases, holder);
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** A connection of the relay's own, outside any pool, bounded like the pool's. */
+  static Connection connect(DatabaseSettings db, String applicationName) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", db.user());
     props.setProperty("password", db.password());
-    props.setProperty("ApplicationName", APPLICATION_NAME);
+    props.setProperty("ApplicationName", applicationName);
     props.setProperty(
         "connectTimeout", String.valueOf(Math.max(1, db.connectionTimeout().toSeconds())));
     // A dead server must surface as an exception, not a hang: the socket timeout bounds every read
@@ -54,14 +76,7 @@ final class RelaySession implements LeaderSession {
         "socketTimeout", String.valueOf(Math.max(1, db.statementTimeout().toSeconds() * 2)));
     props.setProperty("tcpKeepAlive", "true");
     props.setProperty("options", "-c statement_timeout=" + db.statementTimeout().toMillis());
-    Connection connection = DriverManager.getConnection(db.url(), props);
-    try {
-      connection.setAutoCommit(true);
-      return new RelaySession(connection, store);
-    } catch (SQLException e) {
-      connection.close();
-      throw e;
-    }
+    return DriverManager.getConnection(db.url(), props);
   }
 
   /** Advisory locks are re-entrant: the session that holds the lock takes it again. */
@@ -74,6 +89,21 @@ final class RelaySession implements LeaderSession {
         return rs.getBoolean(1);
       }
     }
+  }
+
+  @Override
+  public long claimLease() throws SQLException {
+    return leases.claim(connection, holder);
+  }
+
+  @Override
+  public Optional<LeaseMark> lease() throws SQLException {
+    return leases.read(connection);
+  }
+
+  @Override
+  public int endLeaderSession() throws SQLException {
+    return leases.endHolder(connection, LEADER_LOCK_KEY);
   }
 
   /** Listens on {@link OutboxStore#CHANNEL}, which writers notify when they commit a row. */

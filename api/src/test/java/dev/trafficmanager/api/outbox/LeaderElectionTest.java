@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class LeaderElectionTest {
   private static final Duration RETRY = Duration.ofMillis(100);
+  private static final Duration LEASE = Duration.ofSeconds(10);
 
   private final MutableClock clock = new MutableClock();
   private final InMemoryOutbox outbox = new InMemoryOutbox(clock);
   private final FakeLock lock = new FakeLock();
+  private final FakeLease lease = new FakeLease();
   private final Relay first = new Relay();
   private final Relay second = new Relay();
 
@@ -104,6 +107,8 @@ class LeaderElectionTest {
         new LeaderElection(
             first.sessions,
             first.work,
+            first.tenure,
+            first.watch,
             RETRY,
             new Backoff(RETRY, RETRY, () -> 0.5),
             report(),
@@ -117,6 +122,62 @@ class LeaderElectionTest {
     assertThat(second.election.isLeader()).isTrue();
   }
 
+  @Test
+  void aStandbyTakesOverFromALeaderWhoseLeaseWentUnrenewedForAWholeLease() {
+    first.election.turn();
+    second.election.turn();
+    FakeSession frozen = first.sessions.opened.get(0);
+
+    // The leader renews, then freezes: a standby counts a whole lease from the last change it saw.
+    clock.advance(LEASE.dividedBy(2));
+    lease.renew();
+    second.election.turn();
+    clock.advance(LEASE.minusMillis(1));
+    Duration stillStandingBy = second.election.turn();
+    int leadsBeforeTheLeaseRanOut = second.work.leads;
+    clock.advance(Duration.ofMillis(1));
+    Duration tookOver = second.election.turn();
+
+    assertThat(stillStandingBy).isEqualTo(RETRY);
+    assertThat(leadsBeforeTheLeaseRanOut).as("not before a whole lease unrenewed").isZero();
+    assertThat(second.work.leads).isEqualTo(1);
+    assertThat(frozen.broken).as("the frozen leader's session was ended").isTrue();
+    assertThat(second.election.isLeader()).isTrue();
+    assertThat(tookOver).isZero();
+    assertThat(lease.epoch).as("a new leadership, a new epoch").isEqualTo(2);
+    assertThat(second.tenure.epoch()).hasValue(2);
+  }
+
+  @Test
+  void aStandbyNeverTakesOverFromALeaderThatRenewsEveryThirdOfTheLease() {
+    first.election.turn();
+    for (int i = 0; i < 30; i++) {
+      clock.advance(LEASE.dividedBy(3));
+      lease.renew();
+      second.election.turn();
+    }
+
+    assertThat(second.election.isLeader()).isFalse();
+    assertThat(second.work.leads).isZero();
+    assertThat(first.sessions.opened.get(0).broken).isFalse();
+  }
+
+  @Test
+  void aLeaderWhoseLeaseLapsedReadsNoFurtherBatchAndStepsDown() {
+    // Frozen before its first read for longer than the lease, with no renewal meanwhile.
+    first.work.beforeReading = () -> clock.advance(LEASE);
+
+    Duration wait = first.election.turn();
+
+    assertThat(first.work.leads).as("no batch read").isZero();
+    assertThat(first.election.isLeader()).isFalse();
+    assertThat(first.sessions.opened.get(0).closed).as("the lock is released").isTrue();
+    assertThat(first.tenure.held()).isFalse();
+    assertThat(wait).isEqualTo(RETRY);
+    second.election.turn();
+    assertThat(second.election.isLeader()).isTrue();
+  }
+
   private OutageReport report() {
     return new OutageReport(new SimpleMeterRegistry(), clock);
   }
@@ -125,10 +186,14 @@ class LeaderElectionTest {
   private final class Relay {
     final FakeSessions sessions = new FakeSessions();
     final RecordingWork work = new RecordingWork();
+    final Tenure tenure = new Tenure(LEASE, clock);
+    final LeaseWatch watch = new LeaseWatch(LEASE, clock);
     final LeaderElection election =
         new LeaderElection(
             sessions,
             work,
+            tenure,
+            watch,
             RETRY,
             new Backoff(RETRY, Duration.ofSeconds(1), () -> 0.5),
             report(),
@@ -140,9 +205,11 @@ class LeaderElectionTest {
     int leads;
     int abandons;
     LeaderElection.Ending ending = LeaderElection.Ending.STOPPED;
+    Runnable beforeReading = () -> {};
 
     @Override
     public LeaderElection.Ending lead(OutboxSource outbox) throws SQLException {
+      beforeReading.run();
       outbox.pending(1);
       leads++;
       return ending;
@@ -151,6 +218,21 @@ class LeaderElectionTest {
     @Override
     public void abandon() {
       abandons++;
+    }
+  }
+
+  /** The lease row: an epoch per leadership and the renewals of the current one. */
+  private static final class FakeLease {
+    long epoch;
+    long renewals;
+
+    Optional<LeaseMark> mark() {
+      return epoch == 0 ? Optional.empty() : Optional.of(new LeaseMark(epoch, renewals));
+    }
+
+    /** What the leader's renewal thread does every third of the lease. */
+    void renew() {
+      renewals++;
     }
   }
 
@@ -201,6 +283,31 @@ class LeaderElectionTest {
     public boolean tryLead() throws SQLException {
       usable();
       return lock.tryAcquire(this);
+    }
+
+    @Override
+    public long claimLease() throws SQLException {
+      usable();
+      lease.renewals = 0;
+      return ++lease.epoch;
+    }
+
+    @Override
+    public Optional<LeaseMark> lease() throws SQLException {
+      usable();
+      return lease.mark();
+    }
+
+    /** As pg_terminate_backend: the holder's session ends, and with it the lock. */
+    @Override
+    public int endLeaderSession() throws SQLException {
+      usable();
+      FakeSession holder = lock.holder;
+      if (holder == null || holder == this) {
+        return 0;
+      }
+      holder.breakConnection();
+      return 1;
     }
 
     @Override

@@ -193,4 +193,36 @@ class OutboxRelayTest {
       return terminated;
     }
   }
+
+  @Test
+  void aLeaderThatHoldsTheLockButNoLongerRenewsItsLeaseIsEndedAndARelayTakesOver(
+      TestEnvironment env) throws Exception {
+    fixture = new RelayFixture(env.settings(), Map.of(OutboxSettings.LEASE, "3s"));
+    env.createTopics();
+    OutboxTable outbox = fixture.migratedOutbox();
+    try (Connection frozen = outbox.connect()) {
+      // A leader that froze: its session holds the lock, its lease is claimed and never renewed.
+      try (Statement st = frozen.createStatement()) {
+        st.execute("SELECT pg_advisory_lock(" + RelaySession.LEADER_LOCK_KEY + ")");
+        st.execute("INSERT INTO relay_lease (id, epoch, holder) VALUES (1, 7, 'frozen')");
+      }
+      outbox.insert(BILLING, 1);
+
+      OutboxRelay relay = fixture.started();
+
+      await("the relay took over and published").atMost(BOUND).until(() -> outbox.pending() == 0);
+      assertThat(relay.isLeader()).isTrue();
+      assertThat(frozen.isValid(5)).as("the frozen leader's session was ended").isFalse();
+      await("the new leadership renews its lease")
+          .atMost(BOUND)
+          .until(() -> lease(outbox), mark -> mark.epoch() == 8 && mark.renewals() > 0);
+    }
+    assertThat(revisions(fixture.events(), BILLING)).containsExactly(1L);
+  }
+
+  private static LeaseMark lease(OutboxTable outbox) throws Exception {
+    try (Connection c = outbox.connect()) {
+      return new LeaseStore().read(c).orElseThrow();
+    }
+  }
 }

@@ -22,6 +22,7 @@ class OutboxSettingsTest {
     assertThat(s.deliveryTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.kafkaGiveUp()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.lease()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -36,7 +37,8 @@ class OutboxSettingsTest {
                     "TM_OUTBOX_RETENTION_SWEEP_INTERVAL", "5m",
                     "TM_KAFKA_DELIVERY_TIMEOUT", "3s",
                     "TM_OUTBOX_MAX_BACKOFF", "2s",
-                    "TM_RELAY_KAFKA_GIVE_UP", "45s")));
+                    "TM_RELAY_KAFKA_GIVE_UP", "45s",
+                    "TM_RELAY_LEASE", "15s")));
 
     assertThat(s)
         .isEqualTo(
@@ -47,7 +49,15 @@ class OutboxSettingsTest {
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(3),
                 Duration.ofSeconds(2),
-                Duration.ofSeconds(45)));
+                Duration.ofSeconds(45),
+                Duration.ofSeconds(15)));
+  }
+
+  @Test
+  void rejectsALeaseShorterThanThreeRenewalsCanKeepNamingTheVariable() {
+    assertThatThrownBy(() -> OutboxSettings.from(new Settings(Map.of("TM_RELAY_LEASE", "1s"))))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("TM_RELAY_LEASE");
   }
 
   @Test

@@ -48,7 +48,8 @@ class PublishLoopTest {
           Duration.ofHours(1),
           Duration.ofSeconds(1),
           Duration.ofSeconds(1),
-          GIVE_UP);
+          GIVE_UP,
+          Duration.ofSeconds(10));
   private final Circuits circuits =
       new Circuits(
           new Resilience(

@@ -38,7 +38,8 @@ class RelayProducerTest {
             Duration.ofMinutes(1),
             OutboxSettings.MIN_DELIVERY_TIMEOUT,
             Duration.ofSeconds(1),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(10));
 
     assertThatCode(
             () -> new KafkaProducer<String, byte[]>(RelayProducer.config(kafka, settings)).close())

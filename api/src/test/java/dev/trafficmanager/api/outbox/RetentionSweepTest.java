@@ -21,7 +21,8 @@ class RetentionSweepTest {
               INTERVAL,
               Duration.ofSeconds(1),
               Duration.ofSeconds(1),
-              Duration.ofSeconds(30)),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(10)),
           new RecordedPauses(clock),
           clock);
 
