@@ -3,6 +3,7 @@ package dev.trafficmanager.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.changes.ChangeHistory;
 import dev.trafficmanager.api.console.ConsoleReaders;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.health.CacheHealth;
@@ -24,6 +25,9 @@ import dev.trafficmanager.api.resolve.RouteCache;
 import dev.trafficmanager.api.resolve.RouteInvalidations;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
+import dev.trafficmanager.api.watch.ChangeSignals;
+import dev.trafficmanager.api.watch.WatchHub;
+import dev.trafficmanager.api.watch.WatchSettings;
 import dev.trafficmanager.cache.CacheSettings;
 import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.cache.RedisSettings;
@@ -96,6 +100,7 @@ public final class ApiService implements AutoCloseable {
   private final NearCacheSettings nearCache;
   private final IdempotencySettings idempotency;
   private final LimitSettings limits;
+  private final WatchSettings watchSettings;
   private final List<ExtraCheck> extraChecks = new ArrayList<>();
 
   private HikariDataSource pool;
@@ -105,6 +110,8 @@ public final class ApiService implements AutoCloseable {
   private IdempotencyKeySweeper sweeper;
   private ConsoleReaders console;
   private OutboxRelay relay;
+  private WatchHub watches;
+  private ChangeSignals changeSignals;
   private HttpApi http;
   private boolean started;
   private boolean closed;
@@ -142,6 +149,7 @@ public final class ApiService implements AutoCloseable {
       this.nearCache = NearCacheSettings.from(given);
       this.idempotency = IdempotencySettings.from(given);
       this.limits = LimitSettings.from(given);
+      this.watchSettings = WatchSettings.from(given);
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -204,9 +212,27 @@ public final class ApiService implements AutoCloseable {
                   context.meters()),
               reader,
               context.resilience().bulkhead(Compartment.READS));
+      watches =
+          new WatchHub(
+              new ChangeHistory(db),
+              context.resilience().bulkhead(Compartment.READS),
+              watchSettings,
+              context.meters(),
+              System::nanoTime);
+      watches.start();
+      changeSignals = new ChangeSignals(kafka, watches);
+      changeSignals.start();
+      WatchHub hub = watches;
       RouteWriter writer =
           new RouteWriter(
-              db, Clock.systemUTC(), new WriteAnswers(mapper)::render, near::invalidate);
+              db,
+              Clock.systemUTC(),
+              new WriteAnswers(mapper)::render,
+              (route, revision) -> {
+                near.invalidate(route, revision);
+                // This instance's own writes reach its watchers without waiting for Kafka.
+                hub.poke(route.tenant());
+              });
 
       watch = new DatabaseWatch(pool, circuits, context.meters());
       watch.start();
@@ -243,7 +269,15 @@ public final class ApiService implements AutoCloseable {
       console = ConsoleReaders.open(kafka, watch::backlog, () -> report.resilience().toMap());
       http =
           new HttpApi(
-              new HttpApi.Backends(writer, reader, resolver, new AuditReader(db), report, console),
+              new HttpApi.Backends(
+                  writer,
+                  reader,
+                  resolver,
+                  new AuditReader(db),
+                  report,
+                  console,
+                  watches,
+                  watchSettings),
               context,
               circuits,
               mapper,
@@ -313,6 +347,8 @@ public final class ApiService implements AutoCloseable {
     for (AutoCloseable part :
         new AutoCloseable[] {
           http == null ? null : () -> http.stop(settings.drainTimeout()),
+          changeSignals,
+          watches,
           relay,
           console,
           watch,

@@ -111,6 +111,38 @@ class BenchCommandTest {
   }
 
   @Test
+  void theWatchScenarioHoldsItsWatchersAndTimesTheirDeliveries(TestEnvironment env) {
+    env.createTopics();
+    try (ApiService api = new ApiService(env.settings())) {
+      api.start();
+
+      OperatorCli.Run run =
+          DeveloperCli.run(
+              env.settings(),
+              "bench",
+              "--url",
+              "http://localhost:" + api.httpPort(),
+              "--scenario",
+              "watch",
+              "--watchers",
+              "20",
+              "--rate",
+              "5",
+              "--duration",
+              "2s",
+              "--progress",
+              "none");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out())
+          .contains("20 watchers opened, 20 held by the API")
+          .contains("0 failures")
+          .contains("write sent -> change received: p50")
+          .contains("bytes a watcher");
+    }
+  }
+
+  @Test
   void badArgumentsAreInvalidUsageNamingTheOption() {
     Settings settings = new Settings(Map.of());
 

@@ -1,7 +1,10 @@
 package dev.trafficmanager.event;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import dev.trafficmanager.route.RouteKey;
 import java.time.Instant;
 import java.util.UUID;
@@ -10,6 +13,10 @@ import java.util.UUID;
  * One change to one route, as written to the outbox and published on {@code route-events}
  * (schema_version 1). {@code revision} counts 1, 2, 3 … per route; consumers use it to drop what
  * they have already applied.
+ *
+ * <p>{@code index}, when present, is the event's place in its tenant's change history (1, 2, 3 …
+ * per tenant, in commit order), which the watch API serves from. It is optional so that events
+ * written before it existed still parse; a reader that does not know it ignores it.
  */
 @JsonPropertyOrder({
   "schema_version",
@@ -25,7 +32,8 @@ import java.util.UUID;
   "revision",
   "occurred_at",
   "actor",
-  "correlation_id"
+  "correlation_id",
+  "index"
 })
 public record RouteEvent(
     @JsonProperty(value = "schema_version", required = true) int schemaVersion,
@@ -41,12 +49,24 @@ public record RouteEvent(
     @JsonProperty(value = "revision", required = true) long revision,
     @JsonProperty(value = "occurred_at", required = true) Instant occurredAt,
     @JsonProperty(value = "actor", required = true) String actor,
-    @JsonProperty(value = "correlation_id", required = true) String correlationId) {
+    @JsonProperty(value = "correlation_id", required = true) String correlationId,
+    // Injected as null when absent: the contract's mapper fails on a missing creator property, and
+    // events written before the index existed have none.
+    @JsonProperty("index")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonInject(
+            value = "dev.trafficmanager.event.index",
+            useInput = OptBoolean.TRUE,
+            optional = OptBoolean.TRUE)
+        Long index) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String EVENT_TYPE = "route_changed";
 
-  /** A schema_version 1 {@code route_changed} event for the state a write left behind. */
+  /**
+   * A schema_version 1 {@code route_changed} event for the state a write left behind, without a
+   * change index.
+   */
   public static RouteEvent of(
       UUID eventId,
       Action action,
@@ -54,6 +74,21 @@ public record RouteEvent(
       Instant occurredAt,
       String actor,
       String correlationId) {
+    return of(eventId, action, state, occurredAt, actor, correlationId, null);
+  }
+
+  /**
+   * A schema_version 1 {@code route_changed} event for the state a write left behind, at {@code
+   * index} in its tenant's change history (null: none).
+   */
+  public static RouteEvent of(
+      UUID eventId,
+      Action action,
+      RouteState state,
+      Instant occurredAt,
+      String actor,
+      String correlationId,
+      Long index) {
     return new RouteEvent(
         SCHEMA_VERSION,
         eventId,
@@ -68,7 +103,8 @@ public record RouteEvent(
         state.revision(),
         occurredAt,
         actor,
-        correlationId);
+        correlationId,
+        index);
   }
 
   public RouteKey routeKey() {

@@ -52,6 +52,22 @@ class GoldenEventsTest {
   }
 
   @Test
+  void anEventWithoutAChangeIndexStillParsesAndOneWithItKeepsIt() throws IOException {
+    RouteEvent old = serde.deserialize("route-events", golden(Action.CREATED));
+    assertThat(old.index()).isNull();
+
+    var indexed =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(golden(Action.CREATED));
+    indexed.put("index", 42);
+    byte[] bytes = json.writeValueAsBytes(indexed);
+    assertThat(schema.validate(indexed)).isEmpty();
+    RouteEvent event = serde.deserialize("route-events", bytes);
+    assertThat(event.index()).isEqualTo(42L);
+    assertThat(json.readTree(serde.serialize("route-events", event)).path("index").asLong())
+        .isEqualTo(42);
+  }
+
+  @Test
   void theSchemaRejectsAnEventWithoutARevisionOrWithAnUnknownAction() throws IOException {
     var event =
         (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(golden(Action.CREATED));

@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.http;
 
+import dev.trafficmanager.api.changes.IndexGoneException;
 import dev.trafficmanager.api.idempotency.IdempotencyKey;
 import dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException;
 import dev.trafficmanager.api.resilience.Circuits;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Maps every failure to a JSON error response: bad input 400, unknown route 404, conflicting create
- * 409, reused idempotency key 422, and anything unexpected 500, logged with its stack trace but
- * never sending it.
+ * 409, a watch index older than the change history kept 410, reused idempotency key 422, and
+ * anything unexpected 500, logged with its stack trace but never sending it.
  *
  * <p>503 with {@code Retry-After}, at once and never after waiting on a pool: a circuit breaker
  * that refused the call ({@code circuit_open}, retry after the seconds until it lets a probe
@@ -66,6 +67,9 @@ final class ErrorResponses {
     }
     if (failure instanceof IdempotencyKeyReusedException) {
       return 422;
+    }
+    if (failure instanceof IndexGoneException) {
+      return 410;
     }
     if (failure instanceof HttpResponseException e) {
       return e.getStatus();

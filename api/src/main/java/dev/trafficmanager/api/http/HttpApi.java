@@ -10,6 +10,8 @@ import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
+import dev.trafficmanager.api.watch.WatchHub;
+import dev.trafficmanager.api.watch.WatchSettings;
 import dev.trafficmanager.health.Draining;
 import dev.trafficmanager.health.HealthReport;
 import dev.trafficmanager.http.Endpoints;
@@ -55,11 +57,14 @@ public final class HttpApi {
       Resolver resolver,
       AuditReader audit,
       HealthReport health,
-      ConsoleReaders console) {}
+      ConsoleReaders console,
+      WatchHub watches,
+      WatchSettings watchSettings) {}
 
   private final Javalin app;
   private final List<String> operations;
   private final Draining draining;
+  private final WatchHub watches;
   private volatile boolean closing;
 
   /**
@@ -83,6 +88,7 @@ public final class HttpApi {
       Policy policy,
       LimitSettings limits) {
     this.draining = context.draining();
+    this.watches = backends.watches();
     RequestAccounting accounting = new RequestAccounting(draining, context.meters());
     this.app =
         Javalin.create(
@@ -114,6 +120,7 @@ public final class HttpApi {
             limits.maxBodyBytes(),
             new TenantWriteLimits(limits, context.meters(), System::nanoTime))
         .register(endpoints);
+    new WatchEndpoints(backends.watches(), backends.watchSettings(), mapper).register(endpoints);
     new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
         .register(endpoints);
     new ConsoleEndpoints(
@@ -169,6 +176,8 @@ public final class HttpApi {
   public void stop(Duration drainTimeout) {
     closing = true;
     stopAccepting();
+    // Parked watches and open streams would otherwise hold the drain for their whole wait.
+    watches.release();
     int inFlight = draining.inFlight();
     boolean idle;
     try {

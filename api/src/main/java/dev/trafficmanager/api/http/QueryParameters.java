@@ -1,10 +1,12 @@
 package dev.trafficmanager.api.http;
 
+import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.RouteRules;
 import dev.trafficmanager.route.Violation;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +36,8 @@ import java.util.stream.Collectors;
 final class QueryParameters {
   private static final String ACTIONS =
       Arrays.stream(Action.values()).map(Action::wireName).collect(Collectors.joining(", "));
+
+  private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s|m)");
 
   private final Context ctx;
   private final Set<String> known = new LinkedHashSet<>();
@@ -75,6 +81,64 @@ final class QueryParameters {
       // reported below like an out-of-range number
     }
     violations.add(new Violation(param, "must be an integer from " + min + " to " + max));
+    return defaultValue;
+  }
+
+  /** A change index (a whole number, 0 or more), or empty when absent or (with a violation) bad. */
+  Optional<Long> optionalIndex(String param) {
+    String value = value(param);
+    return value == null ? Optional.empty() : index(param, value);
+  }
+
+  /** A required change index (a whole number, 0 or more). */
+  long index(String param) {
+    String value = value(param);
+    if (value == null) {
+      violations.add(new Violation(param, "is required"));
+      return 0;
+    }
+    return index(param, value).orElse(0L);
+  }
+
+  /** A change index given in a header, such as {@code Last-Event-ID}; empty when absent. */
+  Optional<Long> headerIndex(String header) {
+    String value = ctx.header(header);
+    return value == null ? Optional.empty() : index(header, value.strip());
+  }
+
+  private Optional<Long> index(String param, String value) {
+    if (value.matches("[0-9]{1,18}")) {
+      return Optional.of(Long.parseLong(value));
+    }
+    violations.add(new Violation(param, "must be a change index, a whole number from 0"));
+    return Optional.empty();
+  }
+
+  /**
+   * A duration written {@code 500ms}, {@code 30s} or {@code 5m}, at most {@code max}; {@code
+   * defaultValue} when absent.
+   */
+  Duration duration(String param, Duration defaultValue, Duration max) {
+    String value = value(param);
+    if (value == null) {
+      return defaultValue;
+    }
+    Matcher m = DURATION.matcher(value);
+    if (m.matches()) {
+      long amount = Long.parseLong(m.group(1));
+      Duration parsed =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+          };
+      if (parsed.compareTo(max) <= 0) {
+        return parsed;
+      }
+    }
+    violations.add(
+        new Violation(
+            param, "must be a duration like 500ms, 30s or 5m, at most " + Settings.format(max)));
     return defaultValue;
   }
 

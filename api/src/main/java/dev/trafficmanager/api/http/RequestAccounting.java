@@ -4,6 +4,8 @@ import dev.trafficmanager.health.Draining;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -76,13 +78,55 @@ final class RequestAccounting implements Filter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     long start = System.nanoTime();
-    try (Draining.InFlight inFlight = draining.enter()) {
+    Draining.InFlight inFlight = draining.enter();
+    boolean async = false;
+    try {
       chain.doFilter(request, response);
-      complete(response);
+      async = request.isAsyncStarted();
+      if (async) {
+        // A watch waiting for a change, or an event stream: it counts until its answer is complete.
+        request.getAsyncContext().addListener(new Completion(inFlight, start));
+      } else {
+        complete(response);
+      }
     } finally {
-      record(
-          (HttpServletRequest) request, (HttpServletResponse) response, System.nanoTime() - start);
+      if (!async) {
+        inFlight.close();
+        record(
+            (HttpServletRequest) request,
+            (HttpServletResponse) response,
+            System.nanoTime() - start);
+      }
     }
+  }
+
+  /** Ends an asynchronous request's count and times it, once its response is complete. */
+  private final class Completion implements AsyncListener {
+    private final Draining.InFlight inFlight;
+    private final long start;
+
+    Completion(Draining.InFlight inFlight, long start) {
+      this.inFlight = inFlight;
+      this.start = start;
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+      inFlight.close();
+      record(
+          (HttpServletRequest) event.getSuppliedRequest(),
+          (HttpServletResponse) event.getSuppliedResponse(),
+          System.nanoTime() - start);
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {}
+
+    @Override
+    public void onError(AsyncEvent event) {}
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {}
   }
 
   /**

@@ -3,10 +3,12 @@ package dev.trafficmanager.api.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.trafficmanager.api.changes.Indexed;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
 import dev.trafficmanager.api.limits.TenantWriteLimits;
 import dev.trafficmanager.api.resolve.Resolution;
@@ -154,10 +156,10 @@ final class RouteEndpoints {
 
   private void get(Context ctx) {
     RouteKey key = routeKey(ctx::pathParam).get();
-    Route route =
-        inBulkhead(Compartment.READS, () -> reader.find(key))
-            .orElseThrow(() -> new RouteNotFoundException(key));
-    json.send(ctx, 200, route);
+    Indexed<Optional<Route>> read = inBulkhead(Compartment.READS, () -> reader.findIndexed(key));
+    Route route = read.value().orElseThrow(() -> new RouteNotFoundException(key));
+    ctx.header(WatchEndpoints.INDEX_HEADER, String.valueOf(read.index()));
+    json.send(ctx, 200, new IndexedRoute(route, read.index()));
   }
 
   private void list(Context ctx) {
@@ -174,8 +176,12 @@ final class RouteEndpoints {
     params.requireValid();
     RouteQuery query = new RouteQuery(tenant, service, env, limit, after);
     RoutePage page = inBulkhead(Compartment.READS, () -> reader.page(query));
+    ctx.header(WatchEndpoints.INDEX_HEADER, String.valueOf(page.index()));
     json.send(
-        ctx, 200, new RouteList(page.items(), page.next().map(PageCursor::encode).orElse(null)));
+        ctx,
+        200,
+        new RouteList(
+            page.items(), page.next().map(PageCursor::encode).orElse(null), page.index()));
   }
 
   /** Takes a {@code reads} place only to load (see {@link Resolver}), not for memory hits. */
@@ -186,8 +192,12 @@ final class RouteEndpoints {
     json.send(ctx, 200, resolution);
   }
 
-  @JsonPropertyOrder({"items", "next_cursor"})
+  @JsonPropertyOrder({"items", "next_cursor", "index"})
   private record RouteList(
       @JsonProperty("items") List<Route> items,
-      @JsonProperty("next_cursor") @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {}
+      @JsonProperty("next_cursor") @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor,
+      @JsonProperty("index") long index) {}
+
+  /** A route with the change index of its tenant it was read at. */
+  private record IndexedRoute(@JsonUnwrapped Route route, @JsonProperty("index") long index) {}
 }

@@ -2,6 +2,7 @@ package dev.trafficmanager.api.outbox;
 
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.event.RouteState;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -38,9 +39,10 @@ public final class OutboxStore {
       "INSERT INTO outbox (event_id, route_key, revision, event_type, payload, correlation_id)";
 
   private static final String APPEND =
-      "WITH appended AS ("
-          + INSERT
-          + " VALUES (:event_id, :route_key, :revision, :event_type, :payload, :correlation_id)"
+      "WITH appended AS (INSERT INTO outbox (event_id, route_key, revision, event_type, payload,"
+          + " correlation_id, tenant, change_index, previous)"
+          + " VALUES (:event_id, :route_key, :revision, :event_type, :payload, :correlation_id,"
+          + " :tenant, :change_index, :previous)"
           + " RETURNING id),"
           + " queued AS (INSERT INTO outbox_queue (id) SELECT id FROM appended)"
           + " SELECT pg_notify('"
@@ -55,9 +57,15 @@ public final class OutboxStore {
       " EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = outbox.id)";
 
   private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
+  private final JsonSerde<RouteState> previousJson = new JsonSerde<>(RouteState.class);
 
-  /** Appends the event in the writer's transaction and notifies the relay on commit. */
-  public void append(Handle handle, RouteEvent event) {
+  /**
+   * Appends the event in the writer's transaction and notifies the relay on commit. The row keeps
+   * the event's tenant, its change index and the route's state before it ({@code previous}, null
+   * for a create): the change history the watch API reads ({@code
+   * dev.trafficmanager.api.changes.ChangeHistory}).
+   */
+  public void append(Handle handle, RouteEvent event, RouteState previous) {
     handle
         .createQuery(APPEND)
         .bind("event_id", event.eventId())
@@ -66,6 +74,13 @@ public final class OutboxStore {
         .bind("event_type", event.eventType())
         .bind("payload", payload(event))
         .bind("correlation_id", event.correlationId())
+        .bind("tenant", event.tenant())
+        .bind("change_index", event.index())
+        .bind(
+            "previous",
+            previous == null
+                ? null
+                : new String(previousJson.serialize(null, previous), StandardCharsets.UTF_8))
         .map((rs, ctx) -> Boolean.TRUE)
         .one();
   }

@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.routes;
 
+import dev.trafficmanager.api.changes.Indexed;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.route.RouteKey;
 import java.util.List;
@@ -20,15 +21,24 @@ public final class RouteReader {
     return database.withHandle(handle -> repository.find(handle, key));
   }
 
-  /** The page the query asks for; walking {@code next} visits every matching route once. */
+  /** The route and the change index of its tenant it is at, read in one snapshot. */
+  public Indexed<Optional<Route>> findIndexed(RouteKey key) {
+    return database.withHandle(handle -> repository.findIndexed(handle, key));
+  }
+
+  /**
+   * The page the query asks for, at the tenant's change index it shows; walking {@code next} visits
+   * every matching route once (each page at its own index).
+   */
   public RoutePage page(RouteQuery query) {
     // One row past the limit tells whether another page follows without a count query.
-    List<Route> rows =
+    Indexed<List<Route>> read =
         database.withHandle(handle -> repository.page(handle, query, query.limit() + 1));
+    List<Route> rows = read.value();
     if (rows.size() <= query.limit()) {
-      return new RoutePage(rows, Optional.empty());
+      return new RoutePage(rows, Optional.empty(), read.index());
     }
     List<Route> items = rows.subList(0, query.limit());
-    return new RoutePage(items, Optional.of(items.get(items.size() - 1).key()));
+    return new RoutePage(items, Optional.of(items.get(items.size() - 1).key()), read.index());
   }
 }

@@ -2,6 +2,7 @@ package dev.trafficmanager.api.routes;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.NoArgGenerator;
+import dev.trafficmanager.api.changes.ChangeIndex;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.idempotency.IdempotencyRecords;
 import dev.trafficmanager.api.idempotency.IdempotentRequest;
@@ -9,6 +10,7 @@ import dev.trafficmanager.api.idempotency.StoredAnswer;
 import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.event.RouteState;
 import dev.trafficmanager.route.RouteKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * relay notified, and the answer stored for the key; all commit together or not at all. A write
  * that changes nothing writes nothing and emits no event.
  *
- * <p>Writers to one route serialize on its row lock, so its revisions and events are contiguous.
- * The transaction runs through the database's circuit breaker and retry budget ({@link Database}).
+ * <p>Writers to one route serialize on its row lock, so its revisions and events are contiguous. A
+ * write that changes its route then takes its tenant's next change index ({@link ChangeIndex}),
+ * which the event carries and the outbox row keeps with the route's state before the change. The
+ * transaction runs through the database's circuit breaker and retry budget ({@link Database}).
  */
 public final class RouteWriter {
   private static final Logger log = LoggerFactory.getLogger(RouteWriter.class);
@@ -42,6 +46,7 @@ public final class RouteWriter {
   // SecureRandom lock per write.
   private final NoArgGenerator eventIds = Generators.timeBasedEpochGenerator();
   private final IdempotencyRecords idempotency = new IdempotencyRecords();
+  private final ChangeIndex changeIndex = new ChangeIndex();
 
   /**
    * @param render turns an outcome into the answer the caller receives (and a retry with the same
@@ -127,7 +132,7 @@ public final class RouteWriter {
     // compares against it under the lock.
     Optional<Route> inserted = routes.insertIfAbsent(handle, create.key(), create.url(), now);
     if (inserted.isPresent()) {
-      RouteEvent event = emit(handle, Action.CREATED, inserted.get(), now, context);
+      RouteEvent event = emit(handle, Action.CREATED, inserted.get(), null, now, context);
       return new Applied(
           new WriteOutcome(inserted.get(), WriteOutcome.Effect.CREATED), Optional.of(event));
     }
@@ -147,22 +152,32 @@ public final class RouteWriter {
       Action action,
       Instant now,
       WriteContext context) {
-    Optional<Route> updated = routes.changeIfDifferent(handle, key, url, active, now);
+    Optional<RouteRepository.Changed> updated =
+        routes.changeIfDifferent(handle, key, url, active, now);
     if (updated.isEmpty()) {
       Route current = routes.find(handle, key).orElseThrow(() -> new RouteNotFoundException(key));
       return Applied.unchanged(current);
     }
-    RouteEvent event = emit(handle, action, updated.get(), now, context);
-    return new Applied(
-        new WriteOutcome(updated.get(), WriteOutcome.Effect.CHANGED), Optional.of(event));
+    Route route = updated.get().route();
+    RouteEvent event = emit(handle, action, route, updated.get().previous(), now, context);
+    return new Applied(new WriteOutcome(route, WriteOutcome.Effect.CHANGED), Optional.of(event));
   }
 
   private Route lockExisting(Handle handle, RouteKey key) {
     return routes.lock(handle, key).orElseThrow(() -> new RouteNotFoundException(key));
   }
 
+  /**
+   * Takes the tenant's next change index (after the route's row lock: see {@link ChangeIndex}) and
+   * appends the event with it and the route's state before ({@code previous}, null for a create).
+   */
   private RouteEvent emit(
-      Handle handle, Action action, Route route, Instant now, WriteContext context) {
+      Handle handle,
+      Action action,
+      Route route,
+      RouteState previous,
+      Instant now,
+      WriteContext context) {
     RouteEvent event =
         RouteEvent.of(
             eventIds.generate(),
@@ -170,8 +185,9 @@ public final class RouteWriter {
             route.state(),
             now,
             context.actor(),
-            context.correlationId());
-    outbox.append(handle, event);
+            context.correlationId(),
+            changeIndex.next(handle, route.tenant()));
+    outbox.append(handle, event, previous);
     return event;
   }
 

@@ -141,14 +141,22 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "<scenario>",
       defaultValue = "all",
       converter = Workload.Converter.class,
-      description = "writes, resolve, all, latency, drain or replay. Default: ${DEFAULT-VALUE}.")
+      description =
+          "writes, resolve, all, latency, drain, replay or watch. Default: ${DEFAULT-VALUE}.")
   Workload workload;
+
+  @Option(
+      names = "--watchers",
+      paramLabel = "<n>",
+      defaultValue = "10000",
+      description = "watch: blocking queries held open at once. Default: ${DEFAULT-VALUE}.")
+  int watchers;
 
   @Option(
       names = "--rate",
       paramLabel = "<writes/s>",
       defaultValue = "100",
-      description = "latency: writes offered per second. Default: ${DEFAULT-VALUE}.")
+      description = "latency and watch: writes offered per second. Default: ${DEFAULT-VALUE}.")
   int rate;
 
   @Option(
@@ -215,6 +223,16 @@ public final class BenchCommand implements Callable<Integer> {
       return 1;
     }
     String tenant = String.format("bench-%08x", ThreadLocalRandom.current().nextInt());
+    if (workload == Workload.WATCH) {
+      try {
+        new WatchBench(url, notes).run(tenant, watchers, rate, duration, () -> false).print(out);
+        return 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        err.println("bench: interrupted");
+        return 1;
+      }
+    }
     LoadRunner runner = new LoadRunner(api, threads, notes, progress.style());
     CountDownLatch finished = new CountDownLatch(1);
     Thread onCtrlC = new Thread(() -> stopAndWait(runner, finished), "bench-shutdown");

@@ -6,7 +6,8 @@ import picocli.CommandLine;
 /**
  * What {@code --scenario} runs: {@code writes}, {@code resolve} and {@code all} (both) after the
  * create phase with a closed loop of threads; {@code latency} after the create phase at a fixed
- * rate; {@code drain} and {@code replay} without the API's write path.
+ * rate; {@code drain} and {@code replay} without the API's write path; {@code watch} holds blocking
+ * queries while it writes ({@link WatchBench}).
  */
 enum Workload {
   WRITES(true, false),
@@ -14,7 +15,8 @@ enum Workload {
   ALL(true, true),
   LATENCY(false, false),
   DRAIN(false, false),
-  REPLAY(false, false);
+  REPLAY(false, false),
+  WATCH(false, false);
 
   private final boolean writes;
   private final boolean resolve;
@@ -38,7 +40,7 @@ enum Workload {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Reads {@code --scenario=writes|resolve|all|latency|drain|replay}. */
+  /** Reads {@code --scenario=writes|resolve|all|latency|drain|replay|watch}. */
   static final class Converter implements CommandLine.ITypeConverter<Workload> {
     @Override
     public Workload convert(String value) {
@@ -50,7 +52,7 @@ enum Workload {
       throw new CommandLine.TypeConversionException(
           "'"
               + value
-              + "' is not a scenario: expected writes, resolve, all, latency, drain or replay");
+              + "' is not a scenario: expected writes, resolve, all, latency, drain, replay or watch");
     }
   }
 }
