@@ -2,6 +2,9 @@ package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.auth.Authenticator;
+import dev.trafficmanager.api.auth.TokenIssuer;
+import dev.trafficmanager.api.auth.TokenStore;
 import dev.trafficmanager.api.console.ConsoleReaders;
 import dev.trafficmanager.api.docs.ApiDocs;
 import dev.trafficmanager.api.limits.LimitSettings;
@@ -57,6 +60,24 @@ public final class HttpApi {
       HealthReport health,
       ConsoleReaders console) {}
 
+  /**
+   * Who may call it.
+   *
+   * @param authenticator checks bearer tokens; empty while {@code TM_AUTH=off}
+   * @param resolveOpen whether resolve answers without a token ({@code TM_AUTH_RESOLVE=open})
+   * @param issuer makes tokens for {@code POST /api/v1/tokens}
+   * @param store lists and revokes them
+   */
+  public record Auth(
+      Optional<Authenticator> authenticator,
+      boolean resolveOpen,
+      TokenIssuer issuer,
+      TokenStore store) {}
+
+  /** What {@code /health} shows while authentication is off. */
+  public static final String AUTH_OFF_WARNING =
+      "TM_AUTH=off: the API asks for no token, anyone who reaches it may change any route";
+
   private final Javalin app;
   private final List<String> operations;
   private final Draining draining;
@@ -81,7 +102,8 @@ public final class HttpApi {
       Circuits circuits,
       ObjectMapper mapper,
       Policy policy,
-      LimitSettings limits) {
+      LimitSettings limits,
+      Auth auth) {
     this.draining = context.draining();
     RequestAccounting accounting = new RequestAccounting(draining, context.meters());
     this.app =
@@ -102,7 +124,13 @@ public final class HttpApi {
     JsonResponder json = new JsonResponder(mapper);
     new ErrorResponses(json, circuits).register(app);
     Endpoints endpoints = new Endpoints(app, json);
-    new HealthEndpoints(backends.health(), context.metrics(), json).register(endpoints);
+    new HealthEndpoints(
+            backends.health(),
+            context.metrics(),
+            json,
+            auth.authenticator().isPresent() ? List.of() : List.of(AUTH_OFF_WARNING))
+        .register(endpoints);
+    Access access = new Access(auth.authenticator(), auth.resolveOpen());
     new RouteEndpoints(
             backends.writer(),
             backends.reader(),
@@ -112,15 +140,27 @@ public final class HttpApi {
             mapper,
             policy.allowPrivateUrls(),
             limits.maxBodyBytes(),
-            new TenantWriteLimits(limits, context.meters(), System::nanoTime))
+            new TenantWriteLimits(limits, context.meters(), System::nanoTime),
+            access)
         .register(endpoints);
-    new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
+    new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json, access)
+        .register(endpoints);
+    new TokenEndpoints(
+            auth.issuer(),
+            auth.store(),
+            () -> auth.authenticator().ifPresent(Authenticator::forgetAll),
+            access,
+            context.resilience(),
+            mapper,
+            limits.maxBodyBytes(),
+            Clock.systemUTC())
         .register(endpoints);
     new ConsoleEndpoints(
             backends.console().pipeline(),
             backends.console().deadLetters(),
             context.resilience(),
-            json)
+            json,
+            access)
         .register(endpoints);
     new ApiDocs(mapper).register(endpoints);
     endpoints.answerOtherMethods();
