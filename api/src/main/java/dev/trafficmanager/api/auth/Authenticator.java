@@ -34,13 +34,13 @@ public final class Authenticator {
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
   private static final String BEARER = "bearer ";
 
-  private final TokenStore store;
+  private final TokenLookup store;
   private final Duration ttl;
   private final Clock clock;
   private final Cache<ByteBuffer, Lookup> lookups;
   private final Cache<Long, Boolean> touched;
 
-  public Authenticator(TokenStore store, Duration ttl, Clock clock) {
+  public Authenticator(TokenLookup store, Duration ttl, Clock clock) {
     this.store = store;
     this.ttl = ttl;
     this.clock = clock;

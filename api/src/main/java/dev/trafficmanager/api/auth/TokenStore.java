@@ -15,7 +15,7 @@ import org.jdbi.v3.core.HandleCallback;
  * given: the API's {@code Database} (behind the PostgreSQL breaker and retry budget) or, for the
  * {@code tokens} command, a plain connection.
  */
-public final class TokenStore {
+public final class TokenStore implements TokenLookup {
   /** Runs a callback on a handle: {@code Database::withHandle}, {@code Jdbi::withHandle}. */
   public interface Handles {
     <T> T withHandle(HandleCallback<T, RuntimeException> callback);
@@ -64,6 +64,7 @@ public final class TokenStore {
    * The token whose hash this is. The row is found by the unique index; its hash is compared once
    * more in constant time, so no answer depends on how much of a hash matched.
    */
+  @Override
   public Optional<TokenView> find(byte[] hash) {
     return handles.withHandle(
         h ->
@@ -96,7 +97,7 @@ public final class TokenStore {
         > 0;
   }
 
-  /** Records that the token was used at {@code now}. */
+  @Override
   public void touch(long id, Instant now) {
     handles.withHandle(
         h ->
