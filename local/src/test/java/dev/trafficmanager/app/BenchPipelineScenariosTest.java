@@ -16,6 +16,7 @@ import dev.trafficmanager.processor.ProcessorService;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ class BenchPipelineScenariosTest {
   @Test
   void latencyDrainAndReplayCountEveryWriteOnceAndLeaveThePipelineConsistent(TestEnvironment env)
       throws Exception {
-    Settings settings = env.settings();
+    Settings settings = env.with(Map.of("TM_TOKEN", TestTokens.admin(env.settings())));
     env.createTopics();
     try (ServiceContext context =
             ServiceContext.create(
