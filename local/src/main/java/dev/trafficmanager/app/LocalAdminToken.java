@@ -15,7 +15,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The admin token of {@code local}, kept in {@code <state dir>/admin-token} (readable by its owner
@@ -36,9 +35,7 @@ final class LocalAdminToken {
    */
   static Path ensure(Path stateDir, DatabaseSettings database) {
     Path file = stateDir.resolve(FILE);
-    TokenStore store =
-        new TokenStore(
-            Jdbi.create(database.url(), database.user(), database.password())::withHandle);
+    TokenStore store = TokenStore.connect(database);
     try {
       if (Files.exists(file) && works(store, Files.readString(file, StandardCharsets.US_ASCII))) {
         return file;

@@ -159,10 +159,15 @@ final class LocalStack implements AutoCloseable {
     // Addresses only: the URLs and settings carry the servers' passwords, and the token is the
     // file's to show, never the log's.
     log.info(
-        "Traffic Manager is ready in {} ms\n  HTTP      http://localhost:{} (bound to {})\n"
-            + "  Kafka     {}\n  Postgres  {}\n  Redis     {}\n"
-            + "  Token     an admin token is in {}: export TM_TOKEN=$(cat {}), then\n"
-            + "            curl -H \"Authorization: Bearer $TM_TOKEN\" localhost:{}/api/v1/tokens",
+        """
+        Traffic Manager is ready in {} ms
+          HTTP      http://localhost:{} (bound to {})
+          Kafka     {}
+          Postgres  {}
+          Redis     {}
+          Token     an admin token is in {}: export TM_TOKEN=$(cat {}), then
+                    curl -H "Authorization: Bearer $TM_TOKEN" localhost:{}/api/v1/tokens\
+        """,
         (System.nanoTime() - startedAt) / 1_000_000,
         api.httpPort(),
         api.httpAddress(),

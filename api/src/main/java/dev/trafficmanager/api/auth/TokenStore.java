@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.auth;
 
+import dev.trafficmanager.database.DatabaseSettings;
 import java.security.MessageDigest;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Every statement on {@code api_tokens}. It runs its statements through the {@link Handles} it is
@@ -28,6 +30,15 @@ public final class TokenStore implements TokenLookup {
 
   public TokenStore(Handles handles) {
     this.handles = handles;
+  }
+
+  /**
+   * A store that opens a connection of its own for each call, without a pool or breaker: for a
+   * command or {@code local}, which make a few calls, not for a service.
+   */
+  public static TokenStore connect(DatabaseSettings database) {
+    return new TokenStore(
+        Jdbi.create(database.url(), database.user(), database.password())::withHandle);
   }
 
   /** Stores a token by its hash and returns what it stored. */

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,8 +68,7 @@ public final class TokensCommand implements Runnable {
   static TokenStore store(Settings settings) {
     DatabaseSettings database = DatabaseSettings.from(settings);
     Migrations.migrate(database);
-    Jdbi jdbi = Jdbi.create(database.url(), database.user(), database.password());
-    return new TokenStore(jdbi::withHandle);
+    return TokenStore.connect(database);
   }
 
   /** {@code tokens create}. */
