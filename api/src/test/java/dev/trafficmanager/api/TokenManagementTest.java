@@ -127,11 +127,7 @@ class TokenManagementTest {
 
   @Test
   void noTokenAppearsInLogsHealthMetricsOrAnswers(TestEnvironment env) {
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    Logger root =
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
-    logs.start();
-    root.addAppender(logs);
+    ListAppender<ILoggingEvent> logs = captureLogs();
     List<String> seen = new ArrayList<>();
     List<String> tokens = new ArrayList<>();
     try (RunningApi running = RunningApi.start(env.settings())) {
@@ -162,7 +158,7 @@ class TokenManagementTest {
       seen.add(admin.get("/metrics").body());
       seen.add(admin.get(TOKENS).body());
     } finally {
-      root.detachAppender(logs);
+      root().detachAppender(logs);
     }
 
     assertThat(logs.list).isNotEmpty();
@@ -182,11 +178,7 @@ class TokenManagementTest {
 
   @Test
   void withAuthOffEveryRequestPassesAndHealthSaysSoLoudly(TestEnvironment env) {
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    Logger root =
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
-    logs.start();
-    root.addAppender(logs);
+    ListAppender<ILoggingEvent> logs = captureLogs();
     try (RunningApi running = RunningApi.start(env.with(Map.of(AuthSettings.AUTH, "off")))) {
       ApiClient anonymous = running.client().withoutToken();
 
@@ -204,7 +196,7 @@ class TokenManagementTest {
           .singleElement()
           .satisfies(e -> assertThat(e.event().actor()).isEqualTo("someone"));
     } finally {
-      root.detachAppender(logs);
+      root().detachAppender(logs);
     }
     assertThat(logs.list)
         .anySatisfy(
@@ -239,6 +231,18 @@ class TokenManagementTest {
           .isEqualTo(200);
       assertThat(anonymous.get("/api/v1/routes/acme/checkout/prod/v1").status()).isEqualTo(401);
     }
+  }
+
+  /** Every log event from now on, until the appender is detached from {@link #root()}. */
+  private static ListAppender<ILoggingEvent> captureLogs() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root().addAppender(logs);
+    return logs;
+  }
+
+  private static Logger root() {
+    return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
   }
 
   private static JsonNode item(JsonNode list, long id) {

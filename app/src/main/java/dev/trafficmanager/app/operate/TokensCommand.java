@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,7 +86,7 @@ public final class TokensCommand implements Runnable {
         "  traffic-manager tokens create --tenant acme --scope routes:write \\",
         "    --scope routes:read --name deploy-bot --expires 90d"
       })
-  public static final class Create implements Callable<Integer> {
+  public static final class Create extends StoreCommand {
     private static final Map<String, String> OPTIONS =
         Map.of(
             NewToken.NAME, "--name",
@@ -95,9 +94,7 @@ public final class TokensCommand implements Runnable {
             NewToken.SCOPES, "--scope",
             NewToken.EXPIRES_IN, "--expires");
 
-    private final Settings settings;
-
-    @Spec CommandSpec spec;
+    private NewToken request;
 
     @Option(
         names = "--name",
@@ -131,12 +128,11 @@ public final class TokensCommand implements Runnable {
     String expires;
 
     public Create(Settings settings) {
-      this.settings = settings;
+      super(settings);
     }
 
     @Override
-    public Integer call() {
-      NewToken request;
+    void validate() {
       try {
         request = NewToken.of(name, tenants, scopes, expires);
       } catch (InvalidInputException e) {
@@ -146,21 +142,20 @@ public final class TokensCommand implements Runnable {
                 .map(v -> OPTIONS.getOrDefault(v.field(), v.field()) + " " + v.rule())
                 .collect(Collectors.joining("; ")));
       }
-      return TokensCommand.run(
-          spec,
-          settings,
-          store -> {
-            IssuedToken issued =
-                new TokenIssuer(store, new TokenSecrets(new SecureRandom()), Clock.systemUTC())
-                    .issue(request);
-            PrintWriter err = spec.commandLine().getErr();
-            err.printf(
-                "Made token %d (%s): %s. It is shown this once:%n",
-                issued.view().id(), issued.view().name(), describe(issued.view()));
-            err.flush();
-            spec.commandLine().getOut().println(issued.token());
-            return 0;
-          });
+    }
+
+    @Override
+    int run(TokenStore store) {
+      IssuedToken issued =
+          new TokenIssuer(store, new TokenSecrets(new SecureRandom()), Clock.systemUTC())
+              .issue(request);
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf(
+          "Made token %d (%s): %s. It is shown this once:%n",
+          issued.view().id(), issued.view().name(), describe(issued.view()));
+      err.flush();
+      spec.commandLine().getOut().println(issued.token());
+      return 0;
     }
   }
 
@@ -170,36 +165,27 @@ public final class TokensCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "List every token, revoked and expired ones too, oldest first; never a token.",
       footer = {"", "Example:", "  traffic-manager tokens list"})
-  public static final class ListTokens implements Callable<Integer> {
-    private final Settings settings;
-
-    @Spec CommandSpec spec;
-
+  public static final class ListTokens extends StoreCommand {
     public ListTokens(Settings settings) {
-      this.settings = settings;
+      super(settings);
     }
 
     @Override
-    public Integer call() {
-      return TokensCommand.run(
-          spec,
-          settings,
-          store -> {
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-6s %-24s %-12s %s%n", "id", "name", "status", "scopes, expiry, last use");
-            Instant now = Instant.now();
-            for (TokenView token : store.list()) {
-              out.printf(
-                  "%-6d %-24s %-12s %s%n",
-                  token.id(),
-                  token.name(),
-                  token.refusal(now).isPresent()
-                      ? (token.revokedAt() != null ? "revoked" : "expired")
-                      : "active",
-                  describe(token));
-            }
-            return 0;
-          });
+    int run(TokenStore store) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("%-6s %-24s %-12s %s%n", "id", "name", "status", "scopes, expiry, last use");
+      Instant now = Instant.now();
+      for (TokenView token : store.list()) {
+        out.printf(
+            "%-6d %-24s %-12s %s%n",
+            token.id(),
+            token.name(),
+            token.refusal(now).isPresent()
+                ? (token.revokedAt() != null ? "revoked" : "expired")
+                : "active",
+            describe(token));
+      }
+      return 0;
     }
   }
 
@@ -217,56 +203,64 @@ public final class TokensCommand implements Runnable {
         "Example:",
         "  traffic-manager tokens revoke 42"
       })
-  public static final class Revoke implements Callable<Integer> {
-    private final Settings settings;
-
-    @Spec CommandSpec spec;
-
+  public static final class Revoke extends StoreCommand {
     @Parameters(paramLabel = "<id>", description = "The token's id, from tokens list.")
     long id;
 
     public Revoke(Settings settings) {
-      this.settings = settings;
+      super(settings);
     }
 
     @Override
-    public Integer call() {
-      return TokensCommand.run(
-          spec,
-          settings,
-          store -> {
-            if (!store.revoke(id, Instant.now())) {
-              spec.commandLine().getErr().printf("No token has the id %d.%n", id);
-              return 1;
-            }
-            spec.commandLine()
-                .getOut()
-                .printf(
-                    "Revoked token %d. Every API instance refuses it within TM_AUTH_CACHE_TTL"
-                        + " (5 s by default).%n",
-                    id);
-            return 0;
-          });
+    int run(TokenStore store) {
+      if (!store.revoke(id, Instant.now())) {
+        spec.commandLine().getErr().printf("No token has the id %d.%n", id);
+        return 1;
+      }
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Revoked token %d. Every API instance refuses it within TM_AUTH_CACHE_TTL"
+                  + " (5 s by default).%n",
+              id);
+      return 0;
     }
   }
 
-  /** Runs {@code work} on the store; a database failure is exit 1 with one line saying why. */
-  private static int run(CommandSpec spec, Settings settings, Function<TokenStore, Integer> work) {
-    DatabaseSettings database = DatabaseSettings.from(settings);
-    try {
-      return work.apply(store(settings));
-    } catch (RuntimeException e) {
-      if (e instanceof CommandLine.ParameterException) {
-        throw e;
+  /**
+   * A subcommand that works on the token table: its options are checked ({@link #validate}) before
+   * PostgreSQL is asked anything; a database failure is exit 1 with one line saying why.
+   */
+  abstract static class StoreCommand implements Callable<Integer> {
+    private final Settings settings;
+
+    @Spec CommandSpec spec;
+
+    StoreCommand(Settings settings) {
+      this.settings = settings;
+    }
+
+    /** Checks the options, throwing a ParameterException (exit 2) naming the bad one. */
+    void validate() {}
+
+    abstract int run(TokenStore store);
+
+    @Override
+    public final Integer call() {
+      validate();
+      DatabaseSettings database = DatabaseSettings.from(settings);
+      try {
+        return run(store(settings));
+      } catch (RuntimeException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        spec.commandLine()
+            .getErr()
+            .printf("Failed: PostgreSQL at %s: %s%n", database.address(), cause.getMessage());
+        return 1;
       }
-      Throwable cause = e;
-      while (cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      spec.commandLine()
-          .getErr()
-          .printf("Failed: PostgreSQL at %s: %s%n", database.address(), cause.getMessage());
-      return 1;
     }
   }
 
