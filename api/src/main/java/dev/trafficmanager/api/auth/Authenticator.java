@@ -77,17 +77,18 @@ public final class Authenticator {
     if (!TokenSecrets.isWellFormed(token)) {
       throw new AuthenticationException("the bearer token is malformed", true);
     }
-    TokenView found =
-        lookup(TokenSecrets.hash(token))
+    Lookup found = lookup(TokenSecrets.hash(token));
+    TokenView view =
+        found
+            .token()
             .orElseThrow(() -> new AuthenticationException("the token is not known", true));
     Instant now = clock.instant();
-    found
-        .refusal(now)
+    view.refusal(now)
         .ifPresent(
             reason -> {
               throw new AuthenticationException(reason, true);
             });
-    touch(found.id(), now);
+    touch(view.id(), now);
     return found.caller();
   }
 
@@ -96,12 +97,12 @@ public final class Authenticator {
     lookups.invalidateAll();
   }
 
-  private Optional<TokenView> lookup(byte[] hash) {
+  private Lookup lookup(byte[] hash) {
     ByteBuffer key = ByteBuffer.wrap(hash);
     long nowNanos = System.nanoTime();
     Lookup cached = lookups.getIfPresent(key);
     if (cached != null && nowNanos - cached.readAtNanos() < ttl.toNanos()) {
-      return cached.token();
+      return cached;
     }
     Optional<TokenView> token;
     try {
@@ -109,12 +110,13 @@ public final class Authenticator {
     } catch (RuntimeException e) {
       if (cached != null && isOutage(e)) {
         log.debug("event=token_lookup_stale error={}", e.toString());
-        return cached.token();
+        return cached;
       }
       throw e;
     }
-    lookups.put(key, new Lookup(token, nowNanos));
-    return token;
+    Lookup fresh = new Lookup(token, token.map(TokenView::caller).orElse(null), nowNanos);
+    lookups.put(key, fresh);
+    return fresh;
   }
 
   private void touch(long id, Instant now) {
@@ -132,5 +134,6 @@ public final class Authenticator {
     return e instanceof CallNotPermittedException || DatabaseFailures.isTransient(e);
   }
 
-  private record Lookup(Optional<TokenView> token, long readAtNanos) {}
+  /** What PostgreSQL said about a token, and its caller, made once per lookup, not per request. */
+  private record Lookup(Optional<TokenView> token, Caller caller, long readAtNanos) {}
 }
