@@ -3,6 +3,11 @@ package dev.trafficmanager.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.auth.AuthSettings;
+import dev.trafficmanager.api.auth.Authenticator;
+import dev.trafficmanager.api.auth.TokenIssuer;
+import dev.trafficmanager.api.auth.TokenSecrets;
+import dev.trafficmanager.api.auth.TokenStore;
 import dev.trafficmanager.api.changes.ChangeHistory;
 import dev.trafficmanager.api.console.ConsoleReaders;
 import dev.trafficmanager.api.database.Database;
@@ -45,11 +50,13 @@ import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.service.ServiceContext;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
@@ -101,6 +108,7 @@ public final class ApiService implements AutoCloseable {
   private final IdempotencySettings idempotency;
   private final LimitSettings limits;
   private final WatchSettings watchSettings;
+  private final AuthSettings auth;
   private final List<ExtraCheck> extraChecks = new ArrayList<>();
 
   private HikariDataSource pool;
@@ -150,6 +158,7 @@ public final class ApiService implements AutoCloseable {
       this.idempotency = IdempotencySettings.from(given);
       this.limits = LimitSettings.from(given);
       this.watchSettings = WatchSettings.from(given);
+      this.auth = AuthSettings.from(given);
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -266,6 +275,13 @@ public final class ApiService implements AutoCloseable {
       }
 
       HealthReport report = health.build();
+      TokenStore tokens = new TokenStore(db::withHandle);
+      if (!auth.tokens()) {
+        log.warn(
+            "event=auth_off setting={}=off: the API asks for no token; anyone who reaches it may"
+                + " change any tenant's routes. Use this only on a network you trust entirely.",
+            AuthSettings.AUTH);
+      }
       console = ConsoleReaders.open(kafka, watch::backlog, () -> report.resilience().toMap());
       http =
           new HttpApi(
@@ -282,7 +298,14 @@ public final class ApiService implements AutoCloseable {
               circuits,
               mapper,
               new HttpApi.Policy(settings.http().allowedHosts(), settings.allowPrivateUrls()),
-              limits);
+              limits,
+              new HttpApi.Auth(
+                  auth.tokens()
+                      ? Optional.of(new Authenticator(tokens, auth.cacheTtl(), Clock.systemUTC()))
+                      : Optional.empty(),
+                  auth.resolveOpen(),
+                  new TokenIssuer(tokens, new TokenSecrets(new SecureRandom()), Clock.systemUTC()),
+                  tokens));
       http.start(settings.http().host(), settings.http().port());
       log.info("event=api_started address={} database={}", http.boundAddress(), database.address());
     } catch (RuntimeException e) {

@@ -17,7 +17,9 @@ import java.util.Optional;
 
 /**
  * Calls a running {@link ApiService} over HTTP, as its clients do, and holds every exchange against
- * the OpenAPI document: a test whose traffic departs from the document fails.
+ * the OpenAPI document: a test whose traffic departs from the document fails. It sends its bearer
+ * token ({@code Authorization}) on every request, unless it has none ({@link #withoutToken()}) or
+ * the request names its own {@code Authorization}.
  */
 final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,9 +31,30 @@ final class ApiClient {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final String base;
+  private final Optional<String> token;
 
-  ApiClient(int port) {
-    this.base = "http://localhost:" + port;
+  /** A client that sends {@code token} (usually an admin token, {@code TestTokens.admin}). */
+  ApiClient(int port, String token) {
+    this("http://localhost:" + port, Optional.of(token));
+  }
+
+  private ApiClient(String base, Optional<String> token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** The same server, with another token. */
+  ApiClient withToken(String other) {
+    return new ApiClient(base, Optional.of(other));
+  }
+
+  /** The same server, without a token. */
+  ApiClient withoutToken() {
+    return new ApiClient(base, Optional.empty());
+  }
+
+  Response delete(String path, String... headers) {
+    return send("DELETE", path, null, headers);
   }
 
   Response get(String path, String... headers) {
@@ -61,6 +84,9 @@ final class ApiClient {
                     : HttpRequest.BodyPublishers.ofString(body));
     if (body != null && !Arrays.asList(headers).contains("Content-Type")) {
       request.header("Content-Type", "application/json");
+    }
+    if (token.isPresent() && !Arrays.asList(headers).contains("Authorization")) {
+      request.header("Authorization", "Bearer " + token.get());
     }
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);

@@ -11,6 +11,7 @@ import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +25,7 @@ class ApiServiceTest {
   void healthIsUpAndEveryResponseCarriesACorrelationId(TestEnvironment env) {
     try (ApiService api = new ApiService(env.settings())) {
       api.start();
-      ApiClient client = new ApiClient(api.httpPort());
+      ApiClient client = new ApiClient(api.httpPort(), TestTokens.admin(env.settings()));
 
       ApiClient.Response health = client.get("/health");
       assertThat(health.status()).isEqualTo(200);
@@ -61,7 +62,7 @@ class ApiServiceTest {
     DatabaseSwitch database = new DatabaseSwitch(env.database());
     try (ApiService api = new ApiService(settings)) {
       api.start();
-      ApiClient client = new ApiClient(api.httpPort());
+      ApiClient client = new ApiClient(api.httpPort(), TestTokens.admin(env.settings()));
       assertThat(
               client.post(ROUTES, ApiClient.route("acme", "billing", "prod", "v1", URL)).status())
           .isEqualTo(201);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,7 +28,7 @@ class BadInputTest {
   static void start(TestEnvironment env) {
     api = new ApiService(env.settings());
     api.start();
-    client = new ApiClient(api.httpPort());
+    client = new ApiClient(api.httpPort(), TestTokens.admin(env.settings()));
     rows = new Rows(env.jdbi());
   }
 

@@ -66,6 +66,15 @@ class ConsoleBrowserTest {
     chromium = HeadlessChromium.start();
   }
 
+  /** Enters the admin token in the console's token field, as an operator does once per tab. */
+  private static void signIn(WebDriver browser) {
+    browser.get(base + "/console");
+    WebElement field = browser.findElement(By.id("token"));
+    field.clear();
+    field.sendKeys(running.adminToken());
+    field.submit();
+  }
+
   @AfterAll
   static void stop() {
     if (chromium != null) {
@@ -77,6 +86,7 @@ class ConsoleBrowserTest {
   @Test
   void anOperatorFindsRoutesAndOpensOnesHistory() {
     WebDriver browser = chromium.driver();
+    signIn(browser);
     browser.get(base + "/console#/routes");
     browser.findElement(By.id("tenant")).sendKeys(TENANT);
     browser.findElement(By.cssSelector("#route-search button")).click();
@@ -110,6 +120,7 @@ class ConsoleBrowserTest {
   @Test
   void thePipelinePageShowsEachStageAndLeadsToAParkedRecord() {
     WebDriver browser = chromium.driver();
+    signIn(browser);
     browser.get(base + "/console#/pipeline");
 
     assertThat(columnOnceShown(browser, "groups", 0))

@@ -9,6 +9,7 @@ import dev.trafficmanager.health.ComponentHealth;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +37,7 @@ class HealthAndMetricsTest {
                   ? ComponentHealth.up("processor")
                   : ComponentHealth.down("processor", "not running"));
       api.start();
-      ApiClient client = new ApiClient(api.httpPort());
+      ApiClient client = new ApiClient(api.httpPort(), TestTokens.admin(env.settings()));
 
       ApiClient.Response ready = client.get("/health/ready");
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.trafficmanager.api.limits.LimitSettings;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,13 +43,15 @@ class HostileClientsTest {
 
   private static ApiService api;
   private static ApiClient client;
+  private static String token;
   private static Rows rows;
 
   @BeforeAll
   static void start(TestEnvironment env) {
     api = new ApiService(env.settings());
     api.start();
-    client = new ApiClient(api.httpPort());
+    token = TestTokens.admin(env.settings());
+    client = new ApiClient(api.httpPort(), token);
     rows = new Rows(env.jdbi());
   }
 
@@ -67,6 +70,7 @@ class HostileClientsTest {
           ("POST "
                   + ROUTES
                   + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                  + authorization()
                   + "Transfer-Encoding: chunked\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[64 * 1024];
@@ -136,7 +140,7 @@ class HostileClientsTest {
   void theBodyLimitIsASetting(TestEnvironment env) {
     try (ApiService small = new ApiService(env.with(Map.of(LimitSettings.MAX_BODY, "4KiB")))) {
       small.start();
-      ApiClient smallClient = new ApiClient(small.httpPort());
+      ApiClient smallClient = new ApiClient(small.httpPort(), TestTokens.admin(env.settings()));
       String body =
           ApiClient.route("small", "checkout", "prod", "v1", "https://small.example/")
               + " ".repeat(5000);
@@ -187,6 +191,7 @@ class HostileClientsTest {
                 ("POST "
                         + ROUTES
                         + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + authorization()
                         + "Content-Length: 1000\r\n\r\n{")
                     .getBytes(StandardCharsets.US_ASCII));
         tricklers.add(socket);
@@ -239,6 +244,11 @@ class HostileClientsTest {
       assertThat(response).startsWith("HTTP/1.1 400").contains("application/json");
       assertThat(response).contains("\"error\":\"bad_request\"").doesNotContain("<html");
     }
+  }
+
+  /** The header line that gets a raw request past authentication, to the body limits. */
+  private static String authorization() {
+    return "Authorization: Bearer " + token + "\r\n";
   }
 
   private static void sendOneByte(Socket socket) {

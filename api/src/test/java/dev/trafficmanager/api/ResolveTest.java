@@ -8,6 +8,7 @@ import dev.trafficmanager.route.CacheKeys;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -33,7 +34,7 @@ class ResolveTest {
   static void start(TestEnvironment env) {
     api = new ApiService(env.settings());
     api.start();
-    client = new ApiClient(api.httpPort());
+    client = new ApiClient(api.httpPort(), TestTokens.admin(env.settings()));
     RedisSettings settings = env.redis();
     keys = settings.keys();
     redisClient = settings.newClient();

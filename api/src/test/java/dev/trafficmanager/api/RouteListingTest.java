@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,7 @@ class RouteListingTest {
   static void start(TestEnvironment env) {
     api = new ApiService(env.settings());
     api.start();
-    client = new ApiClient(api.httpPort());
+    client = new ApiClient(api.httpPort(), TestTokens.admin(env.settings()));
     for (String service : List.of("billing", "auth", "search")) {
       for (String stage : List.of("prod", "dev")) {
         for (String version : List.of("v1", "v2", "v10", "v2.1")) {

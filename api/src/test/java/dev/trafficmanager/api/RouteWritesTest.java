@@ -8,9 +8,11 @@ import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.resilience.BulkheadSettings;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,15 +35,17 @@ class RouteWritesTest {
   private static ApiService api;
   private static ApiClient client;
   private static Rows rows;
+  private static TestEnvironment environment;
 
   @BeforeAll
   static void start(TestEnvironment env) {
+    environment = env;
     env.createTopics();
     // These tests race more writers on one row lock than the default write bulkhead admits; that
     // limit has its own test (BulkheadTest), here it would only turn a slow race into a 503.
     api = new ApiService(env.with(Map.of(BulkheadSettings.WRITES, "16")));
     api.start();
-    client = new ApiClient(api.httpPort());
+    client = new ApiClient(api.httpPort(), TestTokens.admin(env.settings()));
     rows = new Rows(env.jdbi());
   }
 
@@ -78,7 +82,19 @@ class RouteWritesTest {
   void createAnswers201WithTheActiveRouteAtRevisionOneAndOneCreatedEvent() {
     String tenant = tenant();
     ApiClient.Response response =
-        create(tenant, URL, "X-Correlation-ID", "req-123", "X-Actor", "deploy-bot");
+        create(
+            tenant,
+            URL,
+            "X-Correlation-ID",
+            "req-123",
+            "Authorization",
+            "Bearer "
+                + TestTokens.create(
+                    environment.settings(),
+                    "deploy-bot",
+                    List.of(tenant),
+                    List.of("routes:write"),
+                    Optional.empty()));
 
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     assertThat(response.header("X-Correlation-ID")).contains("req-123");

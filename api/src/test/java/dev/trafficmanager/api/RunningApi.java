@@ -6,23 +6,27 @@ import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.service.ServiceContext;
+import dev.trafficmanager.testkit.TestTokens;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import java.util.stream.StreamSupport;
 
 /**
  * An {@link ApiService} started on a context of the test's own, as the app starts it, so that the
- * test can read the process's breakers, budgets and meters; closed together.
+ * test can read the process's breakers, budgets and meters; closed together. Its {@link #client()}
+ * carries an admin token made for it in its database.
  */
 final class RunningApi implements AutoCloseable {
   private final ServiceContext context;
   private final ApiService api;
   private final ApiClient client;
+  private final String adminToken;
 
   private RunningApi(ServiceContext context, ApiService api) {
     this.context = context;
     this.api = api;
-    this.client = new ApiClient(api.httpPort());
+    this.adminToken = TestTokens.admin(context.settings());
+    this.client = new ApiClient(api.httpPort(), adminToken);
   }
 
   static RunningApi start(Settings settings) {
@@ -33,6 +37,7 @@ final class RunningApi implements AutoCloseable {
       api.start();
       return new RunningApi(context, api);
     } catch (RuntimeException e) {
+      api.close();
       context.close();
       throw e;
     }
@@ -46,8 +51,14 @@ final class RunningApi implements AutoCloseable {
     return api;
   }
 
+  /** The client, with an admin token. */
   ApiClient client() {
     return client;
+  }
+
+  /** The admin token made for this API. */
+  String adminToken() {
+    return adminToken;
   }
 
   CircuitBreaker breaker(Dependency dependency) {

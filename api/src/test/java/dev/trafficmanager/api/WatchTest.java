@@ -124,7 +124,7 @@ class WatchTest {
         closer.join();
         restarted = true;
       }
-      ApiClient watcher = new ApiClient(watched.httpPort());
+      ApiClient watcher = new ApiClient(watched.httpPort(), api.adminToken());
       ApiClient.Response answer;
       try {
         answer = watcher.get(ROUTES + "/watch?tenant=" + tenant + "&index=" + index + "&wait=2s");
@@ -289,7 +289,8 @@ class WatchTest {
                         + ROUTES
                         + "/stream?tenant=streamed&"
                         + query))
-            .header("Accept", "text/event-stream");
+            .header("Accept", "text/event-stream")
+            .header("Authorization", "Bearer " + api.adminToken());
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }

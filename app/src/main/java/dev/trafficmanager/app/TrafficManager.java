@@ -3,6 +3,7 @@ package dev.trafficmanager.app;
 import dev.trafficmanager.app.operate.RebuildProcessorCommand;
 import dev.trafficmanager.app.operate.ReplayCommand;
 import dev.trafficmanager.app.operate.RepublishCommand;
+import dev.trafficmanager.app.operate.TokensCommand;
 import dev.trafficmanager.app.operate.VerifyCommand;
 import dev.trafficmanager.config.InvalidSettingException;
 import dev.trafficmanager.config.Settings;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
       RebuildProcessorCommand.class,
       RepublishCommand.class,
       VerifyCommand.class,
+      TokensCommand.class,
       CompletionCommand.class
     })
 public final class TrafficManager implements Runnable {

@@ -13,6 +13,17 @@ final class LocalHttp {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String token;
+
+  /** A client without a bearer token: for health and metrics. */
+  LocalHttp() {
+    this(null);
+  }
+
+  /** A client that sends {@code token} as its bearer token (null: none). */
+  LocalHttp(String token) {
+    this.token = token;
+  }
 
   HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return http.send(
@@ -21,12 +32,14 @@ final class LocalHttp {
   }
 
   HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
-    return http.send(
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

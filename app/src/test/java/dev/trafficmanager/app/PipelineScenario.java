@@ -15,6 +15,7 @@ import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.testkit.TestTokens;
 import dev.trafficmanager.testkit.TopicReader;
 import dev.trafficmanager.topic.EventHeaders;
 import io.lettuce.core.RedisClient;
@@ -48,9 +49,12 @@ final class PipelineScenario {
   private final KafkaSettings kafka;
   private final RedisSettings redis;
   private final TopicReader topics;
+  private final String token;
 
+  /** A scenario against the API on {@code httpPort}, with an admin token made in its database. */
   PipelineScenario(int httpPort, Settings settings) {
     this.baseUrl = "http://localhost:" + httpPort;
+    this.token = TestTokens.admin(settings);
     this.kafka = KafkaSettings.from(settings);
     this.redis = RedisSettings.from(settings);
     this.topics = new TopicReader(kafka, ofSeconds(10));
@@ -128,6 +132,8 @@ final class PipelineScenario {
     assertThat(history.get(0).get("revision").asLong()).isEqualTo(2);
     assertThat(history.get(1).get("revision").asLong()).isEqualTo(1);
     assertThat(history.get(1).get("correlation_id").asText()).isEqualTo(correlationId);
+    // The token's name is the actor, from the write to the audit log.
+    assertThat(history.get(1).get("actor").asText()).isEqualTo("test-admin");
   }
 
   private static boolean resolvesFromCache(String value) {
@@ -203,6 +209,7 @@ final class PipelineScenario {
 
   private HttpResponse<String> send(HttpRequest.Builder request)
       throws IOException, InterruptedException {
+    request.header("Authorization", "Bearer " + token);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

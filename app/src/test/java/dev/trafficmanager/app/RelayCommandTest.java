@@ -13,6 +13,7 @@ import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.testkit.ChildProcess;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +46,10 @@ class RelayCommandTest {
     try (ApiService api = new ApiService(apiSettings)) {
       api.start();
       HttpResponse<String> created =
-          http.post(
-              "http://localhost:" + api.httpPort() + "/api/v1/routes",
-              """
+          new LocalHttp(TestTokens.admin(apiSettings))
+              .post(
+                  "http://localhost:" + api.httpPort() + "/api/v1/routes",
+                  """
               {"tenant":"acme","service":"checkout","env":"prod","version":"v1",\
               "url":"https://checkout.acme.example/v1"}""");
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

@@ -16,4 +16,16 @@ public final class Migrations {
   public static void migrate(DataSource dataSource) {
     Flyway.configure().dataSource(dataSource).locations(LOCATION).load().migrate();
   }
+
+  /**
+   * Migrates over a connection of its own, for a command or a test that needs the schema without a
+   * pool (the {@code tokens} command, which may run before any service has started).
+   */
+  public static void migrate(DatabaseSettings database) {
+    Flyway.configure()
+        .dataSource(database.url(), database.user(), database.password())
+        .locations(LOCATION)
+        .load()
+        .migrate();
+  }
 }

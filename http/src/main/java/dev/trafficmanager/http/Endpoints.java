@@ -51,6 +51,10 @@ public final class Endpoints {
     add(HandlerType.PUT, path, handler);
   }
 
+  public void delete(String path, Handler handler) {
+    add(HandlerType.DELETE, path, handler);
+  }
+
   private void add(HandlerType method, String path, Handler handler) {
     methods.computeIfAbsent(path, p -> EnumSet.noneOf(HandlerType.class)).add(method);
     app.addHttpHandler(method, path, handler);

@@ -54,6 +54,8 @@ final class LocalStack implements AutoCloseable {
   private final EmbeddedPostgresServer postgres;
   private final List<EmbeddedServer> servers = new ArrayList<>();
   private final Settings effective;
+  private final Path stateDir;
+  private final String stateDirAsGiven;
   private final ServiceContext context;
   private final ServiceLifecycle lifecycle;
   private final List<ConsumerService> consumers = new ArrayList<>();
@@ -68,7 +70,8 @@ final class LocalStack implements AutoCloseable {
    */
   LocalStack(Settings given) {
     Duration grace = DrainSettings.from(given, Duration.ZERO).grace();
-    Path stateDir = Path.of(given.string(STATE_DIR, ".traffic-manager")).toAbsolutePath();
+    stateDirAsGiven = given.string(STATE_DIR, ".traffic-manager");
+    stateDir = Path.of(stateDirAsGiven).toAbsolutePath();
     Map<String, String> chosen = new HashMap<>();
     chosen.put(HttpSettings.PORT, Integer.toString(HTTP_PORT.choose(given)));
     if (!given.isSet(ApiSettings.URL_ALLOW_PRIVATE)) {
@@ -148,21 +151,38 @@ final class LocalStack implements AutoCloseable {
       api.addHealthCheck(ProcessorService.HEALTH_NAME, false, processor::health);
       consumers.forEach(c -> api.addHealthCheck("consumer-" + c.name(), false, c::health));
       lifecycle.started(api).start();
+      LocalAdminToken.ensure(stateDir, DatabaseSettings.from(effective));
     } catch (RuntimeException e) {
       close();
       throw e;
     }
-    // Addresses only: the URLs and settings carry the servers' passwords.
+    // Addresses only: the URLs and settings carry the servers' passwords, and the token is the
+    // file's to show, never the log's.
     log.info(
-        "Traffic Manager is ready in {} ms\n  HTTP      http://localhost:{} (bound to {})\n"
-            + "  Kafka     {}\n  Postgres  {}\n  Redis     {}",
+        """
+        Traffic Manager is ready in {} ms
+          HTTP      http://localhost:{} (bound to {})
+          Kafka     {}
+          Postgres  {}
+          Redis     {}
+          Token     an admin token is in {}: export TM_TOKEN=$(cat {}), then
+                    curl -H "Authorization: Bearer $TM_TOKEN" localhost:{}/api/v1/tokens\
+        """,
         (System.nanoTime() - startedAt) / 1_000_000,
         api.httpPort(),
         api.httpAddress(),
         KafkaSettings.from(effective).bootstrapServers(),
         DatabaseSettings.from(effective).address(),
-        RedisSettings.from(effective).address());
+        RedisSettings.from(effective).address(),
+        adminTokenFile(),
+        adminTokenFile(),
+        api.httpPort());
     return effective;
+  }
+
+  /** Where the admin token is kept, as the state directory was given (relative by default). */
+  String adminTokenFile() {
+    return Path.of(stateDirAsGiven).resolve(LocalAdminToken.FILE).toString();
   }
 
   int httpPort() {

@@ -13,6 +13,7 @@ import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,11 +32,13 @@ class BenchCommandTest {
   private static final int ROUTES = 20;
 
   private final HttpClient http = HttpClient.newHttpClient();
+  private String token;
 
   @Test
   void measuresEveryScenarioUnderItsOwnTenantAndDeactivatesItsRoutesAfterwards(TestEnvironment env)
       throws Exception {
     env.createTopics();
+    token = TestTokens.admin(env.settings());
     try (ApiService api = new ApiService(env.settings())) {
       api.start();
       String base = "http://localhost:" + api.httpPort();
@@ -46,7 +49,7 @@ class BenchCommandTest {
 
       OperatorCli.Run run =
           DeveloperCli.run(
-              env.settings(),
+              env.with(Map.of("TM_TOKEN", token)),
               "bench",
               "--url",
               base,
@@ -219,7 +222,10 @@ class BenchCommandTest {
 
   private HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -228,6 +234,7 @@ class BenchCommandTest {
     return http.send(
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

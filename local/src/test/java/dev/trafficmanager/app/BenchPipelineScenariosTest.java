@@ -16,9 +16,11 @@ import dev.trafficmanager.processor.ProcessorService;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,7 +39,7 @@ class BenchPipelineScenariosTest {
   @Test
   void latencyDrainAndReplayCountEveryWriteOnceAndLeaveThePipelineConsistent(TestEnvironment env)
       throws Exception {
-    Settings settings = env.settings();
+    Settings settings = env.with(Map.of("TM_TOKEN", TestTokens.admin(env.settings())));
     env.createTopics();
     try (ServiceContext context =
             ServiceContext.create(

@@ -110,7 +110,7 @@ class LocalStackTest {
   }
 
   /** Settings of a local stack on ports of its choosing, keeping its data in {@code stateDir}. */
-  private static Settings onFreePorts(Path stateDir) {
+  static Settings onFreePorts(Path stateDir) {
     return new Settings(
         Map.of(
             LocalStack.STATE_DIR,

@@ -8,6 +8,9 @@ import dev.trafficmanager.api.audit.AuditPage;
 import dev.trafficmanager.api.audit.AuditPosition;
 import dev.trafficmanager.api.audit.AuditQuery;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.auth.AccessDeniedException;
+import dev.trafficmanager.api.auth.Caller;
+import dev.trafficmanager.api.auth.Scope;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.http.Endpoints;
 import dev.trafficmanager.http.JsonResponder;
@@ -43,6 +46,10 @@ import java.util.function.Supplier;
  * parameter is a 400 that names it, and so is a parameter the endpoint does not take or one given
  * twice: a filter that was sent is never silently ignored. Queries run in the {@code audit}
  * bulkhead, so a flood of them cannot take the places of resolves and writes.
+ *
+ * <p>Every query needs a token with {@code audit:read}, for the tenant it asks about: a token that
+ * is not {@code admin} must give {@code tenant} (403 without it), since the query would otherwise
+ * read every tenant's history.
  */
 final class AuditEndpoints {
   static final String AUDIT = "/api/v1/audit";
@@ -55,8 +62,11 @@ final class AuditEndpoints {
   private final Resilience resilience;
   private final Clock clock;
   private final JsonResponder json;
+  private final Access access;
 
-  AuditEndpoints(AuditReader reader, Resilience resilience, Clock clock, JsonResponder json) {
+  AuditEndpoints(
+      AuditReader reader, Resilience resilience, Clock clock, JsonResponder json, Access access) {
+    this.access = access;
     this.reader = reader;
     this.resilience = resilience;
     this.clock = clock;
@@ -71,6 +81,7 @@ final class AuditEndpoints {
   }
 
   private void route(Context ctx) {
+    Caller caller = access.require(ctx, Scope.AUDIT_READ);
     QueryParameters params = new QueryParameters(ctx);
     String tenant = params.name("tenant");
     String service = params.name("service");
@@ -80,6 +91,7 @@ final class AuditEndpoints {
     Optional<Long> before = params.decoded(AuditCursor.PARAM, AuditCursor::revision);
     params.rejectUnknown();
     params.requireValid();
+    Access.requireTenant(caller, Scope.AUDIT_READ, tenant);
     AuditQuery.RouteHistory query =
         new AuditQuery.RouteHistory(
             new RouteKey(tenant, service, env, version),
@@ -89,26 +101,41 @@ final class AuditEndpoints {
   }
 
   private void recent(Context ctx) {
+    Caller caller = access.require(ctx, Scope.AUDIT_READ);
     QueryParameters params = new QueryParameters(ctx);
     int days = params.integer("days", DEFAULT_DAYS, 1, MAX_DAYS);
     AuditQuery.Filter filter = filter(params, params.optionalAction("action"));
-    window(ctx, params, clock.instant().minus(Duration.ofDays(days)), Optional.empty(), filter);
+    window(
+        ctx,
+        caller,
+        params,
+        clock.instant().minus(Duration.ofDays(days)),
+        Optional.empty(),
+        filter);
   }
 
   private void action(Context ctx) {
+    Caller caller = access.require(ctx, Scope.AUDIT_READ);
     QueryParameters params = new QueryParameters(ctx);
     Action action = params.action("action");
     int hours = params.integer("hours", DEFAULT_HOURS, 1, MAX_HOURS);
     AuditQuery.Filter filter = filter(params, Optional.ofNullable(action));
-    window(ctx, params, clock.instant().minus(Duration.ofHours(hours)), Optional.empty(), filter);
+    window(
+        ctx,
+        caller,
+        params,
+        clock.instant().minus(Duration.ofHours(hours)),
+        Optional.empty(),
+        filter);
   }
 
   private void timeRange(Context ctx) {
+    Caller caller = access.require(ctx, Scope.AUDIT_READ);
     QueryParameters params = new QueryParameters(ctx);
     Instant start = params.time("start_time");
     Instant end = params.time("end_time");
     AuditQuery.Filter filter = filter(params, params.optionalAction("action"));
-    window(ctx, params, start, Optional.ofNullable(end), filter);
+    window(ctx, caller, params, start, Optional.ofNullable(end), filter);
   }
 
   private static AuditQuery.Filter filter(QueryParameters params, Optional<Action> action) {
@@ -122,6 +149,7 @@ final class AuditEndpoints {
   /** Reads the paging parameters, checks them all, and answers the page of the window. */
   private void window(
       Context ctx,
+      Caller caller,
       QueryParameters params,
       Instant from,
       Optional<Instant> until,
@@ -130,8 +158,21 @@ final class AuditEndpoints {
     Optional<AuditPosition> after = params.decoded(AuditCursor.PARAM, AuditCursor::position);
     params.rejectUnknown();
     params.requireValid();
+    requireTenant(caller, filter);
     AuditQuery.TimeWindow query = new AuditQuery.TimeWindow(from, until, filter, limit, after);
     send(ctx, inBulkhead(() -> reader.window(query)), e -> AuditCursor.ofPosition(e.position()));
+  }
+
+  /** A filter without a tenant reads every tenant's history: only admin may. */
+  private static void requireTenant(Caller caller, AuditQuery.Filter filter) {
+    if (filter.tenant().isPresent()) {
+      Access.requireTenant(caller, Scope.AUDIT_READ, filter.tenant().get());
+    } else if (!caller.has(Scope.ADMIN)) {
+      throw new AccessDeniedException(
+          "the token "
+              + caller.name()
+              + " reads the audit log of its own tenants only: give tenant");
+    }
   }
 
   private static int limit(QueryParameters params) {

@@ -1,6 +1,7 @@
 package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.trafficmanager.api.auth.Scope;
 import dev.trafficmanager.api.console.DeadLetterReader;
 import dev.trafficmanager.api.console.ParkedRecord;
 import dev.trafficmanager.api.console.PipelineReader;
@@ -32,6 +33,7 @@ final class ConsoleEndpoints {
   private final DeadLetterReader deadLetters;
   private final Resilience resilience;
   private final JsonResponder json;
+  private final Access access;
   private final byte[] page = StaticFiles.read(HERE + "console.html");
   private final StaticFiles files =
       new StaticFiles()
@@ -42,7 +44,9 @@ final class ConsoleEndpoints {
       PipelineReader pipeline,
       DeadLetterReader deadLetters,
       Resilience resilience,
-      JsonResponder json) {
+      JsonResponder json,
+      Access access) {
+    this.access = access;
     this.pipeline = pipeline;
     this.deadLetters = deadLetters;
     this.resilience = resilience;
@@ -52,11 +56,17 @@ final class ConsoleEndpoints {
   void register(Endpoints endpoints) {
     endpoints.get("/console", ctx -> ctx.contentType(ContentType.TEXT_HTML).result(page));
     endpoints.get("/console/{asset}", ctx -> files.serve(ctx, ctx.pathParam("asset")));
-    endpoints.get(PIPELINE, ctx -> json.send(ctx, 200, inBulkhead(pipeline::read)));
+    endpoints.get(
+        PIPELINE,
+        ctx -> {
+          access.require(ctx, Scope.ADMIN);
+          json.send(ctx, 200, inBulkhead(pipeline::read));
+        });
     endpoints.get(DEAD_LETTERS, this::deadLetters);
   }
 
   private void deadLetters(Context ctx) {
+    access.require(ctx, Scope.ADMIN);
     QueryParameters params = new QueryParameters(ctx);
     String topic = params.oneOf("topic", deadLetters.topics());
     int limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);

@@ -1,5 +1,7 @@
 package dev.trafficmanager.api.http;
 
+import dev.trafficmanager.api.auth.AccessDeniedException;
+import dev.trafficmanager.api.auth.AuthenticationException;
 import dev.trafficmanager.api.changes.IndexGoneException;
 import dev.trafficmanager.api.idempotency.IdempotencyKey;
 import dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException;
@@ -15,15 +17,18 @@ import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps every failure to a JSON error response: bad input 400, unknown route 404, conflicting create
- * 409, a watch index older than the change history kept 410, reused idempotency key 422, and
- * anything unexpected 500, logged with its stack trace but never sending it.
+ * Maps every failure to a JSON error response: bad input 400, no valid token 401 and a token
+ * without the scope or tenant 403 (both with {@code WWW-Authenticate: Bearer}, RFC 6750), unknown
+ * route 404, conflicting create 409, a watch index older than the change history kept 410, reused
+ * idempotency key 422, and anything unexpected 500, logged with its stack trace but never sending
+ * it.
  *
  * <p>503 with {@code Retry-After}, at once and never after waiting on a pool: a circuit breaker
  * that refused the call ({@code circuit_open}, retry after the seconds until it lets a probe
@@ -36,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
   static final String RETRY_AFTER = "Retry-After";
+  private static final String BEARER = "Bearer realm=\"traffic-manager\"";
 
   private final JsonResponder json;
   private final Circuits circuits;
@@ -58,6 +64,12 @@ final class ErrorResponses {
   static int status(Throwable failure) {
     if (failure instanceof InvalidInputException) {
       return 400;
+    }
+    if (failure instanceof AuthenticationException) {
+      return 401;
+    }
+    if (failure instanceof AccessDeniedException) {
+      return 403;
     }
     if (failure instanceof RouteNotFoundException) {
       return 404;
@@ -89,6 +101,18 @@ final class ErrorResponses {
       unavailable(e, ctx);
     } else if (status == 500) {
       unexpected(e, ctx);
+    } else if (e instanceof AuthenticationException refused) {
+      ctx.header(
+          Header.WWW_AUTHENTICATE,
+          refused.tokenPresented() ? BEARER + ", error=\"invalid_token\"" : BEARER);
+      json.send(
+          ctx,
+          status,
+          new ErrorBody(
+              refused.tokenPresented() ? "invalid_token" : "unauthorized", e.getMessage()));
+    } else if (e instanceof AccessDeniedException) {
+      ctx.header(Header.WWW_AUTHENTICATE, BEARER + ", error=\"insufficient_scope\"");
+      json.send(ctx, status, new ErrorBody("insufficient_scope", e.getMessage()));
     } else if (e instanceof InvalidInputException invalid) {
       json.send(
           ctx, status, new ErrorBody("invalid_request", e.getMessage(), invalid.violations()));

@@ -2,6 +2,9 @@ package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.audit.AuditReader;
+import dev.trafficmanager.api.auth.Authenticator;
+import dev.trafficmanager.api.auth.TokenIssuer;
+import dev.trafficmanager.api.auth.TokenStore;
 import dev.trafficmanager.api.console.ConsoleReaders;
 import dev.trafficmanager.api.docs.ApiDocs;
 import dev.trafficmanager.api.limits.LimitSettings;
@@ -61,6 +64,24 @@ public final class HttpApi {
       WatchHub watches,
       WatchSettings watchSettings) {}
 
+  /**
+   * Who may call it.
+   *
+   * @param authenticator checks bearer tokens; empty while {@code TM_AUTH=off}
+   * @param resolveOpen whether resolve answers without a token ({@code TM_AUTH_RESOLVE=open})
+   * @param issuer makes tokens for {@code POST /api/v1/tokens}
+   * @param store lists and revokes them
+   */
+  public record Auth(
+      Optional<Authenticator> authenticator,
+      boolean resolveOpen,
+      TokenIssuer issuer,
+      TokenStore store) {}
+
+  /** What {@code /health} shows while authentication is off. */
+  public static final String AUTH_OFF_WARNING =
+      "TM_AUTH=off: the API asks for no token, anyone who reaches it may change any route";
+
   private final Javalin app;
   private final List<String> operations;
   private final Draining draining;
@@ -86,7 +107,8 @@ public final class HttpApi {
       Circuits circuits,
       ObjectMapper mapper,
       Policy policy,
-      LimitSettings limits) {
+      LimitSettings limits,
+      Auth auth) {
     this.draining = context.draining();
     this.watches = backends.watches();
     RequestAccounting accounting = new RequestAccounting(draining, context.meters());
@@ -108,7 +130,13 @@ public final class HttpApi {
     JsonResponder json = new JsonResponder(mapper);
     new ErrorResponses(json, circuits).register(app);
     Endpoints endpoints = new Endpoints(app, json);
-    new HealthEndpoints(backends.health(), context.metrics(), json).register(endpoints);
+    new HealthEndpoints(
+            backends.health(),
+            context.metrics(),
+            json,
+            auth.authenticator().isPresent() ? List.of() : List.of(AUTH_OFF_WARNING))
+        .register(endpoints);
+    Access access = new Access(auth.authenticator(), auth.resolveOpen());
     new RouteEndpoints(
             backends.writer(),
             backends.reader(),
@@ -118,16 +146,29 @@ public final class HttpApi {
             mapper,
             policy.allowPrivateUrls(),
             limits.maxBodyBytes(),
-            new TenantWriteLimits(limits, context.meters(), System::nanoTime))
+            new TenantWriteLimits(limits, context.meters(), System::nanoTime),
+            access)
         .register(endpoints);
-    new WatchEndpoints(backends.watches(), backends.watchSettings(), mapper).register(endpoints);
-    new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json)
+    new WatchEndpoints(backends.watches(), backends.watchSettings(), mapper, access)
+        .register(endpoints);
+    new AuditEndpoints(backends.audit(), context.resilience(), Clock.systemUTC(), json, access)
+        .register(endpoints);
+    new TokenEndpoints(
+            auth.issuer(),
+            auth.store(),
+            () -> auth.authenticator().ifPresent(Authenticator::forgetAll),
+            access,
+            context.resilience(),
+            mapper,
+            limits.maxBodyBytes(),
+            Clock.systemUTC())
         .register(endpoints);
     new ConsoleEndpoints(
             backends.console().pipeline(),
             backends.console().deadLetters(),
             context.resilience(),
-            json)
+            json,
+            access)
         .register(endpoints);
     new ApiDocs(mapper).register(endpoints);
     endpoints.answerOtherMethods();

@@ -1,5 +1,9 @@
 package dev.trafficmanager.api.http;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -24,6 +28,17 @@ final class RequestBody {
   static final String JSON = "application/json";
 
   private RequestBody() {}
+
+  /**
+   * A reader of request bodies that refuses trailing garbage and duplicate keys: they make a body
+   * ambiguous, so it is rejected rather than guessed at.
+   */
+  static ObjectReader strictReader(ObjectMapper mapper) {
+    return mapper
+        .reader()
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  }
 
   /**
    * @throws UnsupportedMediaTypeResponse unless the request's media type is {@value #JSON}

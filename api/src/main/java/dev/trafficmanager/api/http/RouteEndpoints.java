@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.trafficmanager.api.auth.Caller;
+import dev.trafficmanager.api.auth.Scope;
 import dev.trafficmanager.api.changes.Indexed;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
 import dev.trafficmanager.api.limits.TenantWriteLimits;
@@ -40,8 +40,10 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. Input
- * is validated first, then a write's tenant must be within its write rate ({@link
+ * The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. The
+ * caller's token must have the scope ({@code routes:write} or {@code routes:read}) before anything
+ * of the request is read; input is validated next, then the token must hold the scope for the
+ * route's tenant (403 otherwise), then a write's tenant must be within its write rate ({@link
  * TenantWriteLimits}: 429 otherwise); the work then runs in its bulkhead ({@code writes} or {@code
  * reads}), so a bad request is answered 400 even when the bulkhead is full, and a full bulkhead
  * answers 503 at once instead of queueing. Resolve takes a {@code reads} place only when it must go
@@ -61,6 +63,7 @@ final class RouteEndpoints {
   private final boolean allowPrivateUrls;
   private final long maxBodyBytes;
   private final TenantWriteLimits writeLimits;
+  private final Access access;
 
   RouteEndpoints(
       RouteWriter writer,
@@ -71,8 +74,10 @@ final class RouteEndpoints {
       ObjectMapper mapper,
       boolean allowPrivateUrls,
       long maxBodyBytes,
-      TenantWriteLimits writeLimits) {
+      TenantWriteLimits writeLimits,
+      Access access) {
     this.writer = writer;
+    this.access = access;
     this.maxBodyBytes = maxBodyBytes;
     this.writeLimits = writeLimits;
     this.allowPrivateUrls = allowPrivateUrls;
@@ -81,12 +86,7 @@ final class RouteEndpoints {
     this.resilience = resilience;
     this.writes = new WriteMetrics(meters);
     this.json = new JsonResponder(mapper);
-    // Trailing garbage and duplicate keys make a body ambiguous: reject rather than guess.
-    this.strictJson =
-        mapper
-            .reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.strictJson = RequestBody.strictReader(mapper);
   }
 
   void register(Endpoints app) {
@@ -134,8 +134,11 @@ final class RouteEndpoints {
   private void write(Context ctx, String action, Function<WriteRequest, RouteCommand> parse) {
     WriteReply reply;
     try {
-      WriteRequest request = WriteRequest.read(ctx, strictJson, allowPrivateUrls, maxBodyBytes);
+      Caller caller = access.require(ctx, Scope.ROUTES_WRITE);
+      WriteRequest request =
+          WriteRequest.read(ctx, caller, strictJson, allowPrivateUrls, maxBodyBytes);
       RouteCommand command = parse.apply(request);
+      Access.requireTenant(caller, Scope.ROUTES_WRITE, command.key().tenant());
       writeLimits.admit(ctx, command.key().tenant());
       reply = inBulkhead(Compartment.WRITES, () -> writer.write(command, request.context()));
     } catch (RuntimeException e) {
@@ -155,7 +158,9 @@ final class RouteEndpoints {
   }
 
   private void get(Context ctx) {
+    Caller caller = access.require(ctx, Scope.ROUTES_READ);
     RouteKey key = routeKey(ctx::pathParam).get();
+    Access.requireTenant(caller, Scope.ROUTES_READ, key.tenant());
     Indexed<Optional<Route>> read = inBulkhead(Compartment.READS, () -> reader.findIndexed(key));
     Route route = read.value().orElseThrow(() -> new RouteNotFoundException(key));
     ctx.header(WatchEndpoints.INDEX_HEADER, String.valueOf(read.index()));
@@ -163,6 +168,7 @@ final class RouteEndpoints {
   }
 
   private void list(Context ctx) {
+    Caller caller = access.require(ctx, Scope.ROUTES_READ);
     QueryParameters params = new QueryParameters(ctx);
     String tenant = params.name("tenant");
     Optional<String> service = params.optionalName("service");
@@ -174,6 +180,7 @@ final class RouteEndpoints {
             ? Optional.empty()
             : params.decoded(PageCursor.PARAM, cursor -> PageCursor.decode(cursor, tenant));
     params.requireValid();
+    Access.requireTenant(caller, Scope.ROUTES_READ, tenant);
     RouteQuery query = new RouteQuery(tenant, service, env, limit, after);
     RoutePage page = inBulkhead(Compartment.READS, () -> reader.page(query));
     ctx.header(WatchEndpoints.INDEX_HEADER, String.valueOf(page.index()));
@@ -186,7 +193,9 @@ final class RouteEndpoints {
 
   /** Takes a {@code reads} place only to load (see {@link Resolver}), not for memory hits. */
   private void resolve(Context ctx) {
+    Optional<Caller> caller = access.requireForResolve(ctx);
     RouteKey key = routeKey(ctx::queryParam).get();
+    caller.ifPresent(c -> Access.requireTenant(c, Scope.ROUTES_READ, key.tenant()));
     Resolution resolution =
         resolver.resolve(key).orElseThrow(() -> RouteNotFoundException.notResolvable(key));
     json.send(ctx, 200, resolution);

@@ -1,6 +1,8 @@
 package dev.trafficmanager.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.api.auth.Caller;
+import dev.trafficmanager.api.auth.Scope;
 import dev.trafficmanager.api.changes.ChangeFilter;
 import dev.trafficmanager.api.watch.Subscription;
 import dev.trafficmanager.api.watch.WatchAnswer;
@@ -33,9 +35,11 @@ final class WatchEndpoints {
   private final WatchSettings settings;
   private final JsonResponder json;
   private final ObjectMapper mapper;
+  private final Access access;
 
-  WatchEndpoints(WatchHub hub, WatchSettings settings, ObjectMapper mapper) {
+  WatchEndpoints(WatchHub hub, WatchSettings settings, ObjectMapper mapper, Access access) {
     this.hub = hub;
+    this.access = access;
     this.settings = settings;
     this.mapper = mapper;
     this.json = new JsonResponder(mapper);
@@ -47,6 +51,7 @@ final class WatchEndpoints {
   }
 
   private void watch(Context ctx) {
+    Caller caller = access.require(ctx, Scope.ROUTES_READ);
     QueryParameters params = new QueryParameters(ctx);
     String tenant = params.name("tenant");
     ChangeFilter filter =
@@ -55,6 +60,7 @@ final class WatchEndpoints {
     Duration wait = params.duration("wait", settings.defaultWait(), settings.maxWait());
     params.rejectUnknown();
     params.requireValid();
+    Access.requireTenant(caller, Scope.ROUTES_READ, tenant);
     CompletableFuture<WatchAnswer> answer = hub.watch(tenant, index, filter, wait);
     ctx.future(
         () ->
@@ -66,6 +72,7 @@ final class WatchEndpoints {
   }
 
   private void stream(Context ctx) {
+    Caller caller = access.require(ctx, Scope.ROUTES_READ);
     QueryParameters params = new QueryParameters(ctx);
     String tenant = params.name("tenant");
     ChangeFilter filter =
@@ -75,6 +82,7 @@ final class WatchEndpoints {
     Optional<Long> lastEventId = params.headerIndex(LAST_EVENT_ID);
     params.rejectUnknown();
     params.requireValid();
+    Access.requireTenant(caller, Scope.ROUTES_READ, tenant);
     EventStream stream = new EventStream(ctx, mapper);
     long from = lastEventId.or(() -> index).orElseGet(() -> hub.latest(tenant));
     stream.startingAt(from);

@@ -9,9 +9,9 @@ import java.util.Locale;
  * Counts route writes: {@code tm_route_writes_total{action,outcome}}. {@code action} is what was
  * asked ({@code create}, {@code activate}, {@code deactivate}, {@code change_url}); {@code outcome}
  * what came of it: {@code created}, {@code changed}, {@code unchanged}, {@code replayed} (an
- * idempotent retry), {@code invalid}, {@code not_found}, {@code conflict}, {@code
- * idempotency_key_reused}, {@code rate_limited} (429), {@code unavailable} (503) or {@code error}
- * (500).
+ * idempotent retry), {@code invalid}, {@code unauthorized} (401), {@code forbidden} (403), {@code
+ * not_found}, {@code conflict}, {@code idempotency_key_reused}, {@code rate_limited} (429), {@code
+ * unavailable} (503) or {@code error} (500).
  */
 final class WriteMetrics {
   static final String WRITES = "tm.route.writes";
@@ -33,6 +33,8 @@ final class WriteMetrics {
   private static String outcome(RuntimeException failure) {
     return switch (ErrorResponses.status(failure)) {
       case 400 -> "invalid";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
       case 404 -> "not_found";
       case 409 -> "conflict";
       case 422 -> "idempotency_key_reused";

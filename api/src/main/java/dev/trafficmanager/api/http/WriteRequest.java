@@ -3,6 +3,7 @@ package dev.trafficmanager.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trafficmanager.api.auth.Caller;
 import dev.trafficmanager.api.idempotency.IdempotencyKey;
 import dev.trafficmanager.api.idempotency.IdempotentRequest;
 import dev.trafficmanager.api.idempotency.RequestFingerprint;
@@ -20,6 +21,10 @@ import java.util.Optional;
  * One write request read from HTTP: its headers ({@code X-Actor}, {@code Idempotency-Key}) and its
  * JSON object body. Every problem found is collected so that {@link #requireValid()} reports them
  * all in one 400. Unknown body fields are ignored.
+ *
+ * <p>The actor is the caller's token name. Only while authentication is off, when there is no
+ * token, does the caller name itself with {@code X-Actor} (else {@code anonymous}); the header is
+ * checked either way, so a bad one is a 400 whatever the setting.
  */
 final class WriteRequest {
   static final String ACTOR_HEADER = "X-Actor";
@@ -34,11 +39,12 @@ final class WriteRequest {
   private final boolean allowPrivateUrls;
 
   private WriteRequest(
-      Context ctx, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
+      Context ctx, Caller caller, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
     this.ctx = ctx;
     this.allowPrivateUrls = allowPrivateUrls;
     byte[] bytes = RequestBody.readJson(ctx, maxBodyBytes);
-    this.actor = readActor(ctx.header(ACTOR_HEADER));
+    String declared = readActor(ctx.header(ACTOR_HEADER));
+    this.actor = caller.authenticated() ? caller.name() : declared;
     this.idempotentRequest = readIdempotencyKey(ctx, bytes);
     this.body = readBody(json, bytes);
   }
@@ -48,8 +54,8 @@ final class WriteRequest {
    * @throws io.javalin.http.ContentTooLargeResponse when the body is over {@code maxBodyBytes}
    */
   static WriteRequest read(
-      Context ctx, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
-    return new WriteRequest(ctx, json, allowPrivateUrls, maxBodyBytes);
+      Context ctx, Caller caller, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
+    return new WriteRequest(ctx, caller, json, allowPrivateUrls, maxBodyBytes);
   }
 
   /** A route name part from the body; null (with a violation) when missing or invalid. */

@@ -7,8 +7,12 @@ import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.route.RouteKey;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +93,12 @@ public final class BenchCommand implements Callable<Integer> {
   private static final int MAX_RATE = 100_000;
   private static final long MAX_ROWS = 100_000_000;
 
+  /** The bearer token bench sends, unless {@code --token} gives one. */
+  static final String TOKEN = "TM_TOKEN";
+
+  // local's setting, read here to find the admin token local keeps.
+  private static final String LOCAL_STATE_DIR = "TM_LOCAL_STATE_DIR";
+
   private final Settings settings;
 
   @Spec CommandSpec spec;
@@ -100,6 +110,16 @@ public final class BenchCommand implements Callable<Integer> {
       converter = HttpUrl.class,
       description = "The API's base URL. Default: ${DEFAULT-VALUE}.")
   URI url;
+
+  @Option(
+      names = "--token",
+      paramLabel = "<token>",
+      description =
+          "The bearer token to send (it needs routes:write and routes:read for bench's tenants, so"
+              + " admin in practice). Default: TM_TOKEN, else the admin token local keeps in"
+              + " <TM_LOCAL_STATE_DIR>/admin-token (.traffic-manager/admin-token). Prefer TM_TOKEN:"
+              + " a command line is visible to other users of the machine.")
+  String token;
 
   @Option(
       names = "--threads",
@@ -216,7 +236,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (workload == Workload.REPLAY) {
       return replay(out, err, notes);
     }
-    RouteApi api = RouteApi.connect(url);
+    RouteApi api = RouteApi.connect(url, bearerToken());
     Optional<String> notReady = notReady(api);
     if (notReady.isPresent()) {
       err.println("bench: " + notReady.get());
@@ -483,6 +503,26 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** Why the run cannot start, or empty when the API answers ready. */
+  /** {@code --token}, else {@code TM_TOKEN}, else the token {@code local} keeps, if any. */
+  private Optional<String> bearerToken() {
+    if (token != null) {
+      return Optional.of(token.strip());
+    }
+    Optional<String> fromEnvironment = settings.optional(TOKEN);
+    if (fromEnvironment.isPresent()) {
+      return fromEnvironment;
+    }
+    Path kept =
+        Path.of(settings.string(LOCAL_STATE_DIR, ".traffic-manager")).resolve("admin-token");
+    try {
+      return Files.isReadable(kept)
+          ? Optional.of(Files.readString(kept, StandardCharsets.US_ASCII).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the admin token in " + kept, e);
+    }
+  }
+
   private static Optional<String> notReady(RouteApi api) {
     try {
       HttpResponse<String> ready = api.get("/health/ready");

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,21 +29,26 @@ final class RouteApi {
 
   private final URI base;
   private final HttpClient client;
+  private final Optional<String> token;
   private final ObjectMapper json = new ObjectMapper();
 
-  RouteApi(URI base, HttpClient client) {
+  RouteApi(URI base, HttpClient client, Optional<String> token) {
     this.base = base;
     this.client = client;
+    this.token = token;
   }
 
-  /** A client of the API at {@code base}; its threads are daemons, as the JDK makes them. */
-  static RouteApi connect(URI base) {
+  /**
+   * A client of the API at {@code base} that sends {@code token} as its bearer token on every
+   * request; its threads are daemons, as the JDK makes them.
+   */
+  static RouteApi connect(URI base, Optional<String> token) {
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
             .build();
-    return new RouteApi(base, client);
+    return new RouteApi(base, client, token);
   }
 
   URI base() {
@@ -139,7 +145,10 @@ final class RouteApi {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
+    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    return request;
   }
 
   private String toJson(Map<String, String> body) {
