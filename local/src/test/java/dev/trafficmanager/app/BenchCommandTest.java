@@ -121,7 +121,7 @@ class BenchCommandTest {
 
       OperatorCli.Run run =
           DeveloperCli.run(
-              env.settings(),
+              env.with(Map.of("TM_TOKEN", TestTokens.admin(env.settings()))),
               "bench",
               "--url",
               "http://localhost:" + api.httpPort(),
@@ -142,6 +142,31 @@ class BenchCommandTest {
           .contains("0 failures")
           .contains("write sent -> change received: p50")
           .contains("bytes a watcher");
+    }
+  }
+
+  @Test
+  void aWatchRunWhoseTokenIsRefusedStopsNamingTheAnswer(TestEnvironment env) {
+    env.createTopics();
+    try (ApiService api = new ApiService(env.settings())) {
+      api.start();
+
+      OperatorCli.Run run =
+          DeveloperCli.run(
+              env.with(Map.of("TM_TOKEN", "tm_not-a-token-anyone-issued")),
+              "bench",
+              "--url",
+              "http://localhost:" + api.httpPort(),
+              "--scenario",
+              "watch",
+              "--watchers",
+              "2",
+              "--progress",
+              "none");
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(run.err()).contains("bench: creating the watched route: the API answered 401");
+      assertThat(run.out()).doesNotContain("watchers opened");
     }
   }
 

@@ -245,8 +245,11 @@ public final class BenchCommand implements Callable<Integer> {
     String tenant = String.format("bench-%08x", ThreadLocalRandom.current().nextInt());
     if (workload == Workload.WATCH) {
       try {
-        new WatchBench(url, notes).run(tenant, watchers, rate, duration, () -> false).print(out);
+        new WatchBench(api, notes).run(tenant, watchers, rate, duration, () -> false).print(out);
         return 0;
+      } catch (WatchBench.SetupFailed e) {
+        err.println("bench: " + e.getMessage());
+        return 1;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         err.println("bench: interrupted");
@@ -502,7 +505,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Why the run cannot start, or empty when the API answers ready. */
   /** {@code --token}, else {@code TM_TOKEN}, else the token {@code local} keeps, if any. */
   private Optional<String> bearerToken() {
     if (token != null) {
@@ -523,6 +525,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Why the run cannot start, or empty when the API answers ready. */
   private static Optional<String> notReady(RouteApi api) {
     try {
       HttpResponse<String> ready = api.get("/health/ready");

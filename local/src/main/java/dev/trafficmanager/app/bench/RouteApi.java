@@ -87,6 +87,33 @@ final class RouteApi {
         .build();
   }
 
+  HttpRequest read(RouteKey route) {
+    return request(ROUTES + "/" + route).GET().build();
+  }
+
+  HttpRequest metrics() {
+    return request("/metrics").GET().build();
+  }
+
+  /**
+   * A blocking query for the tenant's changes after {@code index}, held by the API up to {@code
+   * wait}; the client waits a minute longer before it calls the answer lost.
+   */
+  HttpRequest watch(String tenant, long index, Duration wait) {
+    return request(
+            ROUTES
+                + "/watch?tenant="
+                + query(tenant)
+                + "&index="
+                + index
+                + "&wait="
+                + wait.toSeconds()
+                + "s")
+        .timeout(wait.plusMinutes(1))
+        .GET()
+        .build();
+  }
+
   /** Sends a request and answers its status; the body is read and dropped. */
   int send(HttpRequest request) throws IOException, InterruptedException {
     return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -125,7 +152,12 @@ final class RouteApi {
 
   /** GETs a path of the API, such as {@code /metrics}, with its body. */
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return exchange(request(path).GET().build());
+  }
+
+  /** Sends a request and answers with its body. */
+  HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private static Map<String, String> keyFields(RouteKey route) {

@@ -2,11 +2,10 @@ package dev.trafficmanager.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.route.RouteKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,23 +28,27 @@ import java.util.function.BooleanSupplier;
  */
 final class WatchBench {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ROUTES = "/api/v1/routes";
+  private static final Duration WAIT = Duration.ofMinutes(5);
 
-  private final URI base;
+  private final RouteApi api;
   private final PrintWriter notes;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
   private final Map<Long, Long> sentNanosByRevision = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Long> latenciesNanos = new ConcurrentLinkedQueue<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  WatchBench(URI base, PrintWriter notes) {
-    this.base = base;
+  WatchBench(RouteApi api, PrintWriter notes) {
+    this.api = api;
     this.notes = notes;
+  }
+
+  /** The run could not start: the message says what the API answered. */
+  static final class SetupFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SetupFailed(String message) {
+      super(message);
+    }
   }
 
   /** What the run measured. */
@@ -85,17 +88,19 @@ final class WatchBench {
     }
   }
 
+  /**
+   * Runs the scenario.
+   *
+   * @throws SetupFailed when the watched route cannot be created or read, naming the API's answer
+   */
   Result run(String tenant, int watchers, int rate, Duration duration, BooleanSupplier stopped)
       throws InterruptedException {
-    String key = tenant + "/watched/prod/v1";
-    send(
-        "POST",
-        ROUTES,
-        "{\"tenant\":\""
-            + tenant
-            + "\",\"service\":\"watched\",\"env\":\"prod\",\"version\":\"v1\","
-            + "\"url\":\"https://watched.example/0\"}");
-    long index = json(send("GET", ROUTES + "/" + key, null).body()).path("index").asLong();
+    RouteKey route = new RouteKey(tenant, "watched", "prod", "v1");
+    expectSuccess(
+        "creating the watched route", send(api.create(route, "https://watched.example/0")));
+    HttpResponse<String> read = send(api.read(route));
+    expectSuccess("reading the watched route", read);
+    long index = json(read.body()).path("index").asLong();
     long heapBefore = heapUsed();
     notes.printf(Locale.ROOT, "watch: opening %,d watchers from index %d…%n", watchers, index);
     notes.flush();
@@ -119,10 +124,7 @@ final class WatchBench {
       long sent = System.nanoTime();
       try {
         HttpResponse<String> written =
-            send(
-                "PUT",
-                ROUTES + "/" + key,
-                "{\"url\":\"https://watched.example/" + (writes + 1) + "\"}");
+            send(api.changeUrl(route, "https://watched.example/" + (writes + 1)));
         if (written.statusCode() == 200) {
           sentNanosByRevision.put(json(written.body()).path("revision").asLong(), sent);
         } else {
@@ -142,13 +144,7 @@ final class WatchBench {
     // The last change's deliveries.
     Thread.sleep(5000);
     stopping.set(true);
-    send(
-        "POST",
-        ROUTES + "/deactivate",
-        "{\"tenant\":\""
-            + tenant
-            + "\",\"service\":\"watched\","
-            + "\"env\":\"prod\",\"version\":\"v1\"}");
+    send(api.deactivate(route));
     List<Long> sorted = new ArrayList<>(latenciesNanos);
     Collections.sort(sorted);
     return new Result(
@@ -168,12 +164,7 @@ final class WatchBench {
     if (stopping.get()) {
       return;
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                base.resolve(ROUTES + "/watch?tenant=" + tenant + "&index=" + index + "&wait=5m"))
-            .timeout(Duration.ofMinutes(6))
-            .build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    api.sendAsync(api.watch(tenant, index, WAIT))
         .whenComplete(
             (response, failure) -> {
               long now = System.nanoTime();
@@ -193,44 +184,38 @@ final class WatchBench {
   }
 
   private long heapUsed() {
-    return metric("jvm_memory_used_bytes", "area=\"heap\"");
+    return metrics()
+        .countsBy("jvm_memory_used_bytes", "area")
+        .map(byArea -> byArea.getOrDefault("heap", 0L))
+        .orElse(0L);
   }
 
   private long gauge(String name) {
-    return metric(name, "");
+    return metrics()
+        .countsBy(name, "")
+        .map(all -> all.values().stream().mapToLong(Long::longValue).sum())
+        .orElse(0L);
   }
 
-  /** The sum of a metric's series whose labels contain {@code labels}. */
-  private long metric(String name, String labels) {
-    String text = send("GET", "/metrics", null).body();
-    double sum = 0;
-    for (String line : text.split("\n", -1)) {
-      if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(labels)) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return (long) sum;
+  private MetricsText metrics() {
+    return new MetricsText(send(api.metrics()).body());
   }
 
-  private HttpResponse<String> send(String method, String path, String body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
+  private HttpResponse<String> send(HttpRequest request) {
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return api.exchange(request);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void expectSuccess(String step, HttpResponse<String> response) {
+    if (response.statusCode() / 100 != 2) {
+      throw new SetupFailed(
+          step + ": the API answered " + response.statusCode() + " " + response.body().strip());
     }
   }
 
