@@ -24,7 +24,7 @@ class GoldenEventsTest {
   private final JsonSchema schema = loadSchema();
 
   @ParameterizedTest
-  @EnumSource(Action.class)
+  @EnumSource(value = Action.class, mode = EnumSource.Mode.EXCLUDE, names = "SPLIT_CHANGED")
   void everyGoldenEventMatchesTheJsonSchema(Action action) throws IOException {
     JsonNode event = json.readTree(golden(action));
 
@@ -33,7 +33,7 @@ class GoldenEventsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Action.class)
+  @EnumSource(value = Action.class, mode = EnumSource.Mode.EXCLUDE, names = "SPLIT_CHANGED")
   void everyGoldenEventRoundTripsThroughTheSerdeByteForByte(Action action) {
     byte[] bytes = golden(action);
 
