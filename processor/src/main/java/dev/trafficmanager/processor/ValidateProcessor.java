@@ -1,9 +1,14 @@
 package dev.trafficmanager.processor;
 
+import dev.trafficmanager.event.Action;
+import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.event.SplitEvent;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.RouteRules;
 import dev.trafficmanager.route.Violation;
+import dev.trafficmanager.split.SplitAssignment;
 import dev.trafficmanager.topic.EventHeaders;
 import dev.trafficmanager.topic.Topic;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +31,18 @@ import org.slf4j.MDC;
 
 /**
  * The "validate" step: parses the raw value and checks it against the event contract and the record
- * key. A valid event leaves with its {@code correlation-id} and {@code event-type} headers present
- * (taken from the event where the producer did not set them), so every record derived from it
- * carries them.
+ * key. A split event (schema_version 2, {@code split_changed}: by its {@code event-type} header, or
+ * its body when the header is absent) is read and checked as one, never sent to the DLQ for not
+ * being a route event. A valid event leaves with its {@code correlation-id} and {@code event-type}
+ * headers present (taken from the event where the producer did not set them), so every record
+ * derived from it carries them.
  */
 final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Validation> {
   private static final Logger log = LoggerFactory.getLogger(ValidateProcessor.class);
 
   private final String topic;
   private final Deserializer<RouteEvent> reader;
+  private final Deserializer<SplitEvent> splitReader = new JsonSerde<>(SplitEvent.class);
   private FixedKeyProcessorContext<String, Validation> context;
   private Sensor invalidEvents;
 
@@ -51,12 +59,20 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
 
   @Override
   public void process(FixedKeyRecord<String, byte[]> record) {
-    Validation result = validate(record.key(), record.value());
+    Validation result =
+        isSplit(record.headers(), record.value())
+            ? validateSplit(record.key(), record.value())
+            : validate(record.key(), record.value());
     if (result.isValid()) {
-      RouteEvent event = result.event();
       Headers headers = new RecordHeaders(record.headers().toArray());
-      setIfAbsent(headers, EventHeaders.CORRELATION_ID, event.correlationId());
-      setIfAbsent(headers, EventHeaders.EVENT_TYPE, event.eventType());
+      setIfAbsent(
+          headers,
+          EventHeaders.CORRELATION_ID,
+          result.isSplit() ? result.split().correlationId() : result.event().correlationId());
+      setIfAbsent(
+          headers,
+          EventHeaders.EVENT_TYPE,
+          result.isSplit() ? result.split().eventType() : result.event().eventType());
       context.forward(record.withValue(result).withHeaders(headers));
       return;
     }
@@ -89,6 +105,99 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
         : Validation.invalid(value, new InvalidInputException(violations));
   }
 
+  /**
+   * Whether the record is a split event: its {@code event-type} header says so, or, without the
+   * header, its body's {@code event_type} does.
+   */
+  private boolean isSplit(Headers headers, byte[] value) {
+    Optional<String> type = lastValue(headers, EventHeaders.EVENT_TYPE);
+    if (type.isPresent()) {
+      return SplitEvent.EVENT_TYPE.equals(type.get());
+    }
+    if (value == null) {
+      return false;
+    }
+    return EventJson.eventTypeOf(value).filter(SplitEvent.EVENT_TYPE::equals).isPresent();
+  }
+
+  private Validation validateSplit(String key, byte[] value) {
+    if (value == null) {
+      return Validation.invalid(null, new InvalidInputException("value", "is required"));
+    }
+    SplitEvent event;
+    try {
+      event = splitReader.deserialize(topic, value);
+    } catch (SerializationException e) {
+      return Validation.invalid(value, e);
+    }
+    List<Violation> violations = checkSplit(key, event);
+    return violations.isEmpty()
+        ? Validation.valid(event, value)
+        : Validation.invalid(value, new InvalidInputException(violations));
+  }
+
+  /** Every rule a split event and its record key break. */
+  static List<Violation> checkSplit(String key, SplitEvent event) {
+    List<Violation> violations = new ArrayList<>();
+    if (event.schemaVersion() != SplitEvent.SCHEMA_VERSION) {
+      violations.add(new Violation("schema_version", "must be " + SplitEvent.SCHEMA_VERSION));
+    }
+    if (event.action() != Action.SPLIT_CHANGED) {
+      violations.add(new Violation("action", "must be " + Action.SPLIT_CHANGED.wireName()));
+    }
+    common(
+        violations,
+        event.eventId(),
+        event.occurredAt(),
+        event.actor(),
+        event.correlationId(),
+        event.revision());
+    List<Violation> nameViolations =
+        Stream.of(
+                RouteRules.checkName("tenant", event.tenant()),
+                RouteRules.checkName("service", event.service()),
+                RouteRules.checkName("env", event.env()))
+            .flatMap(Optional::stream)
+            .toList();
+    violations.addAll(nameViolations);
+    // Empty weights: the split was deleted. Otherwise a split the assignment accepts.
+    event.weights().keySet().stream()
+        .map(version -> RouteRules.checkName("weights", version))
+        .flatMap(Optional::stream)
+        .forEach(violations::add);
+    if (!event.weights().isEmpty()) {
+      try {
+        SplitAssignment.of(event.weights());
+      } catch (IllegalArgumentException e) {
+        violations.add(new Violation("weights", e.getMessage()));
+      }
+    }
+    if (nameViolations.isEmpty()) {
+      String splitKey = event.splitKey().toString();
+      if (!splitKey.equals(key)) {
+        violations.add(new Violation("key", "must equal the event's split key " + splitKey));
+      }
+    }
+    return violations;
+  }
+
+  private static void common(
+      List<Violation> violations,
+      Object eventId,
+      Object occurredAt,
+      String actor,
+      String correlationId,
+      long revision) {
+    required("event_id", eventId).ifPresent(violations::add);
+    required("occurred_at", occurredAt).ifPresent(violations::add);
+    textOfLength("actor", actor, RouteRules.MAX_ACTOR_LENGTH).ifPresent(violations::add);
+    textOfLength("correlation_id", correlationId, RouteRules.MAX_CORRELATION_ID_LENGTH)
+        .ifPresent(violations::add);
+    if (revision < 1) {
+      violations.add(new Violation("revision", "must be at least 1"));
+    }
+  }
+
   /** Every rule the event and its record key break; the serde has already checked the types. */
   static List<Violation> check(String key, RouteEvent event) {
     List<Violation> violations = new ArrayList<>();
@@ -98,12 +207,17 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
     if (!RouteEvent.EVENT_TYPE.equals(event.eventType())) {
       violations.add(new Violation("event_type", "must be " + RouteEvent.EVENT_TYPE));
     }
-    required("event_id", event.eventId()).ifPresent(violations::add);
     required("action", event.action()).ifPresent(violations::add);
-    required("occurred_at", event.occurredAt()).ifPresent(violations::add);
-    textOfLength("actor", event.actor(), RouteRules.MAX_ACTOR_LENGTH).ifPresent(violations::add);
-    textOfLength("correlation_id", event.correlationId(), RouteRules.MAX_CORRELATION_ID_LENGTH)
-        .ifPresent(violations::add);
+    if (event.action() == Action.SPLIT_CHANGED) {
+      violations.add(new Violation("action", "split_changed is a split event's, not a route's"));
+    }
+    common(
+        violations,
+        event.eventId(),
+        event.occurredAt(),
+        event.actor(),
+        event.correlationId(),
+        event.revision());
     List<Violation> nameViolations =
         Stream.of(
                 RouteRules.checkName("tenant", event.tenant()),
@@ -114,9 +228,6 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
             .toList();
     violations.addAll(nameViolations);
     RouteRules.checkUrl("url", event.url()).ifPresent(violations::add);
-    if (event.revision() < 1) {
-      violations.add(new Violation("revision", "must be at least 1"));
-    }
     if (nameViolations.isEmpty()) {
       String routeKey = event.routeKey().toString();
       if (!routeKey.equals(key)) {

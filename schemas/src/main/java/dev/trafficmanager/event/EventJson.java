@@ -1,12 +1,15 @@
 package dev.trafficmanager.event;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The one JSON mapping of the contracts: timestamps as RFC 3339 text, never epoch numbers; missing
@@ -31,4 +34,20 @@ public final class EventJson {
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .build();
   }
+
+  /**
+   * The {@code event_type} of an event's JSON ({@code route_changed} or {@code split_changed}), for
+   * a reader that must choose a record type before reading it and has no {@code event-type} header
+   * to go by; empty when the bytes are not a JSON object with a text {@code event_type}.
+   */
+  public static Optional<String> eventTypeOf(byte[] value) {
+    try {
+      JsonNode type = TYPE_READER.readTree(value).path("event_type");
+      return type.isTextual() ? Optional.of(type.textValue()) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static final ObjectMapper TYPE_READER = new ObjectMapper();
 }
