@@ -3,6 +3,8 @@ package dev.trafficmanager.api.outbox;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitEvent;
+import dev.trafficmanager.event.SplitState;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -58,6 +60,8 @@ public final class OutboxStore {
 
   private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
   private final JsonSerde<RouteState> previousJson = new JsonSerde<>(RouteState.class);
+  private final JsonSerde<SplitEvent> splitSerde = new JsonSerde<>(SplitEvent.class);
+  private final JsonSerde<SplitState> splitStateJson = new JsonSerde<>(SplitState.class);
 
   /**
    * Appends the event in the writer's transaction and notifies the relay on commit. The row keeps
@@ -66,21 +70,66 @@ public final class OutboxStore {
    * dev.trafficmanager.api.changes.ChangeHistory}).
    */
   public void append(Handle handle, RouteEvent event, RouteState previous) {
+    append(
+        handle,
+        new Row(
+            event.eventId(),
+            event.routeKey().toString(),
+            event.revision(),
+            event.eventType(),
+            payload(event),
+            event.correlationId(),
+            event.tenant(),
+            event.index()),
+        previous == null
+            ? null
+            : new String(previousJson.serialize(null, previous), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Appends a split's event (schema_version 2) as {@link #append(Handle, RouteEvent, RouteState)}
+   * does a route's: keyed by the split key, with the split's state before ({@code previous}, null
+   * for its first revision).
+   */
+  public void append(Handle handle, SplitEvent event, SplitState previous) {
+    append(
+        handle,
+        new Row(
+            event.eventId(),
+            event.splitKey().toString(),
+            event.revision(),
+            event.eventType(),
+            new String(splitSerde.serialize(null, event), StandardCharsets.UTF_8),
+            event.correlationId(),
+            event.tenant(),
+            event.index()),
+        previous == null
+            ? null
+            : new String(splitStateJson.serialize(null, previous), StandardCharsets.UTF_8));
+  }
+
+  private record Row(
+      UUID eventId,
+      String key,
+      long revision,
+      String eventType,
+      String payload,
+      String correlationId,
+      String tenant,
+      Long index) {}
+
+  private static void append(Handle handle, Row row, String previous) {
     handle
         .createQuery(APPEND)
-        .bind("event_id", event.eventId())
-        .bind("route_key", event.routeKey().toString())
-        .bind("revision", event.revision())
-        .bind("event_type", event.eventType())
-        .bind("payload", payload(event))
-        .bind("correlation_id", event.correlationId())
-        .bind("tenant", event.tenant())
-        .bind("change_index", event.index())
-        .bind(
-            "previous",
-            previous == null
-                ? null
-                : new String(previousJson.serialize(null, previous), StandardCharsets.UTF_8))
+        .bind("event_id", row.eventId())
+        .bind("route_key", row.key())
+        .bind("revision", row.revision())
+        .bind("event_type", row.eventType())
+        .bind("payload", row.payload())
+        .bind("correlation_id", row.correlationId())
+        .bind("tenant", row.tenant())
+        .bind("change_index", row.index())
+        .bind("previous", previous)
         .map((rs, ctx) -> Boolean.TRUE)
         .one();
   }
