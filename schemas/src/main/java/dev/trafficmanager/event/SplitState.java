@@ -20,7 +20,8 @@ public record SplitState(
     @JsonProperty(value = "env", required = true) String env,
     @JsonProperty(value = "weights", required = true) Map<String, Integer> weights,
     @JsonProperty(value = "revision", required = true) long revision,
-    @JsonProperty(value = "updated_at", required = true) Instant updatedAt) {
+    @JsonProperty(value = "updated_at", required = true) Instant updatedAt)
+    implements ChangedState {
 
   public SplitState {
     // Name order, so the JSON (and the bytes the outbox keeps) is the same for the same split.

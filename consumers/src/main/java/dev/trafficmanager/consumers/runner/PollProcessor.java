@@ -227,10 +227,7 @@ final class PollProcessor {
    * @throws IllegalStateException if the handler's result does not fit the batch (a bug)
    */
   private void callSink(
-      int size,
-      Supplier<BatchResult> call,
-      boolean retry,
-      AtomicReference<BatchResult> outcome) {
+      int size, Supplier<BatchResult> call, boolean retry, AtomicReference<BatchResult> outcome) {
     if (!retry) {
       for (int i = 0; i < size; i++) {
         sink.budget().deposit();
