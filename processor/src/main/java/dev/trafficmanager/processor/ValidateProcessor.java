@@ -117,7 +117,7 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
     if (value == null) {
       return false;
     }
-    return EventJson.eventTypeOf(value).filter(SplitEvent.EVENT_TYPE::equals).isPresent();
+    return EventJson.isSplit(value);
   }
 
   private Validation validateSplit(String key, byte[] value) {

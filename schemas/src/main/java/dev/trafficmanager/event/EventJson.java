@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * The one JSON mapping of the contracts: timestamps as RFC 3339 text, never epoch numbers; missing
@@ -36,16 +35,18 @@ public final class EventJson {
   }
 
   /**
-   * The {@code event_type} of an event's JSON ({@code route_changed} or {@code split_changed}), for
-   * a reader that must choose a record type before reading it and has no {@code event-type} header
-   * to go by; empty when the bytes are not a JSON object with a text {@code event_type}.
+   * Whether the JSON is a split's event or change (schema_version 2): its {@code event_type} (an
+   * event) or its {@code action} (a change on {@code route-changes}) is {@code split_changed}. For
+   * a reader that must choose a record type before reading one that came without the {@code
+   * event-type} header; false when the bytes are not a JSON object.
    */
-  public static Optional<String> eventTypeOf(byte[] value) {
+  public static boolean isSplit(byte[] value) {
     try {
-      JsonNode type = TYPE_READER.readTree(value).path("event_type");
-      return type.isTextual() ? Optional.of(type.textValue()) : Optional.empty();
+      JsonNode node = TYPE_READER.readTree(value);
+      return SplitEvent.EVENT_TYPE.equals(node.path("event_type").asText())
+          || Action.SPLIT_CHANGED.wireName().equals(node.path("action").asText());
     } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      return false;
     }
   }
 

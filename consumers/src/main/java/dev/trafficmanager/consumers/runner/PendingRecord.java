@@ -55,8 +55,7 @@ record PendingRecord(
     if (type != null && type.value() != null) {
       return SplitEvent.EVENT_TYPE.equals(new String(type.value(), StandardCharsets.UTF_8));
     }
-    return record.value() != null
-        && EventJson.eventTypeOf(record.value()).filter(SplitEvent.EVENT_TYPE::equals).isPresent();
+    return record.value() != null && EventJson.isSplit(record.value());
   }
 
   private static SplitChange readSplit(ConsumerRecord<byte[], byte[]> record) {
