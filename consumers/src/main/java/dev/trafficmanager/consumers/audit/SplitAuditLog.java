@@ -1,18 +1,16 @@
 package dev.trafficmanager.consumers.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.database.DatabaseFailures;
-import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.SplitChange;
 import dev.trafficmanager.event.SplitState;
 import dev.trafficmanager.split.SplitKey;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
@@ -30,13 +28,13 @@ final class SplitAuditLog {
           event_id, split_key, tenant, service, env, action, previous_weights, new_weights,
           revision, actor, correlation_id, occurred_at)
       VALUES (:event_id, :split_key, :tenant, :service, :env, :action,
-          CAST(:previous_weights AS jsonb), CAST(:new_weights AS jsonb),
+          CAST(:previous AS jsonb) -> 'weights', CAST(:current AS jsonb) -> 'weights',
           :revision, :actor, :correlation_id, :occurred_at)
       ON CONFLICT DO NOTHING
       """;
 
   private final Jdbi jdbi;
-  private final ObjectMapper json = EventJson.newMapper();
+  private final JsonSerde<SplitState> states = new JsonSerde<>(SplitState.class);
 
   SplitAuditLog(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -71,8 +69,8 @@ final class SplitAuditLog {
                 .bind("service", key.service())
                 .bind("env", key.env())
                 .bind("action", change.action().wireName())
-                .bind("previous_weights", previous == null ? null : text(previous.weights()))
-                .bind("new_weights", text(change.current().weights()))
+                .bind("previous", previous == null ? null : json(previous))
+                .bind("current", json(change.current()))
                 .bind("revision", change.revision())
                 .bind("actor", change.actor())
                 .bind("correlation_id", change.correlationId())
@@ -80,11 +78,7 @@ final class SplitAuditLog {
                 .execute());
   }
 
-  private String text(Map<String, Integer> weights) {
-    try {
-      return json.writeValueAsString(weights);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("weights are always serialisable", e);
-    }
+  private String json(SplitState state) {
+    return new String(states.serialize(null, state), StandardCharsets.UTF_8);
   }
 }
