@@ -4,21 +4,18 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.api.resolve.NearCacheSettings;
 import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.processor.ProcessorService;
+import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.service.ServiceContext;
 import dev.trafficmanager.split.SplitAssignment;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.Topics;
-import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedServers.class)
 class SplitPipelineTest {
   private static final Duration BOUND = ofSeconds(30);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SPLIT = "/api/v1/splits/acme/checkout/prod";
 
   @Test
@@ -50,41 +46,34 @@ class SplitPipelineTest {
         ConsumerService warming = new ConsumerService(ConsumerService.CACHE_WARMING, pipeline);
         ConsumerService audit = new ConsumerService(ConsumerService.AUDIT_LOG, pipeline);
         ProcessorService processor = new ProcessorService(pipeline);
-        Api a = Api.start(settings, "api-a");
-        Api b = Api.start(settings, "api-b")) {
+        ApiInstance a = ApiInstance.start(settings, "api-a");
+        ApiInstance b = ApiInstance.start(settings, "api-b")) {
       processor.start();
       invalidation.start();
       warming.start();
       audit.start();
       for (String version : List.of("v1", "v2")) {
-        assertThat(
-                a.client
-                    .post(
-                        "/api/v1/routes",
-                        """
-                        {"tenant":"acme","service":"checkout","env":"prod","version":"%s",\
-                        "url":"https://checkout.acme.example/%s"}"""
-                            .formatted(version, version))
-                    .statusCode())
-            .isEqualTo(201);
+        a.create(
+            new RouteKey("acme", "checkout", "prod", version),
+            "https://checkout.acme.example/" + version);
       }
-      assertThat(a.client.put(SPLIT, "{\"weights\":{\"v1\":100,\"v2\":0}}").statusCode())
+      assertThat(a.client().put(SPLIT, "{\"weights\":{\"v1\":100,\"v2\":0}}").statusCode())
           .isEqualTo(201);
       // B reads the split once, and would keep it for ten minutes.
       await("B picks v1 by the first split")
           .atMost(BOUND)
-          .until(() -> b.picked("user-7"), "v1"::equals);
+          .until(() -> b.picked("acme", "checkout", "prod", "user-7"), "v1"::equals);
 
-      assertThat(a.client.put(SPLIT, "{\"weights\":{\"v1\":0,\"v2\":100}}").statusCode())
+      assertThat(a.client().put(SPLIT, "{\"weights\":{\"v1\":0,\"v2\":100}}").statusCode())
           .isEqualTo(200);
 
       await("B picks by the new split, told by the cache-invalidation consumer")
           .atMost(BOUND)
-          .until(() -> b.picked("user-7"), "v2"::equals);
+          .until(() -> b.picked("acme", "checkout", "prod", "user-7"), "v2"::equals);
       await("both split changes in split_audit_log")
           .atMost(BOUND)
           .until(() -> auditedRevisions(env), List.of(1L, 2L)::equals);
-      assertThat(a.picked("user-7")).isEqualTo("v2");
+      assertThat(a.picked("acme", "checkout", "prod", "user-7")).isEqualTo("v2");
       assertThat(SplitAssignment.of(Map.of("v1", 0, "v2", 100)).versionFor("user-7"))
           .isEqualTo("v2");
       Topics topics = env.topics();
@@ -104,49 +93,5 @@ class SplitPipelineTest {
                             + " ORDER BY revision")
                     .mapTo(Long.class)
                     .list());
-  }
-
-  /** One API instance with a context of its own, as a process of its own would have. */
-  private static final class Api implements AutoCloseable {
-    private final ServiceContext context;
-    private final ApiService api;
-    private final PipelineScenario client;
-
-    private Api(ServiceContext context, ApiService api, PipelineScenario client) {
-      this.context = context;
-      this.api = api;
-      this.client = client;
-    }
-
-    static Api start(Settings settings, String name) {
-      ServiceContext context =
-          ServiceContext.create(settings, name, DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
-      ApiService api = new ApiService(context);
-      try {
-        api.start();
-      } catch (RuntimeException e) {
-        context.close();
-        throw e;
-      }
-      return new Api(context, api, new PipelineScenario(api.httpPort(), settings));
-    }
-
-    /** The version this instance's resolve picks for the hash key. */
-    String picked(String hashKey) throws IOException, InterruptedException {
-      HttpResponse<String> resolved =
-          client.get(
-              "/api/v1/routes/resolve?tenant=acme&service=checkout&env=prod&hash_key=" + hashKey);
-      assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
-      return JSON.readTree(resolved.body()).path("picked").path("version").asText();
-    }
-
-    @Override
-    public void close() {
-      try {
-        api.close();
-      } finally {
-        context.close();
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.trafficmanager.processor;
 
 import dev.trafficmanager.event.Action;
+import dev.trafficmanager.event.Event;
 import dev.trafficmanager.event.EventJson;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
@@ -138,28 +139,10 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
 
   /** Every rule a split event and its record key break. */
   static List<Violation> checkSplit(String key, SplitEvent event) {
-    List<Violation> violations = new ArrayList<>();
-    if (event.schemaVersion() != SplitEvent.SCHEMA_VERSION) {
-      violations.add(new Violation("schema_version", "must be " + SplitEvent.SCHEMA_VERSION));
-    }
+    List<Violation> violations = envelope(event, SplitEvent.SCHEMA_VERSION, SplitEvent.EVENT_TYPE);
     if (event.action() != Action.SPLIT_CHANGED) {
       violations.add(new Violation("action", "must be " + Action.SPLIT_CHANGED.wireName()));
     }
-    common(
-        violations,
-        event.eventId(),
-        event.occurredAt(),
-        event.actor(),
-        event.correlationId(),
-        event.revision());
-    List<Violation> nameViolations =
-        Stream.of(
-                RouteRules.checkName("tenant", event.tenant()),
-                RouteRules.checkName("service", event.service()),
-                RouteRules.checkName("env", event.env()))
-            .flatMap(Optional::stream)
-            .toList();
-    violations.addAll(nameViolations);
     // Empty weights: the split was deleted. Otherwise a split the assignment accepts.
     event.weights().keySet().stream()
         .map(version -> RouteRules.checkName("weights", version))
@@ -172,69 +155,67 @@ final class ValidateProcessor implements FixedKeyProcessor<String, byte[], Valid
         violations.add(new Violation("weights", e.getMessage()));
       }
     }
-    if (nameViolations.isEmpty()) {
-      String splitKey = event.splitKey().toString();
-      if (!splitKey.equals(key)) {
-        violations.add(new Violation("key", "must equal the event's split key " + splitKey));
-      }
+    if (names(violations, event)) {
+      keyMatches(violations, key, "split", event.splitKey().toString());
     }
     return violations;
-  }
-
-  private static void common(
-      List<Violation> violations,
-      Object eventId,
-      Object occurredAt,
-      String actor,
-      String correlationId,
-      long revision) {
-    required("event_id", eventId).ifPresent(violations::add);
-    required("occurred_at", occurredAt).ifPresent(violations::add);
-    textOfLength("actor", actor, RouteRules.MAX_ACTOR_LENGTH).ifPresent(violations::add);
-    textOfLength("correlation_id", correlationId, RouteRules.MAX_CORRELATION_ID_LENGTH)
-        .ifPresent(violations::add);
-    if (revision < 1) {
-      violations.add(new Violation("revision", "must be at least 1"));
-    }
   }
 
   /** Every rule the event and its record key break; the serde has already checked the types. */
   static List<Violation> check(String key, RouteEvent event) {
-    List<Violation> violations = new ArrayList<>();
-    if (event.schemaVersion() != RouteEvent.SCHEMA_VERSION) {
-      violations.add(new Violation("schema_version", "must be " + RouteEvent.SCHEMA_VERSION));
-    }
-    if (!RouteEvent.EVENT_TYPE.equals(event.eventType())) {
-      violations.add(new Violation("event_type", "must be " + RouteEvent.EVENT_TYPE));
-    }
+    List<Violation> violations = envelope(event, RouteEvent.SCHEMA_VERSION, RouteEvent.EVENT_TYPE);
     required("action", event.action()).ifPresent(violations::add);
     if (event.action() == Action.SPLIT_CHANGED) {
       violations.add(new Violation("action", "split_changed is a split event's, not a route's"));
     }
-    common(
-        violations,
-        event.eventId(),
-        event.occurredAt(),
-        event.actor(),
-        event.correlationId(),
-        event.revision());
-    List<Violation> nameViolations =
+    boolean named = names(violations, event);
+    Optional<Violation> version = RouteRules.checkName("version", event.version());
+    version.ifPresent(violations::add);
+    RouteRules.checkUrl("url", event.url()).ifPresent(violations::add);
+    if (named && version.isEmpty()) {
+      keyMatches(violations, key, "route", event.routeKey().toString());
+    }
+    return violations;
+  }
+
+  /** The rules of every event, route's or split's: version, type, ids, times, actor, revision. */
+  private static List<Violation> envelope(Event event, int schemaVersion, String eventType) {
+    List<Violation> violations = new ArrayList<>();
+    if (event.schemaVersion() != schemaVersion) {
+      violations.add(new Violation("schema_version", "must be " + schemaVersion));
+    }
+    if (!eventType.equals(event.eventType())) {
+      violations.add(new Violation("event_type", "must be " + eventType));
+    }
+    required("event_id", event.eventId()).ifPresent(violations::add);
+    required("occurred_at", event.occurredAt()).ifPresent(violations::add);
+    textOfLength("actor", event.actor(), RouteRules.MAX_ACTOR_LENGTH).ifPresent(violations::add);
+    textOfLength("correlation_id", event.correlationId(), RouteRules.MAX_CORRELATION_ID_LENGTH)
+        .ifPresent(violations::add);
+    if (event.revision() < 1) {
+      violations.add(new Violation("revision", "must be at least 1"));
+    }
+    return violations;
+  }
+
+  /** Adds the violations of the tenant, service and env; whether there were none. */
+  private static boolean names(List<Violation> violations, Event event) {
+    List<Violation> found =
         Stream.of(
                 RouteRules.checkName("tenant", event.tenant()),
                 RouteRules.checkName("service", event.service()),
-                RouteRules.checkName("env", event.env()),
-                RouteRules.checkName("version", event.version()))
+                RouteRules.checkName("env", event.env()))
             .flatMap(Optional::stream)
             .toList();
-    violations.addAll(nameViolations);
-    RouteRules.checkUrl("url", event.url()).ifPresent(violations::add);
-    if (nameViolations.isEmpty()) {
-      String routeKey = event.routeKey().toString();
-      if (!routeKey.equals(key)) {
-        violations.add(new Violation("key", "must equal the event's route key " + routeKey));
-      }
+    violations.addAll(found);
+    return found.isEmpty();
+  }
+
+  private static void keyMatches(
+      List<Violation> violations, String key, String kind, String eventKey) {
+    if (!eventKey.equals(key)) {
+      violations.add(new Violation("key", "must equal the event's " + kind + " key " + eventKey));
     }
-    return violations;
   }
 
   private static Optional<Violation> required(String field, Object value) {

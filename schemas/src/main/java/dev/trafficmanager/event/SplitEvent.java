@@ -55,7 +55,8 @@ public record SplitEvent(
             value = "dev.trafficmanager.event.index",
             useInput = OptBoolean.TRUE,
             optional = OptBoolean.TRUE)
-        Long index) {
+        Long index)
+    implements Event {
 
   public static final int SCHEMA_VERSION = 2;
   public static final String EVENT_TYPE = "split_changed";

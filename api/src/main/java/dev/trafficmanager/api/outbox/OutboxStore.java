@@ -1,5 +1,6 @@
 package dev.trafficmanager.api.outbox;
 
+import dev.trafficmanager.event.Event;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
@@ -71,19 +72,7 @@ public final class OutboxStore {
    */
   public void append(Handle handle, RouteEvent event, RouteState previous) {
     append(
-        handle,
-        new Row(
-            event.eventId(),
-            event.routeKey().toString(),
-            event.revision(),
-            event.eventType(),
-            payload(event),
-            event.correlationId(),
-            event.tenant(),
-            event.index()),
-        previous == null
-            ? null
-            : new String(previousJson.serialize(null, previous), StandardCharsets.UTF_8));
+        handle, event, event.routeKey().toString(), payload(event), json(previousJson, previous));
   }
 
   /**
@@ -94,44 +83,31 @@ public final class OutboxStore {
   public void append(Handle handle, SplitEvent event, SplitState previous) {
     append(
         handle,
-        new Row(
-            event.eventId(),
-            event.splitKey().toString(),
-            event.revision(),
-            event.eventType(),
-            new String(splitSerde.serialize(null, event), StandardCharsets.UTF_8),
-            event.correlationId(),
-            event.tenant(),
-            event.index()),
-        previous == null
-            ? null
-            : new String(splitStateJson.serialize(null, previous), StandardCharsets.UTF_8));
+        event,
+        event.splitKey().toString(),
+        json(splitSerde, event),
+        json(splitStateJson, previous));
   }
 
-  private record Row(
-      UUID eventId,
-      String key,
-      long revision,
-      String eventType,
-      String payload,
-      String correlationId,
-      String tenant,
-      Long index) {}
-
-  private static void append(Handle handle, Row row, String previous) {
+  private static void append(
+      Handle handle, Event event, String key, String payload, String previous) {
     handle
         .createQuery(APPEND)
-        .bind("event_id", row.eventId())
-        .bind("route_key", row.key())
-        .bind("revision", row.revision())
-        .bind("event_type", row.eventType())
-        .bind("payload", row.payload())
-        .bind("correlation_id", row.correlationId())
-        .bind("tenant", row.tenant())
-        .bind("change_index", row.index())
+        .bind("event_id", event.eventId())
+        .bind("route_key", key)
+        .bind("revision", event.revision())
+        .bind("event_type", event.eventType())
+        .bind("payload", payload)
+        .bind("correlation_id", event.correlationId())
+        .bind("tenant", event.tenant())
+        .bind("change_index", event.index())
         .bind("previous", previous)
         .map((rs, ctx) -> Boolean.TRUE)
         .one();
+  }
+
+  private static <T> String json(JsonSerde<T> serde, T value) {
+    return value == null ? null : new String(serde.serialize(null, value), StandardCharsets.UTF_8);
   }
 
   /**
