@@ -5,14 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.api.resolve.NearCacheSettings;
-import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.config.Settings;
-import dev.trafficmanager.consumers.ConsumerService;
-import dev.trafficmanager.database.DatabaseFailures;
-import dev.trafficmanager.processor.ProcessorService;
-import dev.trafficmanager.route.RouteKey;
-import dev.trafficmanager.service.ServiceContext;
-import dev.trafficmanager.split.SplitAssignment;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.topic.Topics;
@@ -37,51 +30,46 @@ class SplitPipelineTest {
   void aSplitChangeReachesTheAuditLogAndAnotherApiThroughTheInvalidationConsumer(
       TestEnvironment env) throws Exception {
     Settings settings = env.with(Map.of(NearCacheSettings.TTL, "10m"));
-    env.createTopics();
-    try (ServiceContext pipeline =
-            ServiceContext.create(
-                settings, "pipeline", DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
-        ConsumerService invalidation =
-            new ConsumerService(ConsumerService.CACHE_INVALIDATION, pipeline);
-        ConsumerService warming = new ConsumerService(ConsumerService.CACHE_WARMING, pipeline);
-        ConsumerService audit = new ConsumerService(ConsumerService.AUDIT_LOG, pipeline);
-        ProcessorService processor = new ProcessorService(pipeline);
-        ApiInstance a = ApiInstance.start(settings, "api-a");
-        ApiInstance b = ApiInstance.start(settings, "api-b")) {
-      processor.start();
-      invalidation.start();
-      warming.start();
-      audit.start();
-      for (String version : List.of("v1", "v2")) {
-        a.create(
-            new RouteKey("acme", "checkout", "prod", version),
-            "https://checkout.acme.example/" + version);
-      }
-      assertThat(a.client().put(SPLIT, "{\"weights\":{\"v1\":100,\"v2\":0}}").statusCode())
-          .isEqualTo(201);
-      // B reads the split once, and would keep it for ten minutes.
-      await("B picks v1 by the first split")
-          .atMost(BOUND)
-          .until(() -> b.picked("acme", "checkout", "prod", "user-7"), "v1"::equals);
+    PipelineServices.run(
+        env,
+        settings,
+        "pipeline",
+        port -> {
+          PipelineScenario a = new PipelineScenario(port, settings);
+          try (ApiInstance b = ApiInstance.start(settings, "api-b")) {
+            for (String version : List.of("v1", "v2")) {
+              assertThat(
+                      a.post(
+                              "/api/v1/routes",
+                              ("{\"tenant\":\"acme\",\"service\":\"checkout\",\"env\":\"prod\","
+                                      + "\"version\":\"%s\",\"url\":\"https://checkout.acme.example/%s\"}")
+                                  .formatted(version, version))
+                          .statusCode())
+                  .isEqualTo(201);
+            }
+            assertThat(a.put(SPLIT, "{\"weights\":{\"v1\":100,\"v2\":0}}").statusCode())
+                .isEqualTo(201);
+            // B reads the split once, and would keep it for ten minutes.
+            await("B picks v1 by the first split")
+                .atMost(BOUND)
+                .until(() -> b.picked("acme", "checkout", "prod", "user-7"), "v1"::equals);
 
-      assertThat(a.client().put(SPLIT, "{\"weights\":{\"v1\":0,\"v2\":100}}").statusCode())
-          .isEqualTo(200);
+            assertThat(a.put(SPLIT, "{\"weights\":{\"v1\":0,\"v2\":100}}").statusCode())
+                .isEqualTo(200);
 
-      await("B picks by the new split, told by the cache-invalidation consumer")
-          .atMost(BOUND)
-          .until(() -> b.picked("acme", "checkout", "prod", "user-7"), "v2"::equals);
-      await("both split changes in split_audit_log")
-          .atMost(BOUND)
-          .until(() -> auditedRevisions(env), List.of(1L, 2L)::equals);
-      assertThat(a.picked("acme", "checkout", "prod", "user-7")).isEqualTo("v2");
-      assertThat(SplitAssignment.of(Map.of("v1", 0, "v2", 100)).versionFor("user-7"))
-          .isEqualTo("v2");
-      Topics topics = env.topics();
-      assertThat(env.readAll(topics.routeEventsDlq())).isEmpty();
-      for (String consumer : Topics.CONSUMERS) {
-        assertThat(env.readAll(topics.consumerDlq(consumer))).as(consumer).isEmpty();
-      }
-    }
+            await("B picks by the new split, told by the cache-invalidation consumer")
+                .atMost(BOUND)
+                .until(() -> b.picked("acme", "checkout", "prod", "user-7"), "v2"::equals);
+            await("both split changes in split_audit_log")
+                .atMost(BOUND)
+                .until(() -> auditedRevisions(env), List.of(1L, 2L)::equals);
+            Topics topics = env.topics();
+            assertThat(env.readAll(topics.routeEventsDlq())).isEmpty();
+            for (String consumer : Topics.CONSUMERS) {
+              assertThat(env.readAll(topics.consumerDlq(consumer))).as(consumer).isEmpty();
+            }
+          }
+        });
   }
 
   private static List<Long> auditedRevisions(TestEnvironment env) {
