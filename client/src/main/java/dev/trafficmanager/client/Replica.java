@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * What answers resolves from memory. It either answers (a {@link LocalAnswer}, which may say that
- * the route does not resolve) or declines with an empty Optional, and the client asks the HTTP
- * API: before it is ready, and for any question it holds too little to answer.
+ * the route does not resolve) or declines with an empty Optional, and the client asks the HTTP API:
+ * before it is ready, and for any question it holds too little to answer.
  *
  * <p>This is where split-aware resolution plugs in: today the replica holds routes only, so it
  * declines every question without a version (the API picks the version by the service's split).

@@ -10,11 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a {@link RouteReplica} in step with the API from one thread: lists the tenant's routes, then
- * follows their changes with blocking watch queries from the list's index, for as long as it runs.
+ * Keeps a {@link RouteReplica} in step with the API from one thread: lists the tenant's routes,
+ * then follows their changes with blocking watch queries from the list's index, for as long as it
+ * runs.
  *
- * <p>Failures never stop it. An instance that does not answer is left for the next base URL after
- * a pause ({@link Backoff}, bounded), and the watch goes on from the same index there: an index is
+ * <p>Failures never stop it. An instance that does not answer is left for the next base URL after a
+ * pause ({@link Backoff}, bounded), and the watch goes on from the same index there: an index is
  * valid on every instance and across restarts. A 410 (the index is older than the API keeps)
  * relists at once; until the new list is complete the replica keeps answering from the old one. A
  * refusal (401/403) is kept as the last failure and retried with the same backoff, since a token

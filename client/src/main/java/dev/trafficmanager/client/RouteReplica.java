@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The tenant's routes in memory, as the list and the watch left them. One thread writes (the
- * {@link ReplicaFollower}); any number read without locking. A route's entry is replaced only by a
- * higher revision, so a change seen twice (a multi-page list overlapping the watch, a relist) never
- * takes it back.
+ * The tenant's routes in memory, as the list and the watch left them. One thread writes (the {@link
+ * ReplicaFollower}); any number read without locking. A route's entry is replaced only by a higher
+ * revision, so a change seen twice (a multi-page list overlapping the watch, a relist) never takes
+ * it back.
  */
 final class RouteReplica implements Replica {
   // Replaced whole by a list, so that a relist never shows half of the old table and half of the

@@ -29,12 +29,12 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>Guarantees: a change acknowledged by the API is in the replica as soon as the API instance
- * the client watches has it (one blocking query's round trip, milliseconds when that instance took
- * the write; at most the API's {@code TM_WATCH_POLL_INTERVAL}, 5 s, after another instance took it
- * and its Kafka signal was lost), plus the time to reach an instance when the one it talks to went
- * away (a pause of at most {@code maxBackoff}, 5 s, per instance tried). Per route, the replica
- * never goes back to an older revision. Its staleness is in {@link #replicaStatus()}.
+ * <p>Guarantees: a change acknowledged by the API is in the replica as soon as the API instance the
+ * client watches has it (one blocking query's round trip, milliseconds when that instance took the
+ * write; at most the API's {@code TM_WATCH_POLL_INTERVAL}, 5 s, after another instance took it and
+ * its Kafka signal was lost), plus the time to reach an instance when the one it talks to went away
+ * (a pause of at most {@code maxBackoff}, 5 s, per instance tried). Per route, the replica never
+ * goes back to an older revision. Its staleness is in {@link #replicaStatus()}.
  *
  * <p>Thread-safe; {@link #resolve} never blocks on the replica. {@link #close()} stops the thread.
  */
