@@ -21,11 +21,7 @@ final class RouteWrites {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ROUTES = "/api/v1/routes";
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final HttpClient http = HttpClient.newHttpClient();
   private final String base;
   private final String token;
   private final String tenant;

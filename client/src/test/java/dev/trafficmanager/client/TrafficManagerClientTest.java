@@ -65,13 +65,7 @@ class TrafficManagerClientTest {
       writes.create(service, "prod", "v1", "https://" + service + ".example/0");
     }
     try (TrafficManagerClient client = client(tenant, base(api));
-        TrafficManagerClient apiOnly =
-            TrafficManagerClient.builder()
-                .baseUrl(base(api))
-                .token(adminToken)
-                .tenant(tenant)
-                .localReplica(false)
-                .build()) {
+        TrafficManagerClient apiOnly = apiOnly(tenant, adminToken)) {
       assertThat(client.awaitReady(CONVERGENCE)).isTrue();
       assertThat(client.replicaStatus().routes()).isEqualTo(services.size());
 
@@ -229,13 +223,7 @@ class TrafficManagerClientTest {
     String tenant = "direct";
     new RouteWrites(base(api), adminToken, tenant)
         .create("checkout", "prod", "v1", "https://checkout.example/0");
-    try (TrafficManagerClient client =
-        TrafficManagerClient.builder()
-            .baseUrl(base(api))
-            .token(adminToken)
-            .tenant(tenant)
-            .localReplica(false)
-            .build()) {
+    try (TrafficManagerClient client = apiOnly(tenant, adminToken)) {
       assertThat(client.resolve("checkout", "prod", "v1"))
           .hasValueSatisfying(
               r -> {
@@ -277,13 +265,7 @@ class TrafficManagerClientTest {
             List.of("globex"),
             List.of("routes:read"),
             Optional.empty());
-    try (TrafficManagerClient client =
-        TrafficManagerClient.builder()
-            .baseUrl(base(api))
-            .token(otherTenants)
-            .tenant("acme")
-            .localReplica(false)
-            .build()) {
+    try (TrafficManagerClient client = apiOnly("acme", otherTenants)) {
       assertThatThrownBy(() -> client.resolve("checkout", "prod", "v1"))
           .isInstanceOfSatisfying(
               TrafficManagerException.class, e -> assertThat(e.status()).isEqualTo(403))
@@ -319,6 +301,16 @@ class TrafficManagerClientTest {
       builder.baseUrl(base);
     }
     return builder.build();
+  }
+
+  /** A client without a replica: every resolve asks the API. */
+  private static TrafficManagerClient apiOnly(String tenant, String token) {
+    return TrafficManagerClient.builder()
+        .baseUrl(base(api))
+        .token(token)
+        .tenant(tenant)
+        .localReplica(false)
+        .build();
   }
 
   private static String base(ApiService instance) {
