@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * (a pause of at most {@code maxBackoff}, 5 s, per instance tried). Per route, the replica never
  * goes back to an older revision. Its staleness is in {@link #replicaStatus()}.
  *
- * <p>Thread-safe; {@link #resolve} never blocks on the replica. {@link #close()} stops the thread.
+ * <p>Thread-safe. Once the replica is ready, a resolve with a version is a lookup in memory that
+ * takes no lock and does no I/O. {@link #close()} stops the thread.
  */
 public final class TrafficManagerClient implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
