@@ -118,6 +118,24 @@ class ClientFallbackTest {
     }
   }
 
+  @Test
+  void closeStopsTheReplicasThread() throws Exception {
+    listAllowed.countDown();
+    TrafficManagerClient client = client(standIn());
+    assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
+    assertThat(replicaThreads()).isOne();
+
+    client.close();
+
+    assertThat(replicaThreads()).isZero();
+  }
+
+  private static long replicaThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("tm-client-replica-acme"))
+        .count();
+  }
+
   private String standIn() {
     return "http://localhost:" + server.getAddress().getPort();
   }

@@ -181,6 +181,24 @@ class TrafficManagerClientTest {
   }
 
   @Test
+  void aChangeAnotherInstanceTookReachesTheReplica() throws Exception {
+    String tenant = "elsewhere";
+    ApiService watched = startApi(0);
+    RouteWrites writes = new RouteWrites(base(api), adminToken, tenant);
+    writes.create("checkout", "prod", "v1", "https://checkout.example/0");
+    try (TrafficManagerClient client = client(tenant, base(watched))) {
+      assertThat(client.awaitReady(CONVERGENCE)).isTrue();
+
+      for (int i = 1; i <= 3; i++) {
+        writes.changeUrl("checkout", "prod", "v1", "https://checkout.example/" + i);
+        awaitUrl(client, "checkout", "https://checkout.example/" + i);
+      }
+    } finally {
+      watched.close();
+    }
+  }
+
+  @Test
   void anIndexNoLongerKeptMakesItListAgain() throws Exception {
     String tenant = "expiring";
     ApiService watched = startApi(0);
