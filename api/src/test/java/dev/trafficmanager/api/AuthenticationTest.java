@@ -208,6 +208,32 @@ class AuthenticationTest {
   }
 
   @Test
+  void anIdempotencyKeyBelongsToTheTokenThatSentIt() {
+    String tenant = "keyed";
+    ApiClient first = admin.withToken(token("first-bot", List.of(tenant), List.of("routes:write")));
+    ApiClient second =
+        admin.withToken(token("second-bot", List.of(tenant), List.of("routes:write")));
+    ApiClient.Response created = createWithKey(first, tenant, "checkout");
+    ApiClient.Response sameKeyOtherRoute = createWithKey(second, tenant, "billing");
+    ApiClient.Response retried = createWithKey(first, tenant, "checkout");
+
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    // Not the first token's key: neither its answer replayed nor a 422 for a reused key.
+    assertThat(sameKeyOtherRoute.status()).as(sameKeyOtherRoute.toString()).isEqualTo(201);
+    assertThat(sameKeyOtherRoute.raw().headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(retried.status()).isEqualTo(201);
+    assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).hasValue("true");
+  }
+
+  private static ApiClient.Response createWithKey(ApiClient client, String tenant, String service) {
+    return client.post(
+        "/api/v1/routes",
+        ApiClient.route(tenant, service, "prod", "v1", URL),
+        "Idempotency-Key",
+        "deploy-2026-12-06");
+  }
+
+  @Test
   void auditQueriesOfATenantTokenMustNameItsTenant() {
     ApiClient auditor =
         admin.withToken(token("auditor", List.of("audited"), List.of("audit:read")));

@@ -88,7 +88,7 @@ public final class RouteWriter {
               Applied applied = apply(handle, command, context);
               StoredAnswer answer = render.apply(applied.outcome());
               idempotent.ifPresent(
-                  r -> idempotency.complete(handle, command.key().tenant(), r.key(), answer));
+                  r -> idempotency.complete(handle, command.key().tenant(), r, answer));
               return new Committed(
                   new WriteReply(answer, false, applied.outcome().effect()), applied.event());
             });
