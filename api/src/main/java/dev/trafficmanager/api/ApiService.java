@@ -10,6 +10,7 @@ import dev.trafficmanager.api.auth.TokenSecrets;
 import dev.trafficmanager.api.auth.TokenStore;
 import dev.trafficmanager.api.changes.ChangeHistory;
 import dev.trafficmanager.api.console.ConsoleReaders;
+import dev.trafficmanager.api.console.ConsoleSettings;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.health.CacheHealth;
 import dev.trafficmanager.api.health.DatabaseWatch;
@@ -115,6 +116,7 @@ public final class ApiService implements AutoCloseable {
   private final LimitSettings limits;
   private final WatchSettings watchSettings;
   private final AuthSettings auth;
+  private final ConsoleSettings consoleSettings;
   private final List<ExtraCheck> extraChecks = new ArrayList<>();
 
   private HikariDataSource pool;
@@ -165,6 +167,7 @@ public final class ApiService implements AutoCloseable {
       this.limits = LimitSettings.from(given);
       this.watchSettings = WatchSettings.from(given);
       this.auth = AuthSettings.from(given);
+      this.consoleSettings = ConsoleSettings.from(given);
     } catch (RuntimeException e) {
       if (ownsContext) {
         context.close();
@@ -310,7 +313,9 @@ public final class ApiService implements AutoCloseable {
                 + " change any tenant's routes. Use this only on a network you trust entirely.",
             AuthSettings.AUTH);
       }
-      console = ConsoleReaders.open(kafka, watch::backlog, () -> report.resilience().toMap());
+      console =
+          ConsoleReaders.open(
+              kafka, consoleSettings, watch::backlog, () -> report.resilience().toMap());
       http =
           new HttpApi(
               new HttpApi.Backends(

@@ -8,6 +8,7 @@ import dev.trafficmanager.testkit.TestEnvironment;
 import dev.trafficmanager.testkit.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedServers.class)
 class AuthenticationTest {
   private static final String VICTIM = "victim";
+  private static final String REFUSED_KEY = "refused-write";
   private static final String URL = "https://victim.example";
   private static final List<String> TENANT_SCOPES =
       List.of("routes:write", "routes:read", "audit:read");
@@ -45,8 +47,11 @@ class AuthenticationTest {
       return method + " " + template;
     }
 
-    ApiClient.Response send(ApiClient client) {
-      return client.send(method, path, body);
+    /** Sends the call with an idempotency key, which a refused write must not claim. */
+    ApiClient.Response send(ApiClient client, String... headers) {
+      List<String> withKey = new ArrayList<>(List.of(headers));
+      withKey.addAll(List.of("Idempotency-Key", REFUSED_KEY));
+      return client.send(method, path, body, withKey.toArray(String[]::new));
     }
   }
 
@@ -159,8 +164,7 @@ class AuthenticationTest {
             "Basic dXNlcjpwYXNz",
             "Bearer")) {
       for (Call call : calls()) {
-        ApiClient.Response response =
-            admin.send(call.method(), call.path(), call.body(), "Authorization", authorization);
+        ApiClient.Response response = call.send(admin, "Authorization", authorization);
         assertThat(response.status()).as(authorization + ": " + response).isEqualTo(401);
         assertThat(response.header("WWW-Authenticate"))
             .hasValue("Bearer realm=\"traffic-manager\", error=\"invalid_token\"");
@@ -219,6 +223,32 @@ class AuthenticationTest {
   }
 
   @Test
+  void anIdempotencyKeyBelongsToTheTokenThatSentIt() {
+    String tenant = "keyed";
+    ApiClient first = admin.withToken(token("first-bot", List.of(tenant), List.of("routes:write")));
+    ApiClient second =
+        admin.withToken(token("second-bot", List.of(tenant), List.of("routes:write")));
+    ApiClient.Response created = createWithKey(first, tenant, "checkout");
+    ApiClient.Response sameKeyOtherRoute = createWithKey(second, tenant, "billing");
+    ApiClient.Response retried = createWithKey(first, tenant, "checkout");
+
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    // Not the first token's key: neither its answer replayed nor a 422 for a reused key.
+    assertThat(sameKeyOtherRoute.status()).as(sameKeyOtherRoute.toString()).isEqualTo(201);
+    assertThat(sameKeyOtherRoute.raw().headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(retried.status()).isEqualTo(201);
+    assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).hasValue("true");
+  }
+
+  private static ApiClient.Response createWithKey(ApiClient client, String tenant, String service) {
+    return client.post(
+        "/api/v1/routes",
+        ApiClient.route(tenant, service, "prod", "v1", URL),
+        "Idempotency-Key",
+        "deploy-2026-12-06");
+  }
+
+  @Test
   void auditQueriesOfATenantTokenMustNameItsTenant() {
     ApiClient auditor =
         admin.withToken(token("auditor", List.of("audited"), List.of("audit:read")));
@@ -233,6 +263,16 @@ class AuthenticationTest {
   /** No route of the victim tenant, no new token, and no event of it on route-events. */
   private static void assertNothingWritten() {
     Rows rows = new Rows(env.jdbi());
+    long claimedKeys =
+        env.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT count(*) FROM idempotency_keys WHERE idempotency_key LIKE :k")
+                        .bind("k", "%/" + REFUSED_KEY)
+                        .mapTo(Long.class)
+                        .one());
+    assertThat(claimedKeys).as("idempotency keys claimed by refused writes").isZero();
     assertThat(rows.outbox(VICTIM + "/checkout/prod/v1")).isEmpty();
     assertThat(rows.count("splits WHERE tenant = '" + VICTIM + "'")).isZero();
     long victimRoutes =

@@ -1,10 +1,15 @@
 package dev.trafficmanager.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trafficmanager.api.console.ConsoleSettings;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedServers.class)
 class ConsoleApiTest {
   private static TestEnvironment env;
+  private static PipelineFixtures fixtures;
   private static RunningApi running;
   private static ApiClient client;
 
@@ -22,11 +28,12 @@ class ConsoleApiTest {
   static void start(TestEnvironment environment) {
     env = environment;
     env.createTopics();
-    PipelineFixtures fixtures = new PipelineFixtures(env);
+    fixtures = new PipelineFixtures(env);
     fixtures.writeRouteChanges(5);
     fixtures.commitConsumerOffset("audit-log", 2);
     fixtures.parkAuditLogRecord("acme/checkout/prod/v1", 0, 2, "audit_log is read-only");
-    running = RunningApi.start(env.settings());
+    // The shortest stall threshold there is, so that a stall shows within the test's patience.
+    running = RunningApi.start(env.with(Map.of(ConsoleSettings.STALL_AFTER, "1s")));
     client = running.client();
   }
 
@@ -46,6 +53,8 @@ class ConsoleApiTest {
     JsonNode processor = named(pipeline.path("groups"), "stage", "processor");
     assertThat(processor.path("state").asText()).isEqualTo("not_found");
     assertThat(processor.path("lag").isNull()).isTrue();
+    assertThat(processor.path("progress").isNull()).isTrue();
+    assertThat(processor.path("stalled_since").isNull()).isTrue();
 
     JsonNode auditDlq = named(pipeline.path("dead_letters"), "stage", "audit-log");
     assertThat(auditDlq.path("topic").asText())
@@ -57,6 +66,58 @@ class ConsoleApiTest {
 
     assertThat(pipeline.path("this_instance").path("bulkheads").size()).isPositive();
     assertThat(pipeline.has("kafka_error")).isFalse();
+  }
+
+  @Test
+  void aGroupWhoseCommittedOffsetsStandStillWithLagIsStalledUntilItCommitsAgain() {
+    // Five records wait on route-changes; cache-invalidation has handled one and stops there, as a
+    // consumer that paused its partitions for a retry does.
+    fixtures.commitConsumerOffset("cache-invalidation", 1);
+    JsonNode first = group("cache-invalidation");
+    assertThat(first.path("lag").asLong()).isEqualTo(4);
+    assertThat(first.path("progress").asText()).isEqualTo("moving");
+    assertThat(first.path("stalled_since").isNull()).isTrue();
+
+    JsonNode pipeline =
+        await("cache-invalidation called stalled")
+            .atMost(Duration.ofSeconds(15))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> client.get("/api/v1/pipeline").json(),
+                p ->
+                    named(p.path("groups"), "stage", "cache-invalidation")
+                        .path("progress")
+                        .asText()
+                        .equals("stalled"));
+    Instant since =
+        Instant.parse(
+            named(pipeline.path("groups"), "stage", "cache-invalidation")
+                .path("stalled_since")
+                .asText());
+    assertThat(since)
+        .isBeforeOrEqualTo(Instant.parse(pipeline.path("read_at").asText()).minusSeconds(1));
+
+    fixtures.commitConsumerOffset("cache-invalidation", 3);
+    JsonNode recovered = group("cache-invalidation");
+    assertThat(recovered.path("progress").asText()).isEqualTo("moving");
+    assertThat(recovered.path("stalled_since").isNull()).isTrue();
+
+    fixtures.commitConsumerOffset("cache-invalidation", 5);
+    JsonNode caughtUp = group("cache-invalidation");
+    assertThat(caughtUp.path("lag").asLong()).isZero();
+    assertThat(caughtUp.path("progress").asText()).isEqualTo("idle");
+  }
+
+  @Test
+  void aConsumerCaughtUpOnATransactionalTopicIsIdleThoughItsCommitMarkerCountsAsLag() {
+    // Offsets 0 and 1 are records, 2 the commit marker; a consumer commits the last record + 1.
+    fixtures.writeRouteChangesInATransaction(1, 2);
+    fixtures.commitConsumerOffset("cache-warming", 1, 2);
+
+    JsonNode warming = group("cache-warming");
+    assertThat(warming.path("lag").asLong()).isEqualTo(1);
+    assertThat(warming.path("progress").asText()).isEqualTo("idle");
+    assertThat(warming.path("stalled_since").isNull()).isTrue();
   }
 
   @Test
@@ -86,6 +147,10 @@ class ConsoleApiTest {
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().path("violations").get(0).path("field").asText()).isEqualTo("topic");
+  }
+
+  private static JsonNode group(String stage) {
+    return named(client.get("/api/v1/pipeline").json().path("groups"), "stage", stage);
   }
 
   private static JsonNode named(JsonNode list, String field, String value) {

@@ -3,17 +3,20 @@ package dev.trafficmanager.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmanager.api.console.ConsoleSettings;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -36,7 +39,8 @@ class ConsoleBrowserTest {
   static void start(TestEnvironment environment) {
     env = environment;
     env.createTopics();
-    running = RunningApi.start(env.settings());
+    // The shortest stall threshold there is, so that the pipeline page shows a stall at once.
+    running = RunningApi.start(env.with(Map.of(ConsoleSettings.STALL_AFTER, "1s")));
     base = "http://localhost:" + running.api().httpPort();
     ApiClient client = running.client();
     for (String service : List.of("checkout", "payments", "search")) {
@@ -61,8 +65,11 @@ class ConsoleBrowserTest {
         "https://checkout-v2.example",
         true,
         created.plusSeconds(60));
-    new PipelineFixtures(env)
-        .parkAuditLogRecord(TENANT + "/checkout/prod/v1", 1, 41, "audit_log is read-only");
+    PipelineFixtures fixtures = new PipelineFixtures(env);
+    fixtures.parkAuditLogRecord(TENANT + "/checkout/prod/v1", 1, 41, "audit_log is read-only");
+    // audit-log is 3 records behind and commits no more, as a consumer paused for retries.
+    fixtures.writeRouteChanges(5);
+    fixtures.commitConsumerOffset("audit-log", 2);
     chromium = HeadlessChromium.start();
   }
 
@@ -128,6 +135,15 @@ class ConsoleBrowserTest {
     String auditDlq = env.topics().consumerDlq("audit-log").name();
     assertThat(column(browser, "dead-letter-topics", 0)).contains(auditDlq);
     assertThat(column(browser, "bulkheads", 0)).contains("writes", "reads", "audit");
+    // The page refreshes every 2 s; the API calls the group stalled once it saw it stand still 1 s.
+    await("audit-log shown stalled")
+        .atMost(PAGE)
+        .ignoreException(StaleElementReferenceException.class)
+        .untilAsserted(
+            () -> {
+              assertThat(column(browser, "groups", 4).get(3)).isEqualTo("3");
+              assertThat(column(browser, "groups", 5).get(3)).matches("stalled \\d+ s");
+            });
     chromium.screenshot("console-pipeline");
 
     browser.findElement(By.linkText(auditDlq)).click();

@@ -10,9 +10,13 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the console shows, arranged in Kafka the way the pipeline's stages would leave it. */
 final class PipelineFixtures {
@@ -55,8 +59,36 @@ final class PipelineFixtures {
     env.write(batch);
   }
 
+  /**
+   * Writes {@code records} to {@code route-changes} partition {@code partition} in one transaction,
+   * as the processor does: the partition's last offset is then the transaction's commit marker.
+   */
+  void writeRouteChangesInATransaction(int partition, int records) {
+    Map<String, Object> props = env.kafka().clientProperties("fixture-transactional");
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, env.kafka().groupId("fixture-transactional"));
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (int i = 0; i < records; i++) {
+        producer.send(
+            new ProducerRecord<>(
+                env.topics().routeChanges().name(),
+                partition,
+                "t/s/e/v" + i,
+                "{}".getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.commitTransaction();
+    }
+  }
+
   /** Commits {@code offset} on {@code route-changes} partition 0 for a consumer's group. */
   void commitConsumerOffset(String consumer, long offset) {
+    commitConsumerOffset(consumer, 0, offset);
+  }
+
+  /** Commits {@code offset} on a {@code route-changes} partition for a consumer's group. */
+  void commitConsumerOffset(String consumer, int partition, long offset) {
     Map<String, Object> props = env.kafka().clientProperties("fixture-" + consumer);
     props.put(
         ConsumerConfig.GROUP_ID_CONFIG, env.kafka().groupId(ConsumerGroups.consumer(consumer)));
@@ -64,7 +96,7 @@ final class PipelineFixtures {
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       committer.commitSync(
           Map.of(
-              new TopicPartition(env.topics().routeChanges().name(), 0),
+              new TopicPartition(env.topics().routeChanges().name(), partition),
               new OffsetAndMetadata(offset)));
     }
   }

@@ -14,6 +14,7 @@ import dev.trafficmanager.testkit.ServerControl;
 import dev.trafficmanager.testkit.ServerControl.Server;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -105,6 +106,9 @@ class ChaosSuiteTest {
   private TestEnvironment env;
   private ServerControl servers;
   private ServiceProcesses services;
+  // An admin token, made in the database before the services start: the suite runs with
+  // authentication on, as a deployment does.
+  private WriteClient client;
   private InvalidationSubscriber invalidations;
   private final Map<String, TcpProxy> kafkaPaths = new HashMap<>();
 
@@ -121,10 +125,7 @@ class ChaosSuiteTest {
                 "0s",
                 "TM_LOG_FORMAT",
                 "console",
-                // Tokens and a per-tenant write limit are coming: the suite writes without a token
-                // and far faster than a tenant's default share.
-                "TM_AUTH",
-                "off",
+                // The suite writes far faster than a tenant's default share.
                 "TM_WRITE_RATE_PER_TENANT",
                 "100000",
                 "TM_KAFKA_DELIVERY_TIMEOUT",
@@ -163,6 +164,7 @@ class ChaosSuiteTest {
                   "JAVA_TOOL_OPTIONS",
                   JVM_OPTIONS + " -Djdk.net.hosts.file=" + hosts)));
     }
+    client = new WriteClient(TestTokens.admin(settings));
     services = new ServiceProcesses(name -> apis.getOrDefault(name, settings), logDir);
     // The first connection to Redis on a busy machine can outlast the command timeout.
     invalidations =
@@ -370,7 +372,8 @@ class ChaosSuiteTest {
     ReadLoad reads =
         new ReadLoad(
             WriteLoad.routes("redisrestart", size).stream().flatMap(List::stream).toList(),
-            services.apiUrls());
+            services.apiUrls(),
+            client.token());
     try (reads) {
       Fault restart = serverRestart(Server.REDIS);
       run(
@@ -415,7 +418,8 @@ class ChaosSuiteTest {
 
           @Override
           public String inject() throws Exception {
-            burst = new WriteLoad("burst-x", size.burstSize(), services::apiUrls, burstAcks);
+            burst =
+                new WriteLoad("burst-x", size.burstSize(), services::apiUrls, client, burstAcks);
             burst.createRoutes();
             burst.start();
             return ServiceProcesses.API_A;
@@ -533,9 +537,8 @@ class ChaosSuiteTest {
       Acknowledged acks)
       throws Exception {
     RouteKey probe = new RouteKey(prefix + "-probe", "probe", "prod", "v1");
-    WriteClient client = new WriteClient();
     long recoveryMillis;
-    try (WriteLoad load = new WriteLoad(prefix, size, services::apiUrls, acks)) {
+    try (WriteLoad load = new WriteLoad(prefix, size, services::apiUrls, client, acks)) {
       load.createRoutes();
       acknowledge(
           acks,

@@ -32,7 +32,11 @@ final class ReadLoad implements AutoCloseable {
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
 
-  ReadLoad(List<RouteKey> routes, List<String> apis) {
+  private final String token;
+
+  /** Resolves {@code routes} round robin over {@code apis}, sending {@code token}. */
+  ReadLoad(List<RouteKey> routes, List<String> apis, String token) {
+    this.token = token;
     this.routes = List.copyOf(routes);
     this.apis = List.copyOf(apis);
   }
@@ -73,7 +77,11 @@ final class ReadLoad implements AutoCloseable {
     try {
       HttpResponse<Void> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(TIMEOUT)
+                  .header("Authorization", "Bearer " + token)
+                  .GET()
+                  .build(),
               HttpResponse.BodyHandlers.discarding());
       (response.statusCode() == 200 ? answered : failed).incrementAndGet();
     } catch (IOException e) {

@@ -20,7 +20,6 @@ final class WriteClient {
    * The headers of every request, in this one place: when the API requires a bearer token, it is
    * added here ({@code "Authorization", "Bearer " + token}).
    */
-  private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
 
   /** How long a writer waits for an answer, as an upstream service with a timeout would. */
   static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -29,6 +28,16 @@ final class WriteClient {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String token;
+
+  String token() {
+    return token;
+  }
+
+  /** A client that sends {@code token} as its bearer token. */
+  WriteClient(String token) {
+    this.token = token;
+  }
 
   /** What the API answered: its status and, for a write it acknowledged, the revision. */
   record Answer(int status, long revision, String body) {
@@ -63,10 +72,11 @@ final class WriteClient {
             .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  private static HttpRequest.Builder request(String url) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT);
-    HEADERS.forEach(builder::header);
-    return builder;
+  private HttpRequest.Builder request(String url) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(TIMEOUT)
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + token);
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {

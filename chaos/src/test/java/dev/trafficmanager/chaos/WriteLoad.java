@@ -23,7 +23,7 @@ final class WriteLoad implements AutoCloseable {
   private final long periodMicros;
   private final Supplier<List<String>> apis;
   private final Acknowledged record;
-  private final WriteClient client = new WriteClient();
+  private final WriteClient client;
   private final AtomicInteger nextApi = new AtomicInteger();
   private final AtomicLong nextUrl = new AtomicLong();
   private final ScheduledExecutorService writers;
@@ -32,7 +32,13 @@ final class WriteLoad implements AutoCloseable {
    * @param tenantPrefix names the tenants {@code <prefix>-t0}, {@code <prefix>-t1}, …
    * @param apis the base URLs of the API instances, asked before each write
    */
-  WriteLoad(String tenantPrefix, ChaosSize size, Supplier<List<String>> apis, Acknowledged record) {
+  WriteLoad(
+      String tenantPrefix,
+      ChaosSize size,
+      Supplier<List<String>> apis,
+      WriteClient client,
+      Acknowledged record) {
+    this.client = client;
     this.routesByTenant = routes(tenantPrefix, size);
     this.periodMicros = 1_000_000L * size.tenants() / size.writesPerSecond();
     this.apis = apis;

@@ -146,6 +146,35 @@ class BenchCommandTest {
   }
 
   @Test
+  void theClientScenarioReportsTheLagOfTheReplicaBehindEveryWrite(TestEnvironment env) {
+    env.createTopics();
+    try (ApiService api = new ApiService(env.settings())) {
+      api.start();
+      String url = "http://localhost:" + api.httpPort();
+      Settings withToken = env.with(Map.of("TM_TOKEN", TestTokens.admin(env.settings())));
+
+      OperatorCli.Run run =
+          DeveloperCli.run(
+              withToken,
+              "bench",
+              "--url",
+              url,
+              "--scenario",
+              "client",
+              "--rate",
+              "10",
+              "--duration",
+              "2s");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out())
+          .containsPattern("client: (19|20|21) writes acknowledged, \\1 seen by the replica")
+          .contains("0 never seen, 0 failed")
+          .contains("write acknowledged -> replica answers it: p50");
+    }
+  }
+
+  @Test
   void aWatchRunWhoseTokenIsRefusedStopsNamingTheAnswer(TestEnvironment env) {
     env.createTopics();
     try (ApiService api = new ApiService(env.settings())) {

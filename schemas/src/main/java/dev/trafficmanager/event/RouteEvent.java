@@ -108,6 +108,26 @@ public record RouteEvent(
         index);
   }
 
+  /** This event at {@code index} in its tenant's change history. */
+  public RouteEvent withIndex(long index) {
+    return new RouteEvent(
+        schemaVersion,
+        eventId,
+        eventType,
+        action,
+        tenant,
+        service,
+        env,
+        version,
+        url,
+        active,
+        revision,
+        occurredAt,
+        actor,
+        correlationId,
+        index);
+  }
+
   public RouteKey routeKey() {
     return new RouteKey(tenant, service, env, version);
   }

@@ -65,14 +65,12 @@ public record SplitEvent(
     weights = weights == null ? null : Collections.unmodifiableMap(new TreeMap<>(weights));
   }
 
-  /** A split_changed event for the split as a write left it (empty weights: deleted). */
+  /**
+   * A split_changed event for the split as a write left it (empty weights: deleted), without a
+   * change index (the outbox takes it: {@link #withIndex}).
+   */
   public static SplitEvent of(
-      UUID eventId,
-      SplitState state,
-      Instant occurredAt,
-      String actor,
-      String correlationId,
-      Long index) {
+      UUID eventId, SplitState state, Instant occurredAt, String actor, String correlationId) {
     return new SplitEvent(
         SCHEMA_VERSION,
         eventId,
@@ -83,6 +81,24 @@ public record SplitEvent(
         state.env(),
         state.weights(),
         state.revision(),
+        occurredAt,
+        actor,
+        correlationId,
+        null);
+  }
+
+  /** This event at {@code index} in its tenant's change history. */
+  public SplitEvent withIndex(long index) {
+    return new SplitEvent(
+        schemaVersion,
+        eventId,
+        eventType,
+        action,
+        tenant,
+        service,
+        env,
+        weights,
+        revision,
         occurredAt,
         actor,
         correlationId,

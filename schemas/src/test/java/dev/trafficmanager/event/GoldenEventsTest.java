@@ -129,12 +129,12 @@ class GoldenEventsTest {
     SplitEvent event = splits.deserialize("route-events", golden(Action.SPLIT_CHANGED));
     SplitEvent deleted =
         SplitEvent.of(
-            event.eventId(),
-            new SplitState("acme", "checkout", "prod", Map.of(), 2, event.occurredAt()),
-            event.occurredAt(),
-            "deploy-bot",
-            "c1",
-            7L);
+                event.eventId(),
+                new SplitState("acme", "checkout", "prod", Map.of(), 2, event.occurredAt()),
+                event.occurredAt(),
+                "deploy-bot",
+                "c1")
+            .withIndex(7);
 
     byte[] bytes = splits.serialize("route-events", deleted);
 

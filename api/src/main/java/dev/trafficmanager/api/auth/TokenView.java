@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -56,6 +57,6 @@ public record TokenView(
             .map(Scope::parse)
             .flatMap(Optional::stream)
             .collect(Collectors.toUnmodifiableSet());
-    return new Caller(name, known, Set.copyOf(tenants), true);
+    return new Caller(name, known, Set.copyOf(tenants), OptionalLong.of(id));
   }
 }

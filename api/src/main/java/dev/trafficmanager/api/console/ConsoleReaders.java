@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -23,11 +24,13 @@ public final class ConsoleReaders implements AutoCloseable {
   }
 
   /**
+   * @param settings how the pipeline view judges a group's progress
    * @param backlog the outbox backlog as this instance last read it
    * @param thisInstance this instance's breakers and bulkheads, as {@code /health/resilience}
    */
   public static ConsoleReaders open(
       KafkaSettings kafka,
+      ConsoleSettings settings,
       Supplier<Optional<OutboxBacklog>> backlog,
       Supplier<Map<String, Object>> thisInstance) {
     Map<String, Object> props = kafka.clientProperties("tm-api-console");
@@ -39,9 +42,14 @@ public final class ConsoleReaders implements AutoCloseable {
     Admin admin = Admin.create(props);
     PipelineStages stages = new PipelineStages(kafka);
     Clock clock = Clock.systemUTC();
+    GroupProgress progress =
+        new GroupProgress(
+            stages.all().stream().map(PipelineStages.Stage::group).collect(Collectors.toSet()),
+            settings.stallAfter(),
+            clock);
     return new ConsoleReaders(
         admin,
-        new PipelineReader(admin, stages, backlog, thisInstance, clock),
+        new PipelineReader(admin, stages, backlog, thisInstance, progress, clock),
         new DeadLetterReader(kafka, stages, clock));
   }
 

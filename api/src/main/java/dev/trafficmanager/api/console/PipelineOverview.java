@@ -29,17 +29,38 @@ public record PipelineOverview(
 
   /**
    * One stage's consumer group: its state as the broker sees it ({@code stable}, {@code empty}: no
-   * member runs, …), its members, and its lag (records on its input topic not yet committed; null
-   * before it first committed).
+   * member runs, …), its members, its lag (records on its input topic not yet committed; null
+   * before it first committed), and its progress as this API instance saw it over its reads: {@code
+   * idle} (no lag), {@code moving} (lag, and the committed offsets moved lately), or {@code
+   * stalled} (lag, and the committed offsets have not moved for {@code TM_CONSOLE_STALL_AFTER}:
+   * paused or stuck). A consumer that keeps its partitions paused, retrying against a sink that is
+   * down, is a stable group to the broker and shows here as stalled; its own {@code /health}
+   * ({@code paused_partitions}) and the {@code tm_consumer_paused} metric say exactly which
+   * partitions it paused. {@code stalled_since} is when this instance first saw the group with lag
+   * at its current offsets; null unless stalled. Both are null when the lag is. A partition one
+   * offset short of its end counts as caught up: its last offset is then a transaction's commit
+   * marker, which a consumer never commits past, so {@code lag} may be one per partition while
+   * {@code progress} is {@code idle}.
    */
-  @JsonPropertyOrder({"stage", "group", "input_topic", "state", "members", "lag"})
+  @JsonPropertyOrder({
+    "stage",
+    "group",
+    "input_topic",
+    "state",
+    "members",
+    "lag",
+    "progress",
+    "stalled_since"
+  })
   public record Group(
       @JsonProperty("stage") String stage,
       @JsonProperty("group") String group,
       @JsonProperty("input_topic") String inputTopic,
       @JsonProperty("state") String state,
       @JsonProperty("members") Integer members,
-      @JsonProperty("lag") Long lag) {}
+      @JsonProperty("lag") Long lag,
+      @JsonProperty("progress") String progress,
+      @JsonProperty("stalled_since") Instant stalledSince) {}
 
   /** A dead-letter topic and the records parked in it (an upper bound for a transactional one). */
   @JsonPropertyOrder({"topic", "stage", "records"})

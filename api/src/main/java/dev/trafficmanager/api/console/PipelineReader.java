@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class PipelineReader {
   private final PipelineStages stages;
   private final Supplier<Optional<OutboxBacklog>> backlog;
   private final Supplier<Map<String, Object>> thisInstance;
+  private final GroupProgress progress;
   private final Clock clock;
 
   PipelineReader(
@@ -48,11 +50,13 @@ public final class PipelineReader {
       PipelineStages stages,
       Supplier<Optional<OutboxBacklog>> backlog,
       Supplier<Map<String, Object>> thisInstance,
+      GroupProgress progress,
       Clock clock) {
     this.admin = admin;
     this.stages = stages;
     this.backlog = backlog;
     this.thisInstance = thisInstance;
+    this.progress = progress;
     this.clock = clock;
   }
 
@@ -73,6 +77,8 @@ public final class PipelineReader {
               .describedGroups();
       for (PipelineStages.Stage stage : stages.all()) {
         Optional<ConsumerGroupDescription> group = ifExists(described.get(stage.group()));
+        Optional<Committed> committed = committed(stage.group());
+        Optional<GroupProgress.Progress> progressed = progressOf(stage.group(), committed);
         groups.add(
             new PipelineOverview.Group(
                 stage.name(),
@@ -82,7 +88,9 @@ public final class PipelineReader {
                     .map(g -> g.groupState().toString().toLowerCase(Locale.ROOT))
                     .orElse("not_found"),
                 group.map(g -> g.members().size()).orElse(null),
-                lag(stage.group()).orElse(null)));
+                committed.map(Committed::lag).orElse(null),
+                progressed.map(p -> p.kind().wireName()).orElse(null),
+                progressed.map(GroupProgress.Progress::since).orElse(null)));
       }
       for (PipelineStages.Stage stage : stages.all()) {
         deadLetters.add(
@@ -96,7 +104,14 @@ public final class PipelineReader {
       for (PipelineStages.Stage stage : stages.all()) {
         groups.add(
             new PipelineOverview.Group(
-                stage.name(), stage.group(), stage.inputTopic(), "unknown", null, null));
+                stage.name(),
+                stage.group(),
+                stage.inputTopic(),
+                "unknown",
+                null,
+                null,
+                null,
+                null));
         deadLetters.add(
             new PipelineOverview.DeadLetterTopic(stage.deadLetterTopic(), stage.name(), null));
       }
@@ -118,8 +133,27 @@ public final class PipelineReader {
     }
   }
 
-  /** The records of the group's input not yet committed; empty before it first committed. */
-  private Optional<Long> lag(String group) {
+  /**
+   * A group's committed offsets on its input, the offsets after them (its lag), and of those the
+   * ones that may be records it has yet to handle ({@code waiting}). The input topics are written
+   * in transactions, so a partition's last offset is usually a commit marker: a consumer never sees
+   * it and commits only up to it (the last record's offset + 1), so its lag stays at one per such
+   * partition while it is caught up. A record waiting in a committed transaction is followed by its
+   * marker, so a partition one offset short of its end has nothing waiting.
+   */
+  private record Committed(Map<TopicPartition, Long> offsets, long lag, long waiting) {}
+
+  private Optional<GroupProgress.Progress> progressOf(String group, Optional<Committed> committed) {
+    if (committed.isEmpty()) {
+      progress.forget(group);
+      return Optional.empty();
+    }
+    return Optional.of(
+        progress.observe(group, committed.get().offsets(), committed.get().waiting()));
+  }
+
+  /** The group's committed offsets and lag; empty before it first committed. */
+  private Optional<Committed> committed(String group) {
     Map<TopicPartition, OffsetAndMetadata> committed;
     try {
       committed = await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
@@ -138,13 +172,18 @@ public final class PipelineReader {
     }
     Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(known.keySet(), OffsetSpec.latest());
     long lag = 0;
+    long waiting = 0;
+    Map<TopicPartition, Long> offsets = new HashMap<>();
     for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : known.entrySet()) {
+      offsets.put(entry.getKey(), entry.getValue().offset());
       ListOffsetsResultInfo end = ends.get(entry.getKey());
       if (end != null) {
-        lag += Math.max(0, end.offset() - entry.getValue().offset());
+        long behind = Math.max(0, end.offset() - entry.getValue().offset());
+        lag += behind;
+        waiting += Math.max(0, behind - 1);
       }
     }
-    return Optional.of(lag);
+    return Optional.of(new Committed(offsets, lag, waiting));
   }
 
   /** Records between each partition's first and last offset; null when the topic is missing. */

@@ -58,7 +58,7 @@ final class WriteRequest {
             : RequestBody.readJson(ctx, maxBodyBytes);
     String declared = readActor(ctx.header(ACTOR_HEADER));
     this.actor = caller.authenticated() ? caller.name() : declared;
-    this.idempotentRequest = readIdempotencyKey(ctx, bytes);
+    this.idempotentRequest = readIdempotencyKey(ctx, caller, bytes);
     this.body = bodyless && bytes.length == 0 ? null : readBody(json, bytes);
   }
 
@@ -187,7 +187,7 @@ final class WriteRequest {
     return violation.isPresent() ? DEFAULT_ACTOR : header;
   }
 
-  private Optional<IdempotentRequest> readIdempotencyKey(Context ctx, byte[] bytes) {
+  private Optional<IdempotentRequest> readIdempotencyKey(Context ctx, Caller caller, byte[] bytes) {
     String header = ctx.header(IdempotencyKey.HEADER);
     if (header == null) {
       return Optional.empty();
@@ -196,7 +196,9 @@ final class WriteRequest {
       IdempotencyKey key = new IdempotencyKey(header);
       return Optional.of(
           new IdempotentRequest(
-              key, RequestFingerprint.of(ctx.method().name(), ctx.path(), bytes)));
+              key,
+              RequestFingerprint.of(ctx.method().name(), ctx.path(), bytes),
+              caller.tokenId()));
     } catch (InvalidInputException e) {
       violations.addAll(e.violations());
       return Optional.empty();

@@ -8,12 +8,14 @@ import org.jdbi.v3.core.Handle;
  * claimed before the write and completed with its answer after it, so the key, the write and its
  * event commit or roll back together.
  *
- * <p>A key belongs to the tenant of the route it wrote: the same key sent for two tenants is two
- * keys, so one tenant can neither probe for another's keys nor claim them first. The table's key
- * column holds {@code <tenant>/<key>}; a tenant name has no {@code /}, so the two parts never run
- * together. (A column of its own would need a migration beside other branches' migrations; the
- * prefix needs none, and a key stored before it simply no longer matches, which costs a retry
- * nothing: creates and state changes are idempotent by nature.)
+ * <p>A key belongs to the tenant of the route it wrote and to the token that sent it: the same key
+ * sent for two tenants, or by two tokens, is two keys, so no caller can probe for another's keys or
+ * claim them first. The table's key column holds {@code <tenant> <token id>/<key>}, or {@code
+ * <tenant>/<key>} while authentication is off; neither a tenant name nor a token id has a space or
+ * a {@code /}, and a key has no space, so the parts never run together. (A column of its own would
+ * need a migration beside other branches' migrations; the prefix needs none, and a key stored
+ * before it simply no longer matches, which costs a retry nothing: creates and state changes are
+ * idempotent by nature.)
  */
 public final class IdempotencyRecords {
   /**
@@ -29,7 +31,7 @@ public final class IdempotencyRecords {
    * @throws IdempotencyKeyReusedException when the key was used for a different request
    */
   public Optional<StoredAnswer> claim(Handle handle, String tenant, IdempotentRequest request) {
-    String scoped = scoped(tenant, request.key());
+    String scoped = scoped(tenant, request);
     // Loops only if the earlier row vanished between the two statements (deleted by retention).
     while (true) {
       int inserted =
@@ -67,20 +69,23 @@ public final class IdempotencyRecords {
     }
   }
 
-  /** Stores the answer of the write that claimed the key for {@code tenant}. */
-  public void complete(Handle handle, String tenant, IdempotencyKey key, StoredAnswer answer) {
+  /** Stores the answer of the write that claimed the request's key for {@code tenant}. */
+  public void complete(
+      Handle handle, String tenant, IdempotentRequest request, StoredAnswer answer) {
     handle
         .createUpdate(
             "UPDATE idempotency_keys SET status = :status, response_body = :body"
                 + " WHERE idempotency_key = :key")
-        .bind("key", scoped(tenant, key))
+        .bind("key", scoped(tenant, request))
         .bind("status", answer.status())
         .bind("body", answer.body())
         .execute();
   }
 
-  private static String scoped(String tenant, IdempotencyKey key) {
-    return tenant + "/" + key.value();
+  private static String scoped(String tenant, IdempotentRequest request) {
+    String owner =
+        request.tokenId().isPresent() ? tenant + " " + request.tokenId().getAsLong() : tenant;
+    return owner + "/" + request.key().value();
   }
 
   private record Stored(String fingerprint, StoredAnswer answer) {}

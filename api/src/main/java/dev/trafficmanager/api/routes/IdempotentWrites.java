@@ -48,8 +48,7 @@ public final class IdempotentWrites {
             }
           }
           Applied<E> applied = apply.apply(handle);
-          idempotent.ifPresent(
-              r -> idempotency.complete(handle, tenant, r.key(), applied.answer()));
+          idempotent.ifPresent(r -> idempotency.complete(handle, tenant, r, applied.answer()));
           return new Committed<>(
               new WriteReply(applied.answer(), false, applied.effect()), applied.event());
         });

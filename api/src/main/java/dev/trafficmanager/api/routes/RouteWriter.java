@@ -44,7 +44,6 @@ public final class RouteWriter {
   // appending at their right edge instead of touching a random page per insert, and draw no
   // SecureRandom lock per write.
   private final NoArgGenerator eventIds = Generators.timeBasedEpochGenerator();
-  private final ChangeIndex changeIndex = new ChangeIndex();
 
   /**
    * @param render turns an outcome into the answer the caller receives (and a retry with the same
@@ -165,8 +164,8 @@ public final class RouteWriter {
   }
 
   /**
-   * Takes the tenant's next change index (after the route's row lock: see {@link ChangeIndex}) and
-   * appends the event with it and the route's state before ({@code previous}, null for a create).
+   * Appends the event with the route's state before ({@code previous}, null for a create), at the
+   * tenant's next change index: after the route's row lock, as {@link ChangeIndex} requires.
    */
   private RouteEvent emit(
       Handle handle,
@@ -175,17 +174,16 @@ public final class RouteWriter {
       RouteState previous,
       Instant now,
       WriteContext context) {
-    RouteEvent event =
+    return outbox.append(
+        handle,
         RouteEvent.of(
             eventIds.generate(),
             action,
             route.state(),
             now,
             context.actor(),
-            context.correlationId(),
-            changeIndex.next(handle, route.tenant()));
-    outbox.append(handle, event, previous);
-    return event;
+            context.correlationId()),
+        previous);
   }
 
   private record Applied(WriteOutcome outcome, Optional<RouteEvent> event) {

@@ -2,7 +2,6 @@ package dev.trafficmanager.api.splits;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.NoArgGenerator;
-import dev.trafficmanager.api.changes.ChangeIndex;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
 import dev.trafficmanager.api.outbox.OutboxStore;
@@ -41,7 +40,6 @@ public final class SplitWriter {
   private final ObjLongConsumer<SplitKey> changes;
   private final SplitRepository splits = new SplitRepository();
   private final OutboxStore outbox = new OutboxStore();
-  private final ChangeIndex changeIndex = new ChangeIndex();
   private final NoArgGenerator eventIds = Generators.timeBasedEpochGenerator();
 
   /**
@@ -134,15 +132,13 @@ public final class SplitWriter {
       WriteOutcome.Effect effect,
       Instant now,
       WriteContext context) {
+    // The outbox takes the tenant's next change index, after the routes' and the split's locks.
     SplitEvent event =
-        SplitEvent.of(
-            eventIds.generate(),
-            state,
-            now,
-            context.actor(),
-            context.correlationId(),
-            changeIndex.next(handle, state.tenant()));
-    outbox.append(handle, event, previous);
+        outbox.append(
+            handle,
+            SplitEvent.of(
+                eventIds.generate(), state, now, context.actor(), context.correlationId()),
+            previous);
     return new IdempotentWrites.Applied<>(render.apply(state, effect), effect, Optional.of(event));
   }
 }

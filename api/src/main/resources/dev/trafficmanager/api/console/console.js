@@ -156,9 +156,10 @@ async function pipelinePage() {
     table("outbox", ["pending rows", "oldest pending (s)"],
       [[number(p.outbox.pending_rows), number(p.outbox.oldest_pending_age_seconds)]]),
     el("h2", {}, "Processor and consumers"),
-    table("groups", ["stage", "group", "state", "members", "lag"],
+    table("groups", ["stage", "group", "state", "members", "lag", "progress"],
       p.groups.map((g) => [g.stage, el("code", {}, g.group),
-        el("span", { class: g.state === "stable" ? "ok" : "bad" }, g.state), number(g.members), number(g.lag)])),
+        el("span", { class: g.state === "stable" ? "ok" : "bad" }, g.state), number(g.members), number(g.lag),
+        progressBadge(g, p.read_at)])),
     el("h2", {}, "Dead letters"),
     table("dead-letter-topics", ["topic", "stage", "records"],
       p.dead_letters.map((d) => [
@@ -171,6 +172,23 @@ async function pipelinePage() {
         el("span", { class: b.state === "closed" ? "ok" : "bad" }, b.state), b.failure_rate])),
     table("bulkheads", ["bulkhead", "in use", "of"],
       mine.bulkheads.map((b) => [b.name, b.in_use, b.max_concurrent_calls])));
+}
+
+// A group's progress as the API judged it from its committed offsets: the broker cannot tell a
+// consumer that paused its partitions from one that works, so "stalled" is what shows of a pause.
+function progressBadge(group, readAt) {
+  if (!group.progress) {
+    return "—";
+  }
+  if (group.progress !== "stalled") {
+    return el("span", { class: "badge " + group.progress }, group.progress);
+  }
+  const seconds = Math.max(0, Math.floor((Date.parse(readAt) - Date.parse(group.stalled_since)) / 1000));
+  return el("span", {
+    class: "badge stalled",
+    title: "Lag, and no commit since " + group.stalled_since + ": paused or stuck. The consumer's own " +
+      "/health (paused_partitions) and tm_consumer_paused say which partitions it paused.",
+  }, "stalled " + seconds + " s");
 }
 
 async function deadLettersPage(topic) {

@@ -1,8 +1,13 @@
 package dev.trafficmanager.api.outbox;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.trafficmanager.event.Action;
+import dev.trafficmanager.event.JsonSerde;
+import dev.trafficmanager.event.RouteEvent;
+import dev.trafficmanager.event.RouteState;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
 import java.sql.Connection;
@@ -12,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,6 +56,31 @@ class OutboxStoreTest {
     assertThat(outbox.exists(oldPublished)).isFalse();
     assertThat(outbox.exists(oldPending)).isTrue();
     assertThat(outbox.exists(recentPublished)).isTrue();
+  }
+
+  @Test
+  void eachAppendTakesItsTenantsNextIndexAndStoresTheEventWithIt(TestEnvironment env)
+      throws Exception {
+    fixture = new RelayFixture(env.settings(), Map.of());
+    OutboxTable outbox = fixture.migratedOutbox();
+    RouteState first = state("acme", 1);
+    List<RouteEvent> appended = new ArrayList<>();
+
+    try (Connection c = outbox.connect();
+        Handle handle = Jdbi.open(c)) {
+      handle.useTransaction(
+          h -> {
+            appended.add(store.append(h, event(first), null));
+            appended.add(store.append(h, event(state("acme", 2)), first));
+            appended.add(store.append(h, event(state("globex", 1)), null));
+          });
+
+      assertThat(appended).extracting(RouteEvent::index).containsExactly(1L, 2L, 1L);
+      JsonSerde<RouteEvent> contract = new JsonSerde<>(RouteEvent.class);
+      assertThat(store.pending(c, 10))
+          .extracting(row -> contract.deserialize("", row.payload().getBytes(UTF_8)))
+          .containsExactlyElementsOf(appended);
+    }
   }
 
   @Test
@@ -93,5 +126,27 @@ class OutboxStoreTest {
     assertThat(sinceTwoDays)
         .extracting(OutboxRevision::revision, OutboxRevision::pending)
         .containsExactlyInAnyOrder(tuple(2L, true), tuple(3L, false));
+  }
+
+  private static RouteState state(String tenant, long revision) {
+    return new RouteState(
+        tenant,
+        "billing",
+        "prod",
+        "v1",
+        "https://billing.example/" + revision,
+        true,
+        revision,
+        Instant.parse("2026-12-06T02:00:00Z"));
+  }
+
+  private static RouteEvent event(RouteState state) {
+    return RouteEvent.of(
+        UUID.randomUUID(),
+        state.revision() == 1 ? Action.CREATED : Action.URL_CHANGED,
+        state,
+        state.updatedAt(),
+        "deploy-bot",
+        "c-" + state.revision());
   }
 }

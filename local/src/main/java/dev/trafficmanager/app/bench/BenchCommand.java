@@ -65,6 +65,10 @@ import picocli.CommandLine.Spec;
           + " under a group of its own from the start of route-changes, and times it until it has"
           + " committed past every record the topic held at its start (records/s). Its effects are"
           + " the consumer's, idempotent; the group is deleted afterwards. Needs no API.",
+      "client: a Java client (TrafficManagerClient) follows the run's tenant while 10 routes get"
+          + " URL changes at --rate for --duration; reports the replica's lag, from a write's"
+          + " acknowledgement to the replica answering it (p50, p99, max). Keep --rate under the"
+          + " API's TM_WRITE_RATE_PER_TENANT (50/s by default).",
       "Operations per second and latency count 2xx answers; any other status is reported by"
           + " code, 503 as shed; a request without an answer (refused, timed out) as an error.",
       "Every run writes under a tenant of its own, bench-<8 hex digits>, so it never touches other"
@@ -162,7 +166,8 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "all",
       converter = Workload.Converter.class,
       description =
-          "writes, resolve, all, latency, drain, replay or watch. Default: ${DEFAULT-VALUE}.")
+          "writes, resolve, all, latency, drain, replay, watch or client. Default:"
+              + " ${DEFAULT-VALUE}.")
   Workload workload;
 
   @Option(
@@ -176,7 +181,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--rate",
       paramLabel = "<writes/s>",
       defaultValue = "100",
-      description = "latency and watch: writes offered per second. Default: ${DEFAULT-VALUE}.")
+      description =
+          "latency, watch and client: writes offered per second. Default: ${DEFAULT-VALUE}.")
   int rate;
 
   @Option(
@@ -255,6 +261,9 @@ public final class BenchCommand implements Callable<Integer> {
         err.println("bench: interrupted");
         return 1;
       }
+    }
+    if (workload == Workload.CLIENT) {
+      return client(api, tenant, out, err);
     }
     LoadRunner runner = new LoadRunner(api, threads, notes, progress.style());
     CountDownLatch finished = new CountDownLatch(1);
@@ -352,6 +361,31 @@ public final class BenchCommand implements Callable<Integer> {
             .with(latency, null, null);
     print(report, out);
     return deactivationFailed(deactivated, tenant, err) ? 1 : 0;
+  }
+
+  /** {@code client}: the replica lag of a Java client following the run's tenant. */
+  private int client(RouteApi api, String tenant, PrintWriter out, PrintWriter err) {
+    Optional<String> bearer = bearerToken();
+    if (bearer.isEmpty()) {
+      err.println("bench: the client scenario needs a token: --token, TM_TOKEN or local's");
+      return 1;
+    }
+    try {
+      new ClientBench(api, bearer.get(), json ? err : out)
+          .run(tenant, rate, duration, () -> false)
+          .print(out);
+      return 0;
+    } catch (WatchBench.SetupFailed e) {
+      err.println("bench: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("bench: cannot reach the API at " + api.base() + ": " + Failures.describe(e));
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("bench: interrupted");
+      return 1;
+    }
   }
 
   /** {@code drain}: a backlog of new routes of the run's tenant, deactivated afterwards. */

@@ -7,7 +7,8 @@ import picocli.CommandLine;
  * What {@code --scenario} runs: {@code writes}, {@code resolve} and {@code all} (both) after the
  * create phase with a closed loop of threads; {@code latency} after the create phase at a fixed
  * rate; {@code drain} and {@code replay} without the API's write path; {@code watch} holds blocking
- * queries while it writes ({@link WatchBench}).
+ * queries while it writes ({@link WatchBench}); {@code client} follows the run's tenant with a Java
+ * client while it writes ({@link ClientBench}).
  */
 enum Workload {
   WRITES(true, false),
@@ -16,7 +17,8 @@ enum Workload {
   LATENCY(false, false),
   DRAIN(false, false),
   REPLAY(false, false),
-  WATCH(false, false);
+  WATCH(false, false),
+  CLIENT(false, false);
 
   private final boolean writes;
   private final boolean resolve;
@@ -40,7 +42,7 @@ enum Workload {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Reads {@code --scenario=writes|resolve|all|latency|drain|replay|watch}. */
+  /** Reads {@code --scenario=writes|resolve|all|latency|drain|replay|watch|client}. */
   static final class Converter implements CommandLine.ITypeConverter<Workload> {
     @Override
     public Workload convert(String value) {
@@ -52,7 +54,8 @@ enum Workload {
       throw new CommandLine.TypeConversionException(
           "'"
               + value
-              + "' is not a scenario: expected writes, resolve, all, latency, drain, replay or watch");
+              + "' is not a scenario: expected writes, resolve, all, latency, drain, replay, watch or"
+              + " client");
     }
   }
 }

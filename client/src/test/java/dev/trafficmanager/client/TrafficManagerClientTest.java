@@ -1,0 +1,343 @@
+package dev.trafficmanager.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.trafficmanager.api.ApiService;
+import dev.trafficmanager.testkit.SharedServers;
+import dev.trafficmanager.testkit.TestEnvironment;
+import dev.trafficmanager.testkit.TestTokens;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The client against a real API on real servers: its replica converges after each change within
+ * {@link #CONVERGENCE} and answers what the API answers while several writers write; it survives
+ * the instance it talks to stopping and being restarted, relists when its index is no longer kept,
+ * asks the API when it has no replica, and says clearly when its token is refused.
+ */
+@ExtendWith(SharedServers.class)
+class TrafficManagerClientTest {
+  /**
+   * The bound the README states: a change acknowledged by the instance the client watches is in the
+   * replica within it (in practice milliseconds), also when that instance is replaced.
+   */
+  private static final Duration CONVERGENCE = Duration.ofSeconds(10);
+
+  private static TestEnvironment env;
+  private static ApiService api;
+  private static String adminToken;
+
+  @BeforeAll
+  static void start(TestEnvironment environment) {
+    env = environment;
+    env.createTopics();
+    api = startApi(0);
+    adminToken = TestTokens.admin(env.settings());
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  @Test
+  void theReplicaConvergesAfterEachChangeAndAnswersWhatTheApiAnswersUnderConcurrentWriters()
+      throws Exception {
+    String tenant = "steady";
+    RouteWrites writes = new RouteWrites(base(api), adminToken, tenant);
+    int writers = 3;
+    List<String> services = List.of("checkout", "search", "billing", "cart", "auth", "media");
+    for (String service : services) {
+      writes.create(service, "prod", "v1", "https://" + service + ".example/0");
+    }
+    try (TrafficManagerClient client = client(tenant, base(api));
+        TrafficManagerClient apiOnly = apiOnly(tenant, adminToken)) {
+      assertThat(client.awaitReady(CONVERGENCE)).isTrue();
+      assertThat(client.replicaStatus().routes()).isEqualTo(services.size());
+
+      // Each writer owns two routes, so that after its write nobody else changes them until it has
+      // checked the replica and the API; the writers still race for the tenant's change index.
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      List<Future<Integer>> writing = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        List<String> owned = services.subList(2 * w, 2 * w + 2);
+        writing.add(pool.submit(() -> writeAndCheck(writes, client, apiOnly, owned, 25)));
+      }
+      int checked = 0;
+      for (Future<Integer> done : writing) {
+        checked += done.get();
+      }
+      pool.shutdown();
+      assertThat(checked).isEqualTo(writers * 25);
+
+      for (String service : services) {
+        assertThat(comparable(client.resolve(service, "prod", "v1")))
+            .isEqualTo(comparable(apiOnly.resolve(service, "prod", "v1")));
+      }
+      ReplicaStatus status = client.replicaStatus();
+      assertThat(status.ready()).isTrue();
+      assertThat(status.lists()).isEqualTo(1);
+      assertThat(status.lastFailure()).isEmpty();
+      assertThat(status.sinceConfirmedCurrent()).isPresent();
+    }
+  }
+
+  /**
+   * Changes its routes at random (a new URL or a deactivation when active, an activation when not),
+   * and after each change waits for the replica to show it and checks the API says the same.
+   */
+  private static int writeAndCheck(
+      RouteWrites writes,
+      TrafficManagerClient client,
+      TrafficManagerClient apiOnly,
+      List<String> services,
+      int changes) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    boolean[] active = new boolean[services.size()];
+    Arrays.fill(active, true);
+    for (int i = 0; i < changes; i++) {
+      int at = random.nextInt(services.size());
+      String service = services.get(at);
+      RouteWrites.Written written;
+      if (!active[at]) {
+        written = writes.activate(service, "prod", "v1");
+      } else if (random.nextBoolean()) {
+        written = writes.deactivate(service, "prod", "v1");
+      } else {
+        written =
+            writes.changeUrl(
+                service,
+                "prod",
+                "v1",
+                "https://" + service + ".example/" + random.nextInt(1000000));
+      }
+      active[at] = written.active();
+      Optional<String> expected =
+          written.active()
+              ? Optional.of(written.url() + "@" + written.revision())
+              : Optional.empty();
+      await("the replica shows " + service + " at revision " + written.revision())
+          .atMost(CONVERGENCE)
+          .until(() -> comparable(client.resolve(service, "prod", "v1")).equals(expected));
+      assertThat(client.resolve(service, "prod", "v1").map(Resolution::source))
+          .isNotEqualTo(Optional.of(Resolution.Source.API));
+      assertThat(comparable(apiOnly.resolve(service, "prod", "v1"))).isEqualTo(expected);
+    }
+    return changes;
+  }
+
+  @Test
+  void itMovesToAnotherInstanceWhenItsOwnStopsAndBackWhenItIsRestarted() throws Exception {
+    String tenant = "moving";
+    ApiService first = startApi(0);
+    int firstPort = first.httpPort();
+    ApiService second = startApi(0);
+    RouteWrites writes = new RouteWrites(base(first), adminToken, tenant);
+    writes.create("checkout", "prod", "v1", "https://checkout.example/0");
+    try (TrafficManagerClient client = client(tenant, base(first), base(second))) {
+      assertThat(client.awaitReady(CONVERGENCE)).isTrue();
+      assertThat(client.replicaStatus().instance().getPort()).isEqualTo(firstPort);
+
+      // Closed while the client's blocking query is parked on it.
+      first.close();
+      writes.through(base(second)).changeUrl("checkout", "prod", "v1", "https://second.example");
+      awaitUrl(client, "checkout", "https://second.example");
+      assertThat(client.replicaStatus().instance().getPort()).isEqualTo(second.httpPort());
+
+      // The first comes back where it was; the second goes away.
+      ApiService restarted = startApi(firstPort);
+      try {
+        second.close();
+        writes.changeUrl("checkout", "prod", "v1", "https://restarted.example");
+        awaitUrl(client, "checkout", "https://restarted.example");
+        ReplicaStatus status = client.replicaStatus();
+        assertThat(status.instance().getPort()).isEqualTo(firstPort);
+        // An index is valid on every instance and across restarts: no relist was needed.
+        assertThat(status.lists()).isEqualTo(1);
+        await("the failures are behind it")
+            .atMost(CONVERGENCE)
+            .until(() -> client.replicaStatus().lastFailure().isEmpty());
+      } finally {
+        restarted.close();
+      }
+    } finally {
+      first.close();
+      second.close();
+    }
+  }
+
+  @Test
+  void aChangeAnotherInstanceTookReachesTheReplica() throws Exception {
+    String tenant = "elsewhere";
+    ApiService watched = startApi(0);
+    RouteWrites writes = new RouteWrites(base(api), adminToken, tenant);
+    writes.create("checkout", "prod", "v1", "https://checkout.example/0");
+    try (TrafficManagerClient client = client(tenant, base(watched))) {
+      assertThat(client.awaitReady(CONVERGENCE)).isTrue();
+
+      for (int i = 1; i <= 3; i++) {
+        writes.changeUrl("checkout", "prod", "v1", "https://checkout.example/" + i);
+        awaitUrl(client, "checkout", "https://checkout.example/" + i);
+      }
+    } finally {
+      watched.close();
+    }
+  }
+
+  @Test
+  void anIndexNoLongerKeptMakesItListAgain() throws Exception {
+    String tenant = "expiring";
+    ApiService watched = startApi(0);
+    int port = watched.httpPort();
+    RouteWrites writes = new RouteWrites(base(api), adminToken, tenant);
+    writes.create("checkout", "prod", "v1", "https://checkout.example/0");
+    try (TrafficManagerClient client = client(tenant, base(watched))) {
+      assertThat(client.awaitReady(CONVERGENCE)).isTrue();
+      await("the replica is confirmed current")
+          .atMost(CONVERGENCE)
+          .until(() -> client.replicaStatus().sinceConfirmedCurrent().isPresent());
+      long held = client.replicaStatus().index();
+
+      // While its instance is away, three changes land elsewhere and the retention takes the
+      // first two of them: the changes after the client's index are no longer all kept.
+      watched.close();
+      writes.deactivate("checkout", "prod", "v1");
+      writes.activate("checkout", "prod", "v1");
+      writes.changeUrl("checkout", "prod", "v1", "https://after-the-gap.example");
+      env.jdbi()
+          .useHandle(
+              h ->
+                  h.createUpdate(
+                          "DELETE FROM outbox WHERE tenant = :tenant AND change_index <= :upTo")
+                      .bind("tenant", tenant)
+                      .bind("upTo", held + 2)
+                      .execute());
+      watched = startApi(port);
+
+      awaitUrl(client, "checkout", "https://after-the-gap.example");
+      assertThat(client.replicaStatus().lists()).isEqualTo(2);
+      assertThat(client.replicaStatus().index()).isGreaterThanOrEqualTo(held + 3);
+    } finally {
+      watched.close();
+    }
+  }
+
+  @Test
+  void withoutAReplicaEveryResolveAsksTheApi() {
+    String tenant = "direct";
+    new RouteWrites(base(api), adminToken, tenant)
+        .create("checkout", "prod", "v1", "https://checkout.example/0");
+    try (TrafficManagerClient client = apiOnly(tenant, adminToken)) {
+      assertThat(client.resolve("checkout", "prod", "v1"))
+          .hasValueSatisfying(
+              r -> {
+                assertThat(r.url()).isEqualTo("https://checkout.example/0");
+                assertThat(r.revision()).isEqualTo(1);
+                assertThat(r.source()).isEqualTo(Resolution.Source.API);
+              });
+      assertThat(client.resolve("checkout", "prod", "v9")).isEmpty();
+      assertThat(client.replicaStatus().ready()).isFalse();
+    }
+  }
+
+  @Test
+  void aWrongTokenIsAClearErrorOnResolveAndInTheStatus() throws Exception {
+    try (TrafficManagerClient client =
+        TrafficManagerClient.builder()
+            .baseUrl(base(api))
+            .token("tm_not-a-token-the-api-ever-made")
+            .tenant("steady")
+            .build()) {
+      assertThatThrownBy(() -> client.resolve("checkout", "prod", "v1"))
+          .isInstanceOfSatisfying(
+              TrafficManagerException.class, e -> assertThat(e.status()).isEqualTo(401))
+          .hasMessageContaining("answered 401 invalid_token")
+          .hasMessageContaining("token is missing, unknown, expired or revoked");
+      await("the replica reports the refusal")
+          .atMost(CONVERGENCE)
+          .until(() -> client.replicaStatus().lastFailure().orElse("").contains("401"));
+      assertThat(client.awaitReady(Duration.ofMillis(200))).isFalse();
+    }
+  }
+
+  @Test
+  void aTokenWithoutTheTenantIsAClearError() {
+    String otherTenants =
+        TestTokens.create(
+            env.settings(),
+            "globex-reader",
+            List.of("globex"),
+            List.of("routes:read"),
+            Optional.empty());
+    try (TrafficManagerClient client = apiOnly("acme", otherTenants)) {
+      assertThatThrownBy(() -> client.resolve("checkout", "prod", "v1"))
+          .isInstanceOfSatisfying(
+              TrafficManagerException.class, e -> assertThat(e.status()).isEqualTo(403))
+          .hasMessageContaining("needs routes:read for tenant acme");
+    }
+  }
+
+  private static void awaitUrl(TrafficManagerClient client, String service, String url) {
+    await("the replica resolves " + service + " to " + url)
+        .atMost(CONVERGENCE)
+        .until(
+            () ->
+                client
+                    .resolve(service, "prod", "v1")
+                    .filter(r -> r.source() == Resolution.Source.REPLICA)
+                    .map(Resolution::url)
+                    .equals(Optional.of(url)));
+  }
+
+  /** What two answers must share to match: URL and revision, whoever answered. */
+  private static Optional<String> comparable(Optional<Resolution> resolution) {
+    return resolution.map(r -> r.url() + "@" + r.revision());
+  }
+
+  private static TrafficManagerClient client(String tenant, String... bases) {
+    TrafficManagerClient.Builder builder =
+        TrafficManagerClient.builder()
+            .token(adminToken)
+            .tenant(tenant)
+            .watchWait(Duration.ofSeconds(5))
+            .maxBackoff(Duration.ofMillis(500));
+    for (String base : bases) {
+      builder.baseUrl(base);
+    }
+    return builder.build();
+  }
+
+  /** A client without a replica: every resolve asks the API. */
+  private static TrafficManagerClient apiOnly(String tenant, String token) {
+    return TrafficManagerClient.builder()
+        .baseUrl(base(api))
+        .token(token)
+        .tenant(tenant)
+        .localReplica(false)
+        .build();
+  }
+
+  private static String base(ApiService instance) {
+    return "http://localhost:" + instance.httpPort();
+  }
+
+  private static ApiService startApi(int port) {
+    ApiService started = new ApiService(env.with(Map.of("TM_HTTP_PORT", String.valueOf(port))));
+    started.start();
+    return started;
+  }
+}
