@@ -196,6 +196,7 @@ class SplitsTest {
       String expected = contract.versionFor(key);
       versions.add(expected);
       assertThat(answer.path("picked").path("version").asText()).as(key).isEqualTo(expected);
+      assertThat(answer.path("version").asText()).isEqualTo(expected);
       assertThat(answer.path("picked").path("by").asText()).isEqualTo("split");
       assertThat(answer.path("picked").path("hash_key").asText()).isEqualTo(key);
       assertThat(answer.path("picked").path("bucket").asInt())
