@@ -126,7 +126,13 @@ final class RouteEndpoints {
   }
 
   private void write(Context ctx, String action, Function<WriteRequest, RouteCommand> parse) {
-    pipeline.write(ctx, action, parse, command -> command.key().tenant(), writer::write);
+    pipeline.write(
+        ctx,
+        action,
+        WritePipeline.Body.REQUIRED,
+        parse,
+        command -> command.key().tenant(),
+        writer::write);
   }
 
   private <T> T inBulkhead(Compartment compartment, Supplier<T> work) {

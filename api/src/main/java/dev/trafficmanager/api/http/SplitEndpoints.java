@@ -61,12 +61,22 @@ final class SplitEndpoints {
         SPLIT,
         ctx ->
             pipeline.write(
-                ctx, "set_split", SplitEndpoints::set, c -> c.key().tenant(), writer::write));
+                ctx,
+                "set_split",
+                WritePipeline.Body.REQUIRED,
+                SplitEndpoints::set,
+                c -> c.key().tenant(),
+                writer::write));
     app.delete(
         SPLIT,
         ctx ->
-            pipeline.delete(
-                ctx, "delete_split", SplitEndpoints::delete, c -> c.key().tenant(), writer::write));
+            pipeline.write(
+                ctx,
+                "delete_split",
+                WritePipeline.Body.OPTIONAL,
+                SplitEndpoints::delete,
+                c -> c.key().tenant(),
+                writer::write));
     app.get(SPLIT, this::get);
     app.get(SPLITS, this::list);
   }

@@ -26,6 +26,12 @@ import java.util.function.Function;
  * every write endpoint, so they share the per-tenant limits.
  */
 final class WritePipeline {
+  /** Whether a write must have a JSON body, or (a DELETE, whose path says it all) may not. */
+  enum Body {
+    REQUIRED,
+    OPTIONAL
+  }
+
   private final Resilience resilience;
   private final WriteMetrics writes;
   private final ObjectReader strictJson;
@@ -56,6 +62,7 @@ final class WritePipeline {
    * Idempotent-Replayed: true} for a replay).
    *
    * @param action the write's name in {@code tm_route_writes_total{action}}
+   * @param body whether the request must have a body
    * @param parse turns the request into a command, or throws naming every problem
    * @param tenant the tenant the command writes to
    * @param apply applies the command in its transaction
@@ -63,26 +70,7 @@ final class WritePipeline {
   <C> void write(
       Context ctx,
       String action,
-      Function<WriteRequest, C> parse,
-      Function<C, String> tenant,
-      BiFunction<C, WriteContext, WriteReply> apply) {
-    write(ctx, action, false, parse, tenant, apply);
-  }
-
-  /** As {@link #write}, for a DELETE, whose body may be left out. */
-  <C> void delete(
-      Context ctx,
-      String action,
-      Function<WriteRequest, C> parse,
-      Function<C, String> tenant,
-      BiFunction<C, WriteContext, WriteReply> apply) {
-    write(ctx, action, true, parse, tenant, apply);
-  }
-
-  private <C> void write(
-      Context ctx,
-      String action,
-      boolean bodyless,
+      Body body,
       Function<WriteRequest, C> parse,
       Function<C, String> tenant,
       BiFunction<C, WriteContext, WriteReply> apply) {
@@ -90,7 +78,7 @@ final class WritePipeline {
     try {
       Caller caller = access.require(ctx, Scope.ROUTES_WRITE);
       WriteRequest request =
-          bodyless
+          body == Body.OPTIONAL
               ? WriteRequest.readBodyless(ctx, caller, strictJson, allowPrivateUrls, maxBodyBytes)
               : WriteRequest.read(ctx, caller, strictJson, allowPrivateUrls, maxBodyBytes);
       C command = parse.apply(request);

@@ -7,10 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trafficmanager.consumers.TestChanges;
 import dev.trafficmanager.consumers.runner.RunnerStatus.Phase;
-import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.SplitChange;
-import dev.trafficmanager.event.SplitState;
 import dev.trafficmanager.resilience.Backoff;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.resilience.OutageRule;
@@ -516,21 +514,7 @@ class ConsumerRunnerTest {
   }
 
   private void appendSplit(TopicPartition partition, long revision, boolean withHeader) {
-    SplitState current =
-        new SplitState(
-            "acme", "billing", "prod", Map.of("v1", 90, "v2", 10), revision, Instant.EPOCH);
-    SplitChange change =
-        new SplitChange(
-            2,
-            java.util.UUID.randomUUID(),
-            Action.SPLIT_CHANGED,
-            "acme/billing/prod",
-            revision,
-            null,
-            current,
-            Instant.EPOCH,
-            "tester",
-            "corr-split-" + revision);
+    SplitChange change = TestChanges.split(revision, Map.of("v1", 90, "v2", 10));
     Topic<String, SplitChange> splits = Topics.defaults().splitChanges();
     RecordHeaders headers = new RecordHeaders();
     if (withHeader) {
