@@ -29,8 +29,12 @@ import dev.trafficmanager.api.resolve.NearCacheSettings;
 import dev.trafficmanager.api.resolve.Resolver;
 import dev.trafficmanager.api.resolve.RouteCache;
 import dev.trafficmanager.api.resolve.RouteInvalidations;
+import dev.trafficmanager.api.resolve.SplitCache;
+import dev.trafficmanager.api.resolve.SplitResolver;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
+import dev.trafficmanager.api.splits.SplitReader;
+import dev.trafficmanager.api.splits.SplitWriter;
 import dev.trafficmanager.api.watch.ChangeSignals;
 import dev.trafficmanager.api.watch.WatchHub;
 import dev.trafficmanager.api.watch.WatchSettings;
@@ -50,6 +54,7 @@ import dev.trafficmanager.health.HealthStatus;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.service.ServiceContext;
+import dev.trafficmanager.split.SplitAssignment;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -58,6 +63,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
@@ -208,9 +214,11 @@ public final class ApiService implements AutoCloseable {
 
       cacheConnection = CacheConnection.open(redis);
       NearCache near = NearCache.create(nearCache, context.meters());
+      SplitCache splitCache = new SplitCache(nearCache);
       if (nearCache.enabled()) {
         invalidations =
-            RouteInvalidations.subscribe(cacheConnection, redis.keys(), near, context.meters());
+            RouteInvalidations.subscribe(
+                cacheConnection, redis.keys(), near, splitCache, context.meters());
       }
       RouteReader reader = new RouteReader(db);
       Resolver resolver =
@@ -235,16 +243,36 @@ public final class ApiService implements AutoCloseable {
       changeSignals = new ChangeSignals(kafka, watches);
       changeSignals.start();
       WatchHub hub = watches;
+      WriteAnswers answers = new WriteAnswers(mapper);
       RouteWriter writer =
           new RouteWriter(
               db,
               Clock.systemUTC(),
-              new WriteAnswers(mapper)::render,
+              answers::render,
               (route, revision) -> {
                 near.invalidate(route, revision);
                 // This instance's own writes reach its watchers without waiting for Kafka.
                 hub.poke(route.tenant());
               });
+
+      SplitReader splitReader = new SplitReader(db);
+      HttpApi.Splits splits =
+          new HttpApi.Splits(
+              new SplitWriter(
+                  db,
+                  Clock.systemUTC(),
+                  answers::renderSplit,
+                  (split, revision) -> {
+                    splitCache.invalidate(split, revision);
+                    hub.poke(split.tenant());
+                  }),
+              splitReader,
+              new SplitResolver(
+                  splitCache,
+                  resolver,
+                  splitReader::find,
+                  context.resilience().bulkhead(Compartment.READS),
+                  () -> ThreadLocalRandom.current().nextInt(SplitAssignment.BUCKETS)));
 
       watch = new DatabaseWatch(pool, circuits, context.meters());
       watch.start();
@@ -294,6 +322,7 @@ public final class ApiService implements AutoCloseable {
                   writer,
                   reader,
                   resolver,
+                  splits,
                   new AuditReader(db),
                   report,
                   console,

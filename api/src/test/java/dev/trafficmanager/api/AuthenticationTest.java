@@ -42,6 +42,7 @@ class AuthenticationTest {
       String template =
           path.replaceFirst("\\?.*", "")
               .replace("/" + VICTIM + "/checkout/prod/v1", "/{tenant}/{service}/{env}/{version}")
+              .replace("/" + VICTIM + "/checkout/prod", "/{tenant}/{service}/{env}")
               .replaceFirst("/tokens/\\d+$", "/tokens/{id}");
       return method + " " + template;
     }
@@ -59,6 +60,7 @@ class AuthenticationTest {
     String key = ApiClient.key(VICTIM, "checkout", "prod", "v1");
     String filters = "tenant=" + VICTIM;
     String route = "service=checkout&env=prod&version=v1";
+    String split = "/api/v1/splits/" + VICTIM + "/checkout/prod";
     return List.of(
         new Call(
             "POST", routes, ApiClient.route(VICTIM, "checkout", "prod", "v1", URL), "routes:write"),
@@ -74,6 +76,15 @@ class AuthenticationTest {
         new Call("GET", routes + "/resolve?" + filters + "&" + route, null, "routes:read"),
         new Call("GET", routes + "/watch?" + filters + "&index=0&wait=0s", null, "routes:read"),
         new Call("GET", routes + "/stream?" + filters, null, "routes:read"),
+        new Call(
+            "GET",
+            routes + "/resolve?" + filters + "&service=checkout&env=prod&hash_key=u1",
+            null,
+            "routes:read"),
+        new Call("PUT", split, "{\"weights\":{\"v1\":100}}", "routes:write"),
+        new Call("DELETE", split, null, "routes:write"),
+        new Call("GET", split, null, "routes:read"),
+        new Call("GET", "/api/v1/splits?" + filters, null, "routes:read"),
         new Call("GET", "/api/v1/audit/route?" + filters + "&" + route, null, "audit:read"),
         new Call("GET", "/api/v1/audit/recent?" + filters, null, "audit:read"),
         new Call("GET", "/api/v1/audit/action?action=created&" + filters, null, "audit:read"),
@@ -263,6 +274,7 @@ class AuthenticationTest {
                         .one());
     assertThat(claimedKeys).as("idempotency keys claimed by refused writes").isZero();
     assertThat(rows.outbox(VICTIM + "/checkout/prod/v1")).isEmpty();
+    assertThat(rows.count("splits WHERE tenant = '" + VICTIM + "'")).isZero();
     long victimRoutes =
         env.jdbi()
             .withHandle(

@@ -185,13 +185,22 @@ class BadInputTest {
             null,
             List.of(),
             "cursor"),
+        // Without a version, resolve picks one by the service's split (SplitsTest): a 404 when
+        // there is none, a 400 only for bad parameters.
         new Case(
-            "resolve without version",
+            "resolve by split with a hash key over 256 characters",
             "GET",
-            ROUTES + "/resolve?tenant=acme&service=billing&env=prod",
+            ROUTES + "/resolve?tenant=acme&service=billing&env=prod&hash_key=" + "k".repeat(257),
             null,
             List.of(),
-            "version"));
+            "hash_key"),
+        new Case(
+            "resolve by split with a bad env",
+            "GET",
+            ROUTES + "/resolve?tenant=acme&service=billing&env=Prod",
+            null,
+            List.of(),
+            "env"));
   }
 
   @ParameterizedTest(name = "{0}")

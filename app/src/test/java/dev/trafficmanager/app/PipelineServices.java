@@ -2,6 +2,7 @@ package dev.trafficmanager.app;
 
 import dev.trafficmanager.api.ApiService;
 import dev.trafficmanager.cache.RedisFailures;
+import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.processor.ProcessorService;
@@ -23,10 +24,15 @@ final class PipelineServices {
 
   /** Starts the pipeline, runs {@code test} against it, and stops it. */
   static void run(TestEnvironment env, String name, WhileRunning test) throws Exception {
+    run(env, env.settings(), name, test);
+  }
+
+  /** As {@link #run(TestEnvironment, String, WhileRunning)}, with settings of the environment's. */
+  static void run(TestEnvironment env, Settings settings, String name, WhileRunning test)
+      throws Exception {
     env.createTopics();
     try (ServiceContext context =
-            ServiceContext.create(
-                env.settings(), name, DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
+            ServiceContext.create(settings, name, DatabaseFailures.OUTAGE, RedisFailures.OUTAGE);
         ConsumerService invalidation =
             new ConsumerService(ConsumerService.CACHE_INVALIDATION, context);
         ConsumerService warming = new ConsumerService(ConsumerService.CACHE_WARMING, context);

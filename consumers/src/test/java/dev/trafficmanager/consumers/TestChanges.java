@@ -5,8 +5,11 @@ import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitChange;
+import dev.trafficmanager.event.SplitState;
 import dev.trafficmanager.route.RouteKey;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** Route changes as the processor publishes them, for the consumers' tests. */
@@ -89,5 +92,25 @@ public final class TestChanges {
         active,
         revision,
         at);
+  }
+
+  /**
+   * The change that brought the split {@code acme/billing/prod} to {@code revision} with {@code
+   * weights} (empty: deleted), with correlation id {@code corr-split-<revision>}; no previous
+   * state.
+   */
+  public static SplitChange split(long revision, Map<String, Integer> weights) {
+    Instant at = at(revision);
+    return new SplitChange(
+        2,
+        UUID.randomUUID(),
+        Action.SPLIT_CHANGED,
+        "acme/billing/prod",
+        revision,
+        null,
+        new SplitState("acme", "billing", "prod", weights, revision, at),
+        at,
+        "tester",
+        "corr-split-" + revision);
   }
 }

@@ -3,6 +3,9 @@ package dev.trafficmanager.processor;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitChange;
+import dev.trafficmanager.event.SplitEvent;
+import dev.trafficmanager.event.SplitState;
 import dev.trafficmanager.route.InvalidInputException;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -23,6 +26,9 @@ import org.slf4j.MDC;
  * is refused to the DLQ instead: the API numbers revisions one by one, so such a jump is not lost
  * revisions but a forged or corrupted event, and applying it would make the route drop every real
  * event after it as stale, for good.
+ *
+ * <p>Splits (schema_version 2) follow the same rules with their own revisions, kept in the {@code
+ * split-state} store: a split key ({@code tenant/service/env}) never equals a route key.
  */
 final class DedupeProcessor implements FixedKeyProcessor<String, Validation, Ordering> {
   private static final Logger log = LoggerFactory.getLogger(DedupeProcessor.class);
@@ -30,6 +36,7 @@ final class DedupeProcessor implements FixedKeyProcessor<String, Validation, Ord
   private final long maxRevisionJump;
   private FixedKeyProcessorContext<String, Ordering> context;
   private KeyValueStore<String, RouteState> routeState;
+  private KeyValueStore<String, SplitState> splitState;
   private Sensor staleDropped;
   private Sensor revisionGaps;
   private Sensor revisionJumpsRefused;
@@ -42,6 +49,7 @@ final class DedupeProcessor implements FixedKeyProcessor<String, Validation, Ord
   public void init(FixedKeyProcessorContext<String, Ordering> context) {
     this.context = context;
     this.routeState = context.getStateStore(RouteTopology.ROUTE_STATE_STORE);
+    this.splitState = context.getStateStore(RouteTopology.SPLIT_STATE_STORE);
     this.staleDropped = PipelineMetrics.staleRevisionsDropped(context.metrics());
     this.revisionGaps = PipelineMetrics.revisionGaps(context.metrics());
     this.revisionJumpsRefused = PipelineMetrics.revisionJumpsRefused(context.metrics());
@@ -49,56 +57,76 @@ final class DedupeProcessor implements FixedKeyProcessor<String, Validation, Ord
 
   @Override
   public void process(FixedKeyRecord<String, Validation> record) {
-    RouteEvent event = record.value().event();
+    Validation valid = record.value();
+    String correlationId =
+        valid.isSplit() ? valid.split().correlationId() : valid.event().correlationId();
     try (MDC.MDCCloseable ignored =
-        MDC.putCloseable(RouteTopology.MDC_CORRELATION_ID, event.correlationId())) {
+        MDC.putCloseable(RouteTopology.MDC_CORRELATION_ID, correlationId)) {
+      if (valid.isSplit()) {
+        SplitEvent event = valid.split();
+        SplitState previous = splitState.get(record.key());
+        if (admits(record, previous == null ? 0 : previous.revision(), event.revision())) {
+          splitState.put(record.key(), event.state());
+          context.forward(record.withValue(Ordering.applied(SplitChange.of(event, previous))));
+        }
+        return;
+      }
+      RouteEvent event = valid.event();
       RouteState previous = routeState.get(record.key());
-      long applied = previous == null ? 0 : previous.revision();
-      if (event.revision() <= applied) {
-        staleDropped.record();
-        log.debug(
-            "dropped {} revision route_key={} revision={} applied_revision={}",
-            event.revision() == applied ? "duplicate" : "stale",
-            record.key(),
-            event.revision(),
-            applied);
-        return;
+      if (admits(record, previous == null ? 0 : previous.revision(), event.revision())) {
+        routeState.put(record.key(), event.state());
+        context.forward(record.withValue(Ordering.applied(RouteChange.of(event, previous))));
       }
-      if (event.revision() - applied > maxRevisionJump) {
-        revisionJumpsRefused.record();
-        log.warn(
-            "revision jump refused, sent to the DLQ route_key={} applied_revision={} got={}"
-                + " max_jump={}",
-            record.key(),
-            applied,
-            event.revision(),
-            maxRevisionJump);
-        context.forward(
-            record.withValue(
-                Ordering.refused(
-                    Validation.invalid(
-                        record.value().original(),
-                        new InvalidInputException(
-                            "revision",
-                            "jumps from "
-                                + applied
-                                + " to "
-                                + event.revision()
-                                + ", more than "
-                                + maxRevisionJump
-                                + " ahead of the applied revision")))));
-        return;
-      }
-      if (event.revision() > applied + 1) {
-        revisionGaps.record();
-        log.warn(
-            "revision gap, applying the newer revision route_key={} expected={} got={}",
-            record.key(),
-            applied + 1,
-            event.revision());
-      }
-      routeState.put(record.key(), event.state());
-      context.forward(record.withValue(Ordering.applied(RouteChange.of(event, previous))));
     }
+  }
+
+  /**
+   * Whether the revision is to be applied; a stale one is dropped, a jump too far is forwarded to
+   * the DLQ here.
+   */
+  private boolean admits(FixedKeyRecord<String, Validation> record, long applied, long revision) {
+    if (revision <= applied) {
+      staleDropped.record();
+      log.debug(
+          "dropped {} revision key={} revision={} applied_revision={}",
+          revision == applied ? "duplicate" : "stale",
+          record.key(),
+          revision,
+          applied);
+      return false;
+    }
+    if (revision - applied > maxRevisionJump) {
+      revisionJumpsRefused.record();
+      log.warn(
+          "revision jump refused, sent to the DLQ key={} applied_revision={} got={} max_jump={}",
+          record.key(),
+          applied,
+          revision,
+          maxRevisionJump);
+      context.forward(
+          record.withValue(
+              Ordering.refused(
+                  Validation.invalid(
+                      record.value().original(),
+                      new InvalidInputException(
+                          "revision",
+                          "jumps from "
+                              + applied
+                              + " to "
+                              + revision
+                              + ", more than "
+                              + maxRevisionJump
+                              + " ahead of the applied revision")))));
+      return false;
+    }
+    if (revision > applied + 1) {
+      revisionGaps.record();
+      log.warn(
+          "revision gap, applying the newer revision key={} expected={} got={}",
+          record.key(),
+          applied + 1,
+          revision);
+    }
+    return true;
   }
 }

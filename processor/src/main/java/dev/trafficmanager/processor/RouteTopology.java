@@ -4,6 +4,8 @@ import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitChange;
+import dev.trafficmanager.event.SplitState;
 import dev.trafficmanager.topic.Topic;
 import dev.trafficmanager.topic.Topics;
 import java.util.Map;
@@ -20,8 +22,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The route pipeline: {@code route-events} → validate → dedupe/order by revision → {@code
  * route-changes} (one record per applied revision) and {@code routes} (the route's latest state).
- * Invalid or unparsable events go to {@code route-events.dlq} byte for byte, with the {@code dlq-*}
- * headers of {@link dev.trafficmanager.topic.EventHeaders}.
+ * Split events (schema_version 2) take the same steps with a store of their own and reach {@code
+ * route-changes} only. Invalid or unparsable events go to {@code route-events.dlq} byte for byte,
+ * with the {@code dlq-*} headers of {@link dev.trafficmanager.topic.EventHeaders}.
  *
  * <p>Every source, processor, branch, store and sink is named, so the changelog topic ({@code
  * <application.id>-route-state-changelog}) and the node names stay stable as the topology evolves.
@@ -29,6 +32,9 @@ import org.apache.kafka.streams.state.Stores;
 public final class RouteTopology {
   /** The last applied state of every route, keyed by route key; backed by a changelog topic. */
   public static final String ROUTE_STATE_STORE = "route-state";
+
+  /** The last applied state of every split, keyed by split key; backed by a changelog topic. */
+  public static final String SPLIT_STATE_STORE = "split-state";
 
   /** The MDC key under which the steps log the event's correlation id. */
   static final String MDC_CORRELATION_ID = "correlation_id";
@@ -62,6 +68,12 @@ public final class RouteTopology {
                 Serdes.String(),
                 new JsonSerde<>(RouteState.class))
             .withLoggingEnabled(Map.of()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SPLIT_STATE_STORE),
+                Serdes.String(),
+                new JsonSerde<>(SplitState.class))
+            .withLoggingEnabled(Map.of()));
 
     // Values are consumed as raw bytes so that a record the JSON serde cannot read reaches the
     // "validate" step, and from there the DLQ, instead of failing in the source's deserializer.
@@ -85,12 +97,31 @@ public final class RouteTopology {
         validated
             .get("validate-valid")
             .processValues(
-                () -> new DedupeProcessor(maxRevisionJump), Named.as("dedupe"), ROUTE_STATE_STORE)
+                () -> new DedupeProcessor(maxRevisionJump),
+                Named.as("dedupe"),
+                ROUTE_STATE_STORE,
+                SPLIT_STATE_STORE)
             .split(Named.as("dedupe-"))
             .branch((key, result) -> result.isApplied(), Branched.as("applied"))
             .defaultBranch(Branched.as("refused"));
+    // Split changes (schema_version 2) join the change stream; the compacted routes topic stays
+    // route states only, so its readers never meet one.
+    Map<String, KStream<String, Ordering>> kinds =
+        ordered
+            .get("dedupe-applied")
+            .split(Named.as("applied-"))
+            .branch((key, result) -> result.isSplit(), Branched.as("split"))
+            .defaultBranch(Branched.as("route"));
+    Topic<String, SplitChange> splitChanges = topics.splitChanges();
+    kinds
+        .get("applied-split")
+        .mapValues(Ordering::splitChange, Named.as("applied-split-change"))
+        .to(
+            splitChanges.name(),
+            Produced.with(splitChanges.keySerde(), splitChanges.valueSerde())
+                .withName("route-changes-split-sink"));
     KStream<String, RouteChange> applied =
-        ordered.get("dedupe-applied").mapValues(Ordering::change, Named.as("applied-change"));
+        kinds.get("applied-route").mapValues(Ordering::change, Named.as("applied-change"));
 
     validated
         .get("validate-invalid")

@@ -12,6 +12,7 @@ import dev.trafficmanager.event.EventJson;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitChange;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.topic.EventHeaders;
 import dev.trafficmanager.topic.Topics;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -359,6 +361,54 @@ class RouteTopologyTest {
     assertThat(header(headers, EventHeaders.DLQ_ORIGINAL_OFFSET)).matches("\\d+");
     assertThat(header(headers, EventHeaders.DLQ_EXCEPTION_CLASS)).isEqualTo(exceptionClass);
     assertThat(header(headers, EventHeaders.DLQ_EXCEPTION_MESSAGE)).isNotBlank();
+  }
+
+  @Test
+  void aSplitEventJoinsTheChangeStreamAsASplitChangeAndNeverTheRoutesTopic() {
+    String split = "acme/checkout/prod";
+    events.pipeInput(new TestRecord<>(split, golden(Action.SPLIT_CHANGED), splitHeaders()));
+    events.pipeInput(new TestRecord<>(split, golden(Action.SPLIT_CHANGED), splitHeaders()));
+    // Without the header the body tells it is a split event.
+    events.pipeInput(
+        split, edit(Action.SPLIT_CHANGED, n -> n.put("revision", 2).putObject("weights")));
+
+    TestOutputTopic<String, SplitChange> splitChanges =
+        driver.createOutputTopic(
+            topics.splitChanges().name(),
+            Serdes.String().deserializer(),
+            topics.splitChanges().valueSerde().deserializer());
+    List<TestRecord<String, SplitChange>> out = splitChanges.readRecordsToList();
+    assertThat(out).extracting(TestRecord::key).containsExactly(split, split);
+    assertThat(out.get(0).value().current().weights()).isEqualTo(Map.of("v1", 90, "v2", 10));
+    assertThat(out.get(0).value().previous()).isNull();
+    assertThat(out.get(1).value().current().deleted()).isTrue();
+    assertThat(out.get(1).value().previous().revision()).isEqualTo(1);
+    assertThat(header(out.get(1).headers(), EventHeaders.EVENT_TYPE)).isEqualTo("split_changed");
+    assertThat(routes.isEmpty()).isTrue();
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anInvalidSplitEventGoesToTheDlqNamingTheProblem() {
+    events.pipeInput(
+        new TestRecord<>(
+            "acme/checkout/prod",
+            edit(Action.SPLIT_CHANGED, n -> n.putObject("weights").put("v1", 90)),
+            splitHeaders()));
+    events.pipeInput(
+        new TestRecord<>("acme/checkout/other", golden(Action.SPLIT_CHANGED), splitHeaders()));
+
+    List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(2);
+    assertThat(header(dead.get(0).headers(), EventHeaders.DLQ_EXCEPTION_MESSAGE))
+        .contains("weights")
+        .contains("sum to 100");
+    assertThat(header(dead.get(1).headers(), EventHeaders.DLQ_EXCEPTION_MESSAGE))
+        .contains("split key acme/checkout/prod");
+  }
+
+  private static Headers splitHeaders() {
+    return new RecordHeaders().add(EventHeaders.EVENT_TYPE, utf8("split_changed"));
   }
 
   private KeyValueStore<String, RouteState> routeState() {

@@ -1,11 +1,13 @@
 package dev.trafficmanager.event;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -31,4 +33,22 @@ public final class EventJson {
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .build();
   }
+
+  /**
+   * Whether the JSON is a split's event or change (schema_version 2): its {@code event_type} (an
+   * event) or its {@code action} (a change on {@code route-changes}) is {@code split_changed}. For
+   * a reader that must choose a record type before reading one that came without the {@code
+   * event-type} header; false when the bytes are not a JSON object.
+   */
+  public static boolean isSplit(byte[] value) {
+    try {
+      JsonNode node = TYPE_READER.readTree(value);
+      return SplitEvent.EVENT_TYPE.equals(node.path("event_type").asText())
+          || Action.SPLIT_CHANGED.wireName().equals(node.path("action").asText());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static final ObjectMapper TYPE_READER = new ObjectMapper();
 }

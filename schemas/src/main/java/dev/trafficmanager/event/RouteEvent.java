@@ -58,7 +58,8 @@ public record RouteEvent(
             value = "dev.trafficmanager.event.index",
             useInput = OptBoolean.TRUE,
             optional = OptBoolean.TRUE)
-        Long index) {
+        Long index)
+    implements Event {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String EVENT_TYPE = "route_changed";

@@ -24,7 +24,8 @@ public record RouteState(
     @JsonProperty(value = "url", required = true) String url,
     @JsonProperty(value = "active", required = true) boolean active,
     @JsonProperty(value = "revision", required = true) long revision,
-    @JsonProperty(value = "updated_at", required = true) Instant updatedAt) {
+    @JsonProperty(value = "updated_at", required = true) Instant updatedAt)
+    implements ChangedState {
 
   public RouteKey routeKey() {
     return new RouteKey(tenant, service, env, version);

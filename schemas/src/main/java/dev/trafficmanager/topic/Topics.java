@@ -4,6 +4,7 @@ import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitChange;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -43,6 +44,14 @@ public record Topics(String prefix) {
   /** The processed change stream: one record per revision, with previous and current state. */
   public Topic<String, RouteChange> routeChanges() {
     return new Topic<>(prefix + ROUTE_CHANGES, Serdes.String(), new JsonSerde<>(RouteChange.class));
+  }
+
+  /**
+   * The split changes on the change stream (schema_version 2): the same topic as {@link
+   * #routeChanges()}, told apart by the {@code event-type} header {@code split_changed}.
+   */
+  public Topic<String, SplitChange> splitChanges() {
+    return new Topic<>(prefix + ROUTE_CHANGES, Serdes.String(), new JsonSerde<>(SplitChange.class));
   }
 
   /** Compacted: the latest state of every route. */

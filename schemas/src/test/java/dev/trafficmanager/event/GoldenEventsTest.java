@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,10 +22,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GoldenEventsTest {
   private final ObjectMapper json = EventJson.newMapper();
   private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
-  private final JsonSchema schema = loadSchema();
+  private final JsonSchema schema = loadSchema("route-event.v1.schema.json");
+  private final JsonSerde<SplitEvent> splits = new JsonSerde<>(SplitEvent.class);
+  private final JsonSchema splitSchema = loadSchema("split-event.v2.schema.json");
 
   @ParameterizedTest
-  @EnumSource(Action.class)
+  @EnumSource(value = Action.class, mode = EnumSource.Mode.EXCLUDE, names = "SPLIT_CHANGED")
   void everyGoldenEventMatchesTheJsonSchema(Action action) throws IOException {
     JsonNode event = json.readTree(golden(action));
 
@@ -33,7 +36,7 @@ class GoldenEventsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Action.class)
+  @EnumSource(value = Action.class, mode = EnumSource.Mode.EXCLUDE, names = "SPLIT_CHANGED")
   void everyGoldenEventRoundTripsThroughTheSerdeByteForByte(Action action) {
     byte[] bytes = golden(action);
 
@@ -102,16 +105,59 @@ class GoldenEventsTest {
         .hasMessageContaining("revision");
   }
 
+  // schema_version 2: the split_changed event.
+
+  @Test
+  void theGoldenSplitEventMatchesItsJsonSchema() throws IOException {
+    assertThat(splitSchema.validate(json.readTree(golden(Action.SPLIT_CHANGED)))).isEmpty();
+  }
+
+  @Test
+  void theGoldenSplitEventRoundTripsThroughTheSerdeByteForByte() {
+    SplitEvent event = splits.deserialize("route-events", golden(Action.SPLIT_CHANGED));
+
+    assertThat(event.schemaVersion()).isEqualTo(2);
+    assertThat(event.action()).isEqualTo(Action.SPLIT_CHANGED);
+    assertThat(event.weights()).isEqualTo(Map.of("v1", 90, "v2", 10));
+    assertThat(event.splitKey().toString()).isEqualTo("acme/checkout/prod");
+    assertThat(new String(splits.serialize("route-events", event), StandardCharsets.UTF_8))
+        .isEqualTo(new String(golden(Action.SPLIT_CHANGED), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aDeletedSplitHasNoWeightsAndStillMatchesTheSchema() throws IOException {
+    SplitEvent event = splits.deserialize("route-events", golden(Action.SPLIT_CHANGED));
+    SplitEvent deleted =
+        SplitEvent.of(
+                event.eventId(),
+                new SplitState("acme", "checkout", "prod", Map.of(), 2, event.occurredAt()),
+                event.occurredAt(),
+                "deploy-bot",
+                "c1")
+            .withIndex(7);
+
+    byte[] bytes = splits.serialize("route-events", deleted);
+
+    assertThat(splitSchema.validate(json.readTree(bytes))).isEmpty();
+    assertThat(splits.deserialize("route-events", bytes).state().deleted()).isTrue();
+  }
+
+  @Test
+  void theVersionOneSchemaAndReaderRefuseASplitEventSoItIsNeverTakenForARoute() throws IOException {
+    assertThat(schema.validate(json.readTree(golden(Action.SPLIT_CHANGED)))).isNotEmpty();
+    assertThatThrownBy(() -> serde.deserialize("route-events", golden(Action.SPLIT_CHANGED)))
+        .isInstanceOf(SerializationException.class);
+  }
+
   private static byte[] golden(Action action) {
     return resource("golden/" + action.wireName() + ".json");
   }
 
-  private static JsonSchema loadSchema() {
+  private static JsonSchema loadSchema(String name) {
     SchemaValidatorsConfig config =
         SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-        .getSchema(
-            new java.io.ByteArrayInputStream(resource("route-event.v1.schema.json")), config);
+        .getSchema(new java.io.ByteArrayInputStream(resource(name)), config);
   }
 
   private static byte[] resource(String name) {

@@ -6,6 +6,8 @@ import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.event.EventJson;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitEvent;
+import dev.trafficmanager.event.SplitState;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.Violation;
 import java.util.ArrayList;
@@ -53,10 +55,11 @@ public final class ChangeHistory {
             handle ->
                 handle
                     .createQuery(
-                        "SELECT i.change_index AS latest, o.change_index, o.payload, o.previous"
+                        "SELECT i.change_index AS latest, o.change_index, o.event_type, o.payload,"
+                            + " o.previous"
                             + " FROM "
                             + ChangeIndex.AT_TENANT
-                            + " i LEFT JOIN LATERAL (SELECT change_index, payload, previous"
+                            + " i LEFT JOIN LATERAL (SELECT change_index, event_type, payload, previous"
                             + " FROM outbox WHERE tenant = :tenant AND change_index > :after"
                             + " ORDER BY change_index LIMIT :limit) o ON true"
                             + " ORDER BY o.change_index")
@@ -68,6 +71,7 @@ public final class ChangeHistory {
                             new Row(
                                 rs.getLong("latest"),
                                 rs.getObject("change_index", Long.class),
+                                rs.getString("event_type"),
                                 rs.getString("payload"),
                                 rs.getString("previous")))
                     .list());
@@ -129,6 +133,19 @@ public final class ChangeHistory {
 
   private Change change(Row row) {
     try {
+      if (SplitEvent.EVENT_TYPE.equals(row.eventType())) {
+        SplitEvent event = json.readValue(row.payload(), SplitEvent.class);
+        SplitState previous =
+            row.previous() == null ? null : json.readValue(row.previous(), SplitState.class);
+        return new Change(
+            row.index(),
+            event.action(),
+            event.splitKey().toString(),
+            event.revision(),
+            previous,
+            event.state(),
+            event.occurredAt());
+      }
       RouteEvent event = json.readValue(row.payload(), RouteEvent.class);
       RouteState previous =
           row.previous() == null ? null : json.readValue(row.previous(), RouteState.class);
@@ -146,5 +163,5 @@ public final class ChangeHistory {
     }
   }
 
-  private record Row(long latest, Long index, String payload, String previous) {}
+  private record Row(long latest, Long index, String eventType, String payload, String previous) {}
 }

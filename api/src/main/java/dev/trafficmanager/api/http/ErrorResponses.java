@@ -8,6 +8,9 @@ import dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.routes.RouteConflictException;
 import dev.trafficmanager.api.routes.RouteNotFoundException;
+import dev.trafficmanager.api.routes.VersionInSplitException;
+import dev.trafficmanager.api.splits.SplitConflictException;
+import dev.trafficmanager.api.splits.SplitNotFoundException;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.http.ErrorBody;
 import dev.trafficmanager.http.JsonResponder;
@@ -71,10 +74,12 @@ final class ErrorResponses {
     if (failure instanceof AccessDeniedException) {
       return 403;
     }
-    if (failure instanceof RouteNotFoundException) {
+    if (failure instanceof RouteNotFoundException || failure instanceof SplitNotFoundException) {
       return 404;
     }
-    if (failure instanceof RouteConflictException) {
+    if (failure instanceof RouteConflictException
+        || failure instanceof SplitConflictException
+        || failure instanceof VersionInSplitException) {
       return 409;
     }
     if (failure instanceof IdempotencyKeyReusedException) {

@@ -11,8 +11,11 @@ import dev.trafficmanager.api.limits.LimitSettings;
 import dev.trafficmanager.api.limits.TenantWriteLimits;
 import dev.trafficmanager.api.resilience.Circuits;
 import dev.trafficmanager.api.resolve.Resolver;
+import dev.trafficmanager.api.resolve.SplitResolver;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
+import dev.trafficmanager.api.splits.SplitReader;
+import dev.trafficmanager.api.splits.SplitWriter;
 import dev.trafficmanager.api.watch.WatchHub;
 import dev.trafficmanager.api.watch.WatchSettings;
 import dev.trafficmanager.health.Draining;
@@ -58,11 +61,15 @@ public final class HttpApi {
       RouteWriter writer,
       RouteReader reader,
       Resolver resolver,
+      Splits splits,
       AuditReader audit,
       HealthReport health,
       ConsoleReaders console,
       WatchHub watches,
       WatchSettings watchSettings) {}
+
+  /** The splits' writer and reader, and the resolver of a resolve without a version. */
+  public record Splits(SplitWriter writer, SplitReader reader, SplitResolver resolver) {}
 
   /**
    * Who may call it.
@@ -137,16 +144,31 @@ public final class HttpApi {
             auth.authenticator().isPresent() ? List.of() : List.of(AUTH_OFF_WARNING))
         .register(endpoints);
     Access access = new Access(auth.authenticator(), auth.resolveOpen());
-    new RouteEndpoints(
-            backends.writer(),
-            backends.reader(),
-            backends.resolver(),
+    WritePipeline writes =
+        new WritePipeline(
             context.resilience(),
             context.meters(),
             mapper,
             policy.allowPrivateUrls(),
             limits.maxBodyBytes(),
             new TenantWriteLimits(limits, context.meters(), System::nanoTime),
+            access);
+    new RouteEndpoints(
+            backends.writer(),
+            backends.reader(),
+            backends.resolver(),
+            backends.splits().resolver(),
+            context.resilience(),
+            mapper,
+            writes,
+            access)
+        .register(endpoints);
+    new SplitEndpoints(
+            backends.splits().writer(),
+            backends.splits().reader(),
+            context.resilience(),
+            mapper,
+            writes,
             access)
         .register(endpoints);
     new WatchEndpoints(backends.watches(), backends.watchSettings(), mapper, access)

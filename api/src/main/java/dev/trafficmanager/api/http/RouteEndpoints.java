@@ -5,14 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.trafficmanager.api.auth.Caller;
 import dev.trafficmanager.api.auth.Scope;
 import dev.trafficmanager.api.changes.Indexed;
-import dev.trafficmanager.api.idempotency.StoredAnswer;
-import dev.trafficmanager.api.limits.TenantWriteLimits;
 import dev.trafficmanager.api.resolve.Resolution;
 import dev.trafficmanager.api.resolve.Resolver;
+import dev.trafficmanager.api.resolve.SplitResolver;
 import dev.trafficmanager.api.routes.ChangeUrl;
 import dev.trafficmanager.api.routes.CreateRoute;
 import dev.trafficmanager.api.routes.Route;
@@ -23,21 +21,23 @@ import dev.trafficmanager.api.routes.RouteQuery;
 import dev.trafficmanager.api.routes.RouteReader;
 import dev.trafficmanager.api.routes.RouteWriter;
 import dev.trafficmanager.api.routes.SetActivation;
-import dev.trafficmanager.api.routes.WriteReply;
 import dev.trafficmanager.http.Endpoints;
 import dev.trafficmanager.http.JsonResponder;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Resilience;
+import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.route.RouteRules;
-import io.javalin.http.ContentType;
+import dev.trafficmanager.route.Violation;
+import dev.trafficmanager.split.SplitKey;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The route endpoints under {@code /api/v1/routes}: writes, reads, the listing and resolve. The
@@ -52,41 +52,35 @@ import java.util.function.UnaryOperator;
 final class RouteEndpoints {
   static final String ROUTES = "/api/v1/routes";
   private static final String ROUTE = ROUTES + "/{tenant}/{service}/{env}/{version}";
+  private static final String HASH_KEY = "hash_key";
+  private static final int MAX_HASH_KEY_LENGTH = 256;
 
   private final RouteWriter writer;
   private final RouteReader reader;
   private final Resolver resolver;
+  private final SplitResolver splitResolver;
   private final Resilience resilience;
-  private final WriteMetrics writes;
   private final JsonResponder json;
-  private final ObjectReader strictJson;
-  private final boolean allowPrivateUrls;
-  private final long maxBodyBytes;
-  private final TenantWriteLimits writeLimits;
+  private final WritePipeline pipeline;
   private final Access access;
 
   RouteEndpoints(
       RouteWriter writer,
       RouteReader reader,
       Resolver resolver,
+      SplitResolver splitResolver,
       Resilience resilience,
-      MeterRegistry meters,
       ObjectMapper mapper,
-      boolean allowPrivateUrls,
-      long maxBodyBytes,
-      TenantWriteLimits writeLimits,
+      WritePipeline pipeline,
       Access access) {
     this.writer = writer;
     this.access = access;
-    this.maxBodyBytes = maxBodyBytes;
-    this.writeLimits = writeLimits;
-    this.allowPrivateUrls = allowPrivateUrls;
+    this.pipeline = pipeline;
     this.reader = reader;
     this.resolver = resolver;
+    this.splitResolver = splitResolver;
     this.resilience = resilience;
-    this.writes = new WriteMetrics(meters);
     this.json = new JsonResponder(mapper);
-    this.strictJson = RequestBody.strictReader(mapper);
   }
 
   void register(Endpoints app) {
@@ -132,25 +126,13 @@ final class RouteEndpoints {
   }
 
   private void write(Context ctx, String action, Function<WriteRequest, RouteCommand> parse) {
-    WriteReply reply;
-    try {
-      Caller caller = access.require(ctx, Scope.ROUTES_WRITE);
-      WriteRequest request =
-          WriteRequest.read(ctx, caller, strictJson, allowPrivateUrls, maxBodyBytes);
-      RouteCommand command = parse.apply(request);
-      Access.requireTenant(caller, Scope.ROUTES_WRITE, command.key().tenant());
-      writeLimits.admit(ctx, command.key().tenant());
-      reply = inBulkhead(Compartment.WRITES, () -> writer.write(command, request.context()));
-    } catch (RuntimeException e) {
-      writes.failed(action, e);
-      throw e;
-    }
-    writes.succeeded(action, reply);
-    if (reply.replayed()) {
-      ctx.header("Idempotent-Replayed", "true");
-    }
-    StoredAnswer answer = reply.answer();
-    ctx.status(answer.status()).contentType(ContentType.APPLICATION_JSON).result(answer.body());
+    pipeline.write(
+        ctx,
+        action,
+        WritePipeline.Body.REQUIRED,
+        parse,
+        command -> command.key().tenant(),
+        writer::write);
   }
 
   private <T> T inBulkhead(Compartment compartment, Supplier<T> work) {
@@ -191,14 +173,56 @@ final class RouteEndpoints {
             page.items(), page.next().map(PageCursor::encode).orElse(null), page.index()));
   }
 
-  /** Takes a {@code reads} place only to load (see {@link Resolver}), not for memory hits. */
+  /**
+   * Takes a {@code reads} place only to load (see {@link Resolver}), not for memory hits. Without
+   * {@code version}, the service's split picks one ({@link SplitResolver}), by {@code hash_key}
+   * when given.
+   */
   private void resolve(Context ctx) {
     Optional<Caller> caller = access.requireForResolve(ctx);
+    if (ctx.queryParam("version") == null) {
+      resolveBySplit(ctx, caller);
+      return;
+    }
     RouteKey key = routeKey(ctx::queryParam).get();
+    if (ctx.queryParam(HASH_KEY) != null) {
+      throw new InvalidInputException(HASH_KEY, "is only taken without version");
+    }
     caller.ifPresent(c -> Access.requireTenant(c, Scope.ROUTES_READ, key.tenant()));
     Resolution resolution =
         resolver.resolve(key).orElseThrow(() -> RouteNotFoundException.notResolvable(key));
     json.send(ctx, 200, resolution);
+  }
+
+  private void resolveBySplit(Context ctx, Optional<Caller> caller) {
+    String hashKey = ctx.queryParam(HASH_KEY);
+    List<Violation> violations = new ArrayList<>();
+    String tenant = ctx.queryParam("tenant");
+    String service = ctx.queryParam("service");
+    String env = ctx.queryParam("env");
+    Stream.of(
+            RouteRules.checkName("tenant", tenant),
+            RouteRules.checkName("service", service),
+            RouteRules.checkName("env", env))
+        .flatMap(Optional::stream)
+        .forEach(violations::add);
+    if (hashKey != null && (hashKey.isEmpty() || hashKey.length() > MAX_HASH_KEY_LENGTH)) {
+      violations.add(
+          new Violation(HASH_KEY, "must be 1 to " + MAX_HASH_KEY_LENGTH + " characters"));
+    }
+    if (!violations.isEmpty()) {
+      throw new InvalidInputException(violations);
+    }
+    SplitKey key = new SplitKey(tenant, service, env);
+    caller.ifPresent(c -> Access.requireTenant(c, Scope.ROUTES_READ, tenant));
+    SplitResolver.Answer answer = splitResolver.resolve(key, Optional.ofNullable(hashKey));
+    if (answer instanceof SplitResolver.Resolved resolved) {
+      json.send(ctx, 200, resolved.resolution());
+    } else if (answer instanceof SplitResolver.NotResolvable missing) {
+      throw RouteNotFoundException.notResolvable(missing.route());
+    } else {
+      throw RouteNotFoundException.noVersion(key.toString());
+    }
   }
 
   @JsonPropertyOrder({"items", "next_cursor", "index"})

@@ -6,24 +6,36 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
 import dev.trafficmanager.api.routes.Route;
 import dev.trafficmanager.api.routes.WriteOutcome;
+import dev.trafficmanager.event.SplitState;
 
 /**
- * The HTTP answer to a write: 201 with the route when it was created, 200 with the route otherwise.
- * The same bytes are stored for idempotent replay.
+ * The HTTP answer to a write: 201 with the route (or split) when it was created, 200 with it
+ * otherwise. The same bytes are stored for idempotent replay.
  */
 public final class WriteAnswers {
   private final ObjectWriter routeJson;
+  private final ObjectWriter splitJson;
 
   public WriteAnswers(ObjectMapper mapper) {
     this.routeJson = mapper.writerFor(Route.class);
+    this.splitJson = mapper.writerFor(SplitState.class);
   }
 
   public StoredAnswer render(WriteOutcome outcome) {
-    int status = outcome.effect() == WriteOutcome.Effect.CREATED ? 201 : 200;
+    return answer(outcome.effect(), routeJson, outcome.route());
+  }
+
+  /** The answer to a split write: the split as the write left it (no weights once deleted). */
+  public StoredAnswer renderSplit(SplitState split, WriteOutcome.Effect effect) {
+    return answer(effect, splitJson, split);
+  }
+
+  private static StoredAnswer answer(WriteOutcome.Effect effect, ObjectWriter json, Object value) {
+    int status = effect == WriteOutcome.Effect.CREATED ? 201 : 200;
     try {
-      return new StoredAnswer(status, routeJson.writeValueAsString(outcome.route()));
+      return new StoredAnswer(status, json.writeValueAsString(value));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a route is always serialisable", e);
+      throw new IllegalStateException("a write's answer is always serialisable", e);
     }
   }
 }

@@ -11,11 +11,14 @@ import dev.trafficmanager.api.routes.WriteContext;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.RouteRules;
 import dev.trafficmanager.route.Violation;
+import dev.trafficmanager.split.SplitAssignment;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One write request read from HTTP: its headers ({@code X-Actor}, {@code Idempotency-Key}) and its
@@ -39,14 +42,24 @@ final class WriteRequest {
   private final boolean allowPrivateUrls;
 
   private WriteRequest(
-      Context ctx, Caller caller, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
+      Context ctx,
+      Caller caller,
+      ObjectReader json,
+      boolean allowPrivateUrls,
+      long maxBodyBytes,
+      boolean bodyless) {
     this.ctx = ctx;
     this.allowPrivateUrls = allowPrivateUrls;
-    byte[] bytes = RequestBody.readJson(ctx, maxBodyBytes);
+    // A DELETE says all in its path: no body, and then no Content-Type to check (a DELETE is never
+    // a "simple" request a web page could send across origins without a preflight).
+    byte[] bytes =
+        bodyless && ctx.header("Content-Type") == null && ctx.req().getContentLengthLong() <= 0
+            ? new byte[0]
+            : RequestBody.readJson(ctx, maxBodyBytes);
     String declared = readActor(ctx.header(ACTOR_HEADER));
     this.actor = caller.authenticated() ? caller.name() : declared;
     this.idempotentRequest = readIdempotencyKey(ctx, caller, bytes);
-    this.body = readBody(json, bytes);
+    this.body = bodyless && bytes.length == 0 ? null : readBody(json, bytes);
   }
 
   /**
@@ -55,7 +68,13 @@ final class WriteRequest {
    */
   static WriteRequest read(
       Context ctx, Caller caller, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
-    return new WriteRequest(ctx, caller, json, allowPrivateUrls, maxBodyBytes);
+    return new WriteRequest(ctx, caller, json, allowPrivateUrls, maxBodyBytes, false);
+  }
+
+  /** A write whose path says it all (a DELETE): its body may be left out, with its Content-Type. */
+  static WriteRequest readBodyless(
+      Context ctx, Caller caller, ObjectReader json, boolean allowPrivateUrls, long maxBodyBytes) {
+    return new WriteRequest(ctx, caller, json, allowPrivateUrls, maxBodyBytes, true);
   }
 
   /** A route name part from the body; null (with a violation) when missing or invalid. */
@@ -69,6 +88,52 @@ final class WriteRequest {
    */
   String url(String field) {
     return field(field, true);
+  }
+
+  /**
+   * A split's weights from the body: an object of at least one version name to a whole number from
+   * 0 to 100, summing to 100; null (with a violation naming each problem) otherwise.
+   */
+  Map<String, Integer> weights(String field) {
+    if (body == null) {
+      return null;
+    }
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      violations.add(new Violation(field, "is required"));
+      return null;
+    }
+    if (!node.isObject() || node.isEmpty()) {
+      violations.add(
+          new Violation(
+              field, "must be an object of version to weight, e.g. {\"v1\":90,\"v2\":10}"));
+      return null;
+    }
+    Map<String, Integer> weights = new TreeMap<>();
+    int before = violations.size();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      String path = field + "." + entry.getKey();
+      RouteRules.checkName(path, entry.getKey()).ifPresent(violations::add);
+      JsonNode weight = entry.getValue();
+      if (!weight.isIntegralNumber()
+          || weight.asLong() < 0
+          || weight.asLong() > SplitAssignment.BUCKETS) {
+        violations.add(
+            new Violation(path, "must be a whole number from 0 to " + SplitAssignment.BUCKETS));
+      } else {
+        weights.put(entry.getKey(), weight.intValue());
+      }
+    }
+    if (violations.size() > before) {
+      return null;
+    }
+    int sum = weights.values().stream().mapToInt(Integer::intValue).sum();
+    if (sum != SplitAssignment.BUCKETS) {
+      violations.add(
+          new Violation(field, "must sum to " + SplitAssignment.BUCKETS + ", not " + sum));
+      return null;
+    }
+    return weights;
   }
 
   /** A route name part from the path; null (with a violation) when invalid. */

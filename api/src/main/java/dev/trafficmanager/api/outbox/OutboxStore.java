@@ -1,9 +1,12 @@
 package dev.trafficmanager.api.outbox;
 
 import dev.trafficmanager.api.changes.ChangeIndex;
+import dev.trafficmanager.event.Event;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitEvent;
+import dev.trafficmanager.event.SplitState;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -66,6 +69,8 @@ public final class OutboxStore {
 
   private final JsonSerde<RouteEvent> serde = new JsonSerde<>(RouteEvent.class);
   private final JsonSerde<RouteState> previousJson = new JsonSerde<>(RouteState.class);
+  private final JsonSerde<SplitEvent> splitSerde = new JsonSerde<>(SplitEvent.class);
+  private final JsonSerde<SplitState> splitStateJson = new JsonSerde<>(SplitState.class);
 
   /**
    * Appends the event in the writer's transaction, at the tenant's next change index, and notifies
@@ -80,27 +85,57 @@ public final class OutboxStore {
    * @return the event as appended, with its index
    */
   public RouteEvent append(Handle handle, RouteEvent event, RouteState previous) {
+    return event.withIndex(
+        append(
+            handle,
+            event,
+            event.routeKey().toString(),
+            payload(event),
+            json(previousJson, previous)));
+  }
+
+  /**
+   * Appends a split's event (schema_version 2) as {@link #append(Handle, RouteEvent, RouteState)}
+   * does a route's, at the tenant's next change index: keyed by the split key, with the split's
+   * state before ({@code previous}, null for its first revision).
+   *
+   * @param event the event, without an index (the store takes it)
+   * @return the event as appended, with its index
+   */
+  public SplitEvent append(Handle handle, SplitEvent event, SplitState previous) {
+    return event.withIndex(
+        append(
+            handle,
+            event,
+            event.splitKey().toString(),
+            json(splitSerde, event),
+            json(splitStateJson, previous)));
+  }
+
+  /**
+   * Appends the row at the tenant's next change index (spliced into the payload) and returns it.
+   */
+  private static long append(
+      Handle handle, Event event, String key, String payload, String previous) {
     if (event.index() != null) {
       throw new IllegalArgumentException("the store takes the change index, got " + event.index());
     }
-    long index =
-        handle
-            .createQuery(APPEND)
-            .bind("tenant", event.tenant())
-            .bind("event_id", event.eventId())
-            .bind("route_key", event.routeKey().toString())
-            .bind("revision", event.revision())
-            .bind("event_type", event.eventType())
-            .bind("payload", payload(event))
-            .bind("correlation_id", event.correlationId())
-            .bind(
-                "previous",
-                previous == null
-                    ? null
-                    : new String(previousJson.serialize(null, previous), StandardCharsets.UTF_8))
-            .mapTo(Long.class)
-            .one();
-    return event.withIndex(index);
+    return handle
+        .createQuery(APPEND)
+        .bind("tenant", event.tenant())
+        .bind("event_id", event.eventId())
+        .bind("route_key", key)
+        .bind("revision", event.revision())
+        .bind("event_type", event.eventType())
+        .bind("payload", payload)
+        .bind("correlation_id", event.correlationId())
+        .bind("previous", previous)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  private static <T> String json(JsonSerde<T> serde, T value) {
+    return value == null ? null : new String(serde.serialize(null, value), StandardCharsets.UTF_8);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.trafficmanager.api.resolve;
 
 import dev.trafficmanager.route.CacheKeys;
 import dev.trafficmanager.route.RouteInvalidation;
+import dev.trafficmanager.split.SplitInvalidation;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this process's {@link NearCache} in step with the cache-invalidation consumer: subscribes
  * to {@link CacheKeys#invalidations()} on a pub/sub connection of its own and applies every {@link
- * RouteInvalidation} it receives. A message it cannot read clears the whole near cache, since which
- * route it was about is unknown; so does every (re)subscription, since messages published while the
+ * RouteInvalidation} it receives to the near cache, and every {@link SplitInvalidation} to the
+ * {@link SplitCache}. A message it cannot read clears the whole near cache, since which route it
+ * was about is unknown; so does every (re)subscription, since messages published while the
  * subscription was down are lost.
  *
  * <p>It never makes anyone wait for Redis: while there has been no connection yet, a new attempt
@@ -35,6 +37,7 @@ public final class RouteInvalidations implements AutoCloseable {
   private final CacheConnection redis;
   private final String channel;
   private final NearCache nearCache;
+  private final SplitCache splits;
   private final Counter received;
   private final RateLimitedWarning connectFailures =
       new RateLimitedWarning(log, Duration.ofSeconds(30));
@@ -43,10 +46,15 @@ public final class RouteInvalidations implements AutoCloseable {
   private boolean closed;
 
   private RouteInvalidations(
-      CacheConnection redis, CacheKeys keys, NearCache nearCache, MeterRegistry meters) {
+      CacheConnection redis,
+      CacheKeys keys,
+      NearCache nearCache,
+      SplitCache splits,
+      MeterRegistry meters) {
     this.redis = redis;
     this.channel = keys.invalidations();
     this.nearCache = nearCache;
+    this.splits = splits;
     this.received =
         Counter.builder(RECEIVED)
             .description("Route invalidations received for the resolve near cache")
@@ -59,8 +67,13 @@ public final class RouteInvalidations implements AutoCloseable {
    * @param redis the resolve cache's connection, closed after this
    */
   public static RouteInvalidations subscribe(
-      CacheConnection redis, CacheKeys keys, NearCache nearCache, MeterRegistry meters) {
-    RouteInvalidations invalidations = new RouteInvalidations(redis, keys, nearCache, meters);
+      CacheConnection redis,
+      CacheKeys keys,
+      NearCache nearCache,
+      SplitCache splits,
+      MeterRegistry meters) {
+    RouteInvalidations invalidations =
+        new RouteInvalidations(redis, keys, nearCache, splits, meters);
     invalidations.attempt();
     return invalidations;
   }
@@ -144,12 +157,17 @@ public final class RouteInvalidations implements AutoCloseable {
     public void subscribed(String subscribedChannel, long count) {
       subscribed = true;
       nearCache.clear();
+      splits.clear();
       log.info("event=near_cache_subscribed channel={} near_cache=cleared", subscribedChannel);
     }
 
     @Override
     public void message(String fromChannel, String message) {
       received.increment();
+      if (SplitInvalidation.isSplitMessage(message)) {
+        split(fromChannel, message);
+        return;
+      }
       RouteInvalidation invalidation;
       try {
         invalidation = RouteInvalidation.parse(message);
@@ -166,6 +184,24 @@ public final class RouteInvalidations implements AutoCloseable {
           "event=near_cache_invalidated route_key={} revision={}",
           invalidation.route(),
           invalidation.revision());
+    }
+  }
+
+  /** A split's message: its copy is dropped; one that cannot be read drops every split. */
+  private void split(String fromChannel, String message) {
+    try {
+      SplitInvalidation invalidation = SplitInvalidation.parse(message);
+      splits.invalidate(invalidation.split(), invalidation.revision());
+      log.debug(
+          "event=split_cache_invalidated split_key={} revision={}",
+          invalidation.split(),
+          invalidation.revision());
+    } catch (IllegalArgumentException e) {
+      splits.clear();
+      log.warn(
+          "event=split_invalidation_unreadable channel={} splits=cleared error=\"{}\"",
+          fromChannel,
+          e.getMessage());
     }
   }
 

@@ -12,6 +12,12 @@ public final class RouteNotFoundException extends RuntimeException {
     super(message);
   }
 
+  /** A resolve without a version, of a service that has no split in the env. */
+  public static RouteNotFoundException noVersion(String split) {
+    return new RouteNotFoundException(
+        "no version given and " + split + " has no split to pick one by");
+  }
+
   /** Resolve does not tell an unknown route from an inactive one: neither has an endpoint. */
   public static RouteNotFoundException notResolvable(RouteKey key) {
     return new RouteNotFoundException("route " + key + " does not exist or is not active");

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -106,6 +107,23 @@ final class RouteRepository {
                       rs.getObject("previous_updated_at", OffsetDateTime.class).toInstant()));
             })
         .findOne();
+  }
+
+  /**
+   * The weight the route's service's split gives its version, when more than zero: a version that
+   * carries traffic must stay active.
+   */
+  OptionalInt splitWeight(Handle handle, RouteKey key) {
+    return bindKey(
+            handle.createQuery(
+                "SELECT CAST(weights ->> :version AS integer) FROM splits"
+                    + " WHERE tenant = :tenant AND service = :service AND env = :env"
+                    + " AND CAST(weights ->> :version AS integer) > 0"),
+            key)
+        .mapTo(Integer.class)
+        .findOne()
+        .map(OptionalInt::of)
+        .orElse(OptionalInt.empty());
   }
 
   /** A route as a write left it, and its state before. */

@@ -4,8 +4,6 @@ import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.NoArgGenerator;
 import dev.trafficmanager.api.changes.ChangeIndex;
 import dev.trafficmanager.api.database.Database;
-import dev.trafficmanager.api.idempotency.IdempotencyRecords;
-import dev.trafficmanager.api.idempotency.IdempotentRequest;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
 import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.event.Action;
@@ -16,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class RouteWriter {
   private static final Logger log = LoggerFactory.getLogger(RouteWriter.class);
 
-  private final Database database;
+  private final IdempotentWrites writes;
   private final Clock clock;
   private final Function<WriteOutcome, StoredAnswer> render;
   private final RouteChangeListener changes;
@@ -45,7 +44,6 @@ public final class RouteWriter {
   // appending at their right edge instead of touching a random page per insert, and draw no
   // SecureRandom lock per write.
   private final NoArgGenerator eventIds = Generators.timeBasedEpochGenerator();
-  private final IdempotencyRecords idempotency = new IdempotencyRecords();
 
   /**
    * @param render turns an outcome into the answer the caller receives (and a retry with the same
@@ -57,7 +55,7 @@ public final class RouteWriter {
       Clock clock,
       Function<WriteOutcome, StoredAnswer> render,
       RouteChangeListener changes) {
-    this.database = database;
+    this.writes = new IdempotentWrites(database);
     this.clock = clock;
     this.render = render;
     this.changes = changes;
@@ -68,29 +66,19 @@ public final class RouteWriter {
    *
    * @throws RouteNotFoundException when the command names an unknown route (nothing is written)
    * @throws RouteConflictException when a create names an existing route with another URL
+   * @throws VersionInSplitException when a deactivation names a version its split gives traffic
    * @throws dev.trafficmanager.api.idempotency.IdempotencyKeyReusedException when the idempotency
    *     key answered a different request
    */
   public WriteReply write(RouteCommand command, WriteContext context) {
-    Committed committed =
-        database.inTransaction(
+    IdempotentWrites.Committed<RouteEvent> committed =
+        writes.write(
+            command.key().tenant(),
+            context,
             handle -> {
-              Optional<IdempotentRequest> idempotent = context.idempotentRequest();
-              if (idempotent.isPresent()) {
-                Optional<StoredAnswer> earlier =
-                    idempotency.claim(handle, command.key().tenant(), idempotent.get());
-                if (earlier.isPresent()) {
-                  return new Committed(
-                      new WriteReply(earlier.get(), true, WriteOutcome.Effect.UNCHANGED),
-                      Optional.empty());
-                }
-              }
               Applied applied = apply(handle, command, context);
-              StoredAnswer answer = render.apply(applied.outcome());
-              idempotent.ifPresent(
-                  r -> idempotency.complete(handle, command.key().tenant(), r, answer));
-              return new Committed(
-                  new WriteReply(answer, false, applied.outcome().effect()), applied.event());
+              return new IdempotentWrites.Applied<>(
+                  render.apply(applied.outcome()), applied.outcome().effect(), applied.event());
             });
     committed
         .event()
@@ -158,6 +146,15 @@ public final class RouteWriter {
       return Applied.unchanged(current);
     }
     Route route = updated.get().route();
+    if (Boolean.FALSE.equals(active)) {
+      // After the route's row lock: a split write that names this version locks the row (FOR
+      // SHARE) before it writes the split, so either it saw the route inactive, or it committed
+      // before this read.
+      OptionalInt weight = routes.splitWeight(handle, key);
+      if (weight.isPresent()) {
+        throw new VersionInSplitException(key, weight.getAsInt());
+      }
+    }
     RouteEvent event = emit(handle, action, route, updated.get().previous(), now, context);
     return new Applied(new WriteOutcome(route, WriteOutcome.Effect.CHANGED), Optional.of(event));
   }
@@ -194,6 +191,4 @@ public final class RouteWriter {
       return new Applied(new WriteOutcome(route, WriteOutcome.Effect.UNCHANGED), Optional.empty());
     }
   }
-
-  private record Committed(WriteReply reply, Optional<RouteEvent> event) {}
 }

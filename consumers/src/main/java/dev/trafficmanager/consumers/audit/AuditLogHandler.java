@@ -6,6 +6,7 @@ import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.event.RouteState;
+import dev.trafficmanager.event.SplitChange;
 import dev.trafficmanager.route.RouteKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * Appends each change to the PostgreSQL {@code audit_log} table (migration V2): who changed which
  * route, how (action, previous and new URL and state), at which revision, when it happened and when
  * it was recorded ({@code processed_at}, the database's clock).
+ *
+ * <p>Split changes (schema_version 2) go to {@code split_audit_log} instead ({@link
+ * SplitAuditLog}).
  *
  * <p>A batch is one {@code INSERT ... SELECT FROM unnest(...)} (up to {@value #MAX_ROWS} rows a
  * statement), atomic: all of its rows or none. Idempotent in the table itself: {@code event_id} is
@@ -54,6 +58,7 @@ public final class AuditLogHandler implements ChangeHandler {
       """;
 
   private final Jdbi jdbi;
+  private final SplitAuditLog splits;
 
   /**
    * @param jdbi on a database migrated by {@code Migrations.migrate}, with the PostgreSQL plugin
@@ -61,6 +66,7 @@ public final class AuditLogHandler implements ChangeHandler {
    */
   public AuditLogHandler(Jdbi jdbi) {
     this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    this.splits = new SplitAuditLog(jdbi);
   }
 
   @Override
@@ -84,6 +90,12 @@ public final class AuditLogHandler implements ChangeHandler {
       applied += chunk.size();
     }
     return BatchResult.all(changes.size());
+  }
+
+  /** Split changes go to {@code split_audit_log} ({@link SplitAuditLog}). */
+  @Override
+  public BatchResult applySplits(List<SplitChange> changes) {
+    return splits.apply(changes);
   }
 
   /**

@@ -4,8 +4,10 @@ import dev.trafficmanager.cache.RouteCacheInvalidator;
 import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.ChangeHandler;
 import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.SplitChange;
 import dev.trafficmanager.route.CacheKeys;
 import dev.trafficmanager.route.RouteInvalidation;
+import dev.trafficmanager.split.SplitInvalidation;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +33,7 @@ public final class CacheInvalidationHandler implements ChangeHandler, AutoClosea
 
   private final RouteCacheInvalidator invalidator;
   private final RedisPipeline redis;
+  private final String channel;
 
   /**
    * @param redis a client whose commands time out (as {@code RedisSettings.newClient()} makes
@@ -38,6 +41,7 @@ public final class CacheInvalidationHandler implements ChangeHandler, AutoClosea
    */
   public CacheInvalidationHandler(RedisClient redis, CacheKeys keys) {
     this.invalidator = new RouteCacheInvalidator(keys);
+    this.channel = keys.invalidations();
     this.redis = new RedisPipeline(redis, invalidator::loadScript, REPLY_GUARD);
   }
 
@@ -48,6 +52,28 @@ public final class CacheInvalidationHandler implements ChangeHandler, AutoClosea
         (commands, change) ->
             invalidator.send(commands, new RouteInvalidation(change.key(), change.revision())),
         CacheInvalidationHandler::logApplied);
+  }
+
+  /**
+   * A split is cached by the API instances only (not in Redis): each change is published as a
+   * {@link SplitInvalidation} on the invalidations channel, so every instance drops its older copy.
+   * Publishing again is harmless, so a replay is safe.
+   */
+  @Override
+  public BatchResult applySplits(List<SplitChange> changes) {
+    return redis.send(
+        changes,
+        (commands, change) ->
+            commands.publish(
+                channel, new SplitInvalidation(change.key(), change.revision()).toMessage()),
+        (change, receivers) ->
+            log.debug(
+                "split invalidation published split_key={} revision={} receivers={}"
+                    + " correlation_id={}",
+                change.splitKey(),
+                change.revision(),
+                receivers,
+                change.correlationId()));
   }
 
   @SuppressWarnings("unchecked")

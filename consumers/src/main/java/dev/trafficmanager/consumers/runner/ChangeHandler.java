@@ -1,6 +1,7 @@
 package dev.trafficmanager.consumers.runner;
 
 import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.SplitChange;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.MDC;
@@ -40,6 +41,18 @@ public interface ChangeHandler {
    * @param changes at least one change
    */
   BatchResult apply(List<RouteChange> changes);
+
+  /**
+   * Applies split changes (schema_version 2) in order, under the same rules as {@link #apply}. A
+   * handler built for route changes alone keeps this default, which skips them: they are settled
+   * (their offsets committed) as applied, never dead-lettered, so a consumer written for version 1
+   * keeps working on a change stream that carries splits.
+   *
+   * @param changes at least one split change
+   */
+  default BatchResult applySplits(List<SplitChange> changes) {
+    return BatchResult.all(changes.size());
+  }
 
   /**
    * A handler that applies each change by itself, in order, with the change's correlation id in the

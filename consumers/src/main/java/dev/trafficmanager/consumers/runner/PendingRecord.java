@@ -1,6 +1,10 @@
 package dev.trafficmanager.consumers.runner;
 
+import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.SplitChange;
+import dev.trafficmanager.event.SplitEvent;
 import dev.trafficmanager.topic.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,26 +14,60 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.MDC;
 
 /**
- * A record of the current poll not settled yet: its change, or why it cannot be read, and the
- * attempts made at it so far.
+ * A record of the current poll not settled yet: its change (a route's, or a split's), or why it
+ * cannot be read, and the attempts made at it so far.
  */
 record PendingRecord(
     TopicPartition partition,
     ConsumerRecord<byte[], byte[]> record,
     RouteChange change,
+    SplitChange split,
     UnreadableRecordException unreadable,
     Attempts attempts) {
+  private static final Deserializer<SplitChange> SPLITS = new JsonSerde<>(SplitChange.class);
 
-  /** Reads the record's change; a record that cannot be applied is kept with the reason. */
+  /**
+   * Reads the record's change; a record that cannot be applied is kept with the reason. A split
+   * change (schema_version 2) is told apart by its {@code event-type} header, or by its body when
+   * the header is absent, and read as one.
+   */
   static PendingRecord read(
       TopicPartition partition,
       ConsumerRecord<byte[], byte[]> record,
       Deserializer<RouteChange> values,
       Attempts attempts) {
     try {
-      return new PendingRecord(partition, record, readChange(record, values), null, attempts);
+      if (isSplit(record)) {
+        return new PendingRecord(partition, record, null, readSplit(record), null, attempts);
+      }
+      return new PendingRecord(partition, record, readChange(record, values), null, null, attempts);
     } catch (UnreadableRecordException e) {
-      return new PendingRecord(partition, record, null, e, attempts);
+      return new PendingRecord(partition, record, null, null, e, attempts);
+    }
+  }
+
+  boolean isSplit() {
+    return split != null;
+  }
+
+  private static boolean isSplit(ConsumerRecord<byte[], byte[]> record) {
+    Header type = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
+    if (type != null && type.value() != null) {
+      return SplitEvent.EVENT_TYPE.equals(new String(type.value(), StandardCharsets.UTF_8));
+    }
+    return record.value() != null && EventJson.isSplit(record.value());
+  }
+
+  private static SplitChange readSplit(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      throw new UnreadableRecordException("the record has no value", null);
+    }
+    try {
+      SplitChange split = SPLITS.deserialize(record.topic(), record.headers(), record.value());
+      split.key();
+      return split;
+    } catch (RuntimeException e) {
+      throw new UnreadableRecordException(e.getMessage(), e);
     }
   }
 
@@ -42,7 +80,7 @@ record PendingRecord(
     String id =
         change != null && change.correlationId() != null
             ? change.correlationId()
-            : headerCorrelationId();
+            : split != null ? split.correlationId() : headerCorrelationId();
     if (id == null) {
       logging.run();
       return;

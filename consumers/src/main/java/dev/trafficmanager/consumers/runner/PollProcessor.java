@@ -1,6 +1,7 @@
 package dev.trafficmanager.consumers.runner;
 
 import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.SplitChange;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -140,10 +142,13 @@ final class PollProcessor {
         return List.of(queue.peek());
       }
     }
+    // A batch is of one kind, route changes or split changes, since a handler applies each kind
+    // with a call of its own.
     List<PendingRecord> batch = new ArrayList<>();
     for (Deque<PendingRecord> queue : pending.values()) {
       for (PendingRecord record : queue) {
-        if (record.unreadable() != null) {
+        if (record.unreadable() != null
+            || (!batch.isEmpty() && record.isSplit() != batch.get(0).isSplit())) {
           break;
         }
         batch.add(record);
@@ -155,13 +160,21 @@ final class PollProcessor {
   private void apply(List<PendingRecord> batch, Map<TopicPartition, Deque<PendingRecord>> pending) {
     PendingRecord first = batch.get(0);
     boolean retry = batch.size() == 1 && first.attempts().made() > 0;
-    List<RouteChange> changes = new ArrayList<>(batch.size());
-    batch.forEach(record -> changes.add(record.change()));
+    Supplier<BatchResult> call;
+    if (first.isSplit()) {
+      List<SplitChange> splits = new ArrayList<>(batch.size());
+      batch.forEach(record -> splits.add(record.split()));
+      call = () -> handler.applySplits(splits);
+    } else {
+      List<RouteChange> changes = new ArrayList<>(batch.size());
+      batch.forEach(record -> changes.add(record.change()));
+      call = () -> handler.apply(changes);
+    }
     AtomicReference<BatchResult> outcome = new AtomicReference<>();
     long start = System.nanoTime();
     try {
       // One call of the sink's breaker: its config records an outage and ignores the rest.
-      sink.breaker().executeRunnable(() -> callSink(changes, retry, outcome));
+      sink.breaker().executeRunnable(() -> callSink(batch.size(), call, retry, outcome));
     } catch (RuntimeException e) {
       if (outcome.get() == null) {
         if (e instanceof CallNotPermittedException) {
@@ -214,9 +227,9 @@ final class PollProcessor {
    * @throws IllegalStateException if the handler's result does not fit the batch (a bug)
    */
   private void callSink(
-      List<RouteChange> changes, boolean retry, AtomicReference<BatchResult> outcome) {
+      int size, Supplier<BatchResult> call, boolean retry, AtomicReference<BatchResult> outcome) {
     if (!retry) {
-      for (int i = 0; i < changes.size(); i++) {
+      for (int i = 0; i < size; i++) {
         sink.budget().deposit();
       }
     } else if (!sink.budget().tryWithdraw()) {
@@ -224,11 +237,11 @@ final class PollProcessor {
     }
     BatchResult result;
     try {
-      result = handler.apply(changes);
+      result = call.get();
     } catch (RuntimeException e) {
       result = BatchResult.failedAt(0, e);
     }
-    boolean complete = result.completes(changes.size());
+    boolean complete = result.completes(size);
     outcome.set(result);
     if (!complete) {
       throw result.failure().orElseThrow();

@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.trafficmanager.consumers.TestChanges;
 import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.consumers.runner.NonRetriableException;
 import dev.trafficmanager.database.DatabaseFailures;
 import dev.trafficmanager.database.DatabaseSettings;
 import dev.trafficmanager.database.Migrations;
 import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.SplitChange;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.SharedServers;
 import dev.trafficmanager.testkit.TestEnvironment;
@@ -247,6 +249,41 @@ class AuditLogHandlerTest {
         change.occurredAt(),
         change.actor(),
         change.correlationId());
+  }
+
+  @Test
+  void splitChangesGoToTheSplitAuditLogOnceEachEvenWhenDeliveredTwice(TestEnvironment env) {
+    withHandler(
+        env,
+        (handler, jdbi) -> {
+          SplitChange first = TestChanges.split(1, Map.of("v1", 90, "v2", 10));
+          SplitChange deleted = TestChanges.split(2, Map.of());
+
+          assertThat(handler.applySplits(List.of(first, deleted, first)).applied()).isEqualTo(3);
+
+          List<Map<String, Object>> rows =
+              jdbi.withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT split_key, action, revision, actor, correlation_id,"
+                                  + " CAST(new_weights AS text) AS new_weights"
+                                  + " FROM split_audit_log ORDER BY revision")
+                          .mapToMap()
+                          .list());
+          assertThat(rows).hasSize(2);
+          assertThat(rows.get(0))
+              .containsEntry("split_key", "acme/billing/prod")
+              .containsEntry("action", "split_changed")
+              .containsEntry("revision", 1L)
+              .containsEntry("actor", "tester")
+              .containsEntry("correlation_id", "corr-split-1")
+              .containsEntry("new_weights", "{\"v1\": 90, \"v2\": 10}");
+          assertThat(rows.get(1)).containsEntry("new_weights", "{}");
+          long routeRows =
+              jdbi.withHandle(
+                  h -> h.createQuery("SELECT count(*) FROM audit_log").mapTo(Long.class).one());
+          assertThat(routeRows).isZero();
+        });
   }
 
   private static void withHandler(TestEnvironment env, Use use) {

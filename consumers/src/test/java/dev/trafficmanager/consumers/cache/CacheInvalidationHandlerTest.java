@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.trafficmanager.cache.RedisFailures;
 import dev.trafficmanager.cache.RedisSettings;
 import dev.trafficmanager.config.Settings;
+import dev.trafficmanager.consumers.TestChanges;
 import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
 import dev.trafficmanager.route.CacheEntry;
@@ -134,6 +135,30 @@ class CacheInvalidationHandlerTest {
       assertThat(subscriber.messages())
           .containsExactly(
               "acme/billing/prod/v1 2", "acme/search/prod/v1 5", "acme/billing/prod/v1 2");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void publishesASplitInvalidationForEachSplitChange(TestEnvironment env) {
+    RedisSettings redis = env.redis();
+    RedisClient client = redis.newClient();
+    try (InvalidationSubscriber subscriber = new InvalidationSubscriber(redis);
+        CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
+      assertThat(
+              handler
+                  .applySplits(
+                      List.of(
+                          TestChanges.split(1, Map.of("v1", 100)), TestChanges.split(2, Map.of())))
+                  .applied())
+          .isEqualTo(2);
+
+      await("two split invalidations received")
+          .atMost(BOUND)
+          .until(subscriber::messages, m -> m.size() >= 2);
+      assertThat(subscriber.messages())
+          .containsExactly("split:acme/billing/prod 1", "split:acme/billing/prod 2");
     } finally {
       client.shutdown();
     }

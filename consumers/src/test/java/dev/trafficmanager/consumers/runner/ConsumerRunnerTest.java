@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.trafficmanager.consumers.TestChanges;
 import dev.trafficmanager.consumers.runner.RunnerStatus.Phase;
 import dev.trafficmanager.event.RouteChange;
+import dev.trafficmanager.event.SplitChange;
 import dev.trafficmanager.resilience.Backoff;
 import dev.trafficmanager.resilience.Dependency;
 import dev.trafficmanager.resilience.OutageRule;
@@ -15,6 +16,7 @@ import dev.trafficmanager.resilience.RetryBudget;
 import dev.trafficmanager.resilience.RetryBudgetSettings;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.time.MutableClock;
+import dev.trafficmanager.topic.EventHeaders;
 import dev.trafficmanager.topic.Topic;
 import dev.trafficmanager.topic.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -33,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -457,6 +460,71 @@ class ConsumerRunnerTest {
     assertThat(broken.status().phase()).isEqualTo(Phase.FAILED);
     assertThat(broken.status().failure()).hasValueSatisfying(f -> assertThat(f).contains("no"));
     assertThat(consumer.closed()).isTrue();
+  }
+
+  /**
+   * The compatibility rule of schema_version 2: a consumer built for version 1 (a handler that
+   * applies route changes only) keeps working on a change stream that carries split changes. It
+   * skips them, whether the event-type header marks them or only their body does, and commits past
+   * them; none is dead-lettered.
+   */
+  @Test
+  void aVersionOneHandlerSkipsSplitChangesAndNeverDeadLettersThem() {
+    consumer.assignAtNextPoll(List.of(P0));
+    appendChanges(P0, ROUTE, 1, 2);
+    appendSplit(P0, 1, true);
+    appendSplit(P0, 2, false);
+    appendChanges(P0, ROUTE, 3);
+
+    start(recordingHandler);
+
+    await("every record committed").atMost(BOUND).until(() -> committed(P0, 5));
+    assertThat(journal)
+        .containsExactly("1:tried", "1:done", "2:tried", "2:done", "3:tried", "3:done");
+    assertThat(deadLettered).isEmpty();
+  }
+
+  @Test
+  void aHandlerThatTakesSplitChangesGetsThemInOrderBetweenRouteChanges() {
+    ChangeHandler handler =
+        new ChangeHandler() {
+          @Override
+          public BatchResult apply(List<RouteChange> changes) {
+            changes.forEach(c -> journal.add("route:" + c.revision()));
+            return BatchResult.all(changes.size());
+          }
+
+          @Override
+          public BatchResult applySplits(List<SplitChange> changes) {
+            changes.forEach(c -> journal.add("split:" + c.revision()));
+            return BatchResult.all(changes.size());
+          }
+        };
+    consumer.assignAtNextPoll(List.of(P0));
+    appendChanges(P0, ROUTE, 1);
+    appendSplit(P0, 1, true);
+    appendSplit(P0, 2, false);
+    appendChanges(P0, ROUTE, 2);
+
+    start(handler);
+
+    await("every record committed").atMost(BOUND).until(() -> committed(P0, 4));
+    assertThat(journal).containsExactly("route:1", "split:1", "split:2", "route:2");
+    assertThat(deadLettered).isEmpty();
+  }
+
+  private void appendSplit(TopicPartition partition, long revision, boolean withHeader) {
+    SplitChange change = TestChanges.split(revision, Map.of("v1", 90, "v2", 10));
+    Topic<String, SplitChange> splits = Topics.defaults().splitChanges();
+    RecordHeaders headers = new RecordHeaders();
+    if (withHeader) {
+      headers.add(EventHeaders.EVENT_TYPE, "split_changed".getBytes(StandardCharsets.UTF_8));
+    }
+    consumer.append(
+        partition,
+        "acme/billing/prod",
+        splits.valueSerde().serializer().serialize(splits.name(), change),
+        headers);
   }
 
   private static RunnerSettings fast(int maxAttempts) {

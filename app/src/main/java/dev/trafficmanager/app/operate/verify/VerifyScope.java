@@ -25,13 +25,14 @@ public record VerifyScope(Optional<String> tenant, Optional<Instant> since) {
     return new VerifyScope(Optional.empty(), Optional.empty());
   }
 
-  /** Whether a record key belongs to the scope's tenant; a key that is no route key never does. */
+  /**
+   * Whether a record key belongs to the scope's tenant; a key that is no route key never does: a
+   * split's ({@code tenant/service/env}, schema_version 2) is not verified yet.
+   */
   boolean includes(String routeKey) {
-    if (tenant.isEmpty()) {
-      return true;
-    }
     try {
-      return RouteKey.parse(routeKey).tenant().equals(tenant.get());
+      RouteKey key = RouteKey.parse(routeKey);
+      return tenant.isEmpty() || key.tenant().equals(tenant.get());
     } catch (InvalidInputException e) {
       return false;
     }
