@@ -3,6 +3,8 @@ package dev.trafficmanager.api.changes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trafficmanager.api.database.Database;
+import dev.trafficmanager.api.outbox.ChangeIndex;
+import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.event.EventJson;
 import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.event.RouteState;
@@ -23,6 +25,7 @@ import java.util.stream.Collectors;
  */
 public final class ChangeHistory {
   private final Database database;
+  private final OutboxStore outbox = new OutboxStore();
   private final ObjectMapper json = EventJson.newMapper();
 
   public ChangeHistory(Database database) {
@@ -50,31 +53,8 @@ public final class ChangeHistory {
    *     last index (an index this history never gave)
    */
   public Page after(String tenant, long after, int limit) {
-    List<Row> rows =
-        database.withHandle(
-            handle ->
-                handle
-                    .createQuery(
-                        "SELECT i.change_index AS latest, o.change_index, o.event_type, o.payload,"
-                            + " o.previous"
-                            + " FROM "
-                            + ChangeIndex.AT_TENANT
-                            + " i LEFT JOIN LATERAL (SELECT change_index, event_type, payload, previous"
-                            + " FROM outbox WHERE tenant = :tenant AND change_index > :after"
-                            + " ORDER BY change_index LIMIT :limit) o ON true"
-                            + " ORDER BY o.change_index")
-                    .bind("tenant", tenant)
-                    .bind("after", after)
-                    .bind("limit", limit)
-                    .map(
-                        (rs, ctx) ->
-                            new Row(
-                                rs.getLong("latest"),
-                                rs.getObject("change_index", Long.class),
-                                rs.getString("event_type"),
-                                rs.getString("payload"),
-                                rs.getString("previous")))
-                    .list());
+    List<OutboxStore.HistoryRow> rows =
+        database.withHandle(handle -> outbox.historyAfter(handle, tenant, after, limit));
     long latest = rows.get(0).latest();
     if (after > latest) {
       throw new InvalidInputException(
@@ -88,7 +68,7 @@ public final class ChangeHistory {
     }
     List<Change> changes = new ArrayList<>();
     long expected = after + 1;
-    for (Row row : rows) {
+    for (OutboxStore.HistoryRow row : rows) {
       if (row.index() == null) {
         continue;
       }
@@ -131,7 +111,7 @@ public final class ChangeHistory {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
   }
 
-  private Change change(Row row) {
+  private Change change(OutboxStore.HistoryRow row) {
     try {
       if (SplitEvent.EVENT_TYPE.equals(row.eventType())) {
         SplitEvent event = json.readValue(row.payload(), SplitEvent.class);
@@ -162,6 +142,4 @@ public final class ChangeHistory {
           "an outbox row of change " + row.index() + " is unreadable", e);
     }
   }
-
-  private record Row(long latest, Long index, String eventType, String payload, String previous) {}
 }

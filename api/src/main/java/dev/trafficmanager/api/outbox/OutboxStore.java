@@ -1,6 +1,5 @@
 package dev.trafficmanager.api.outbox;
 
-import dev.trafficmanager.api.changes.ChangeIndex;
 import dev.trafficmanager.event.Event;
 import dev.trafficmanager.event.JsonSerde;
 import dev.trafficmanager.event.RouteEvent;
@@ -136,6 +135,43 @@ public final class OutboxStore {
 
   private static <T> String json(JsonSerde<T> serde, T value) {
     return value == null ? null : new String(serde.serialize(null, value), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * One row of a tenant's change history: the outbox row at {@code index} (null when the tenant has
+   * no change after the index asked for), read in one snapshot with the tenant's {@code latest}
+   * index.
+   */
+  public record HistoryRow(
+      long latest, Long index, String eventType, String payload, String previous) {}
+
+  /**
+   * At most {@code limit} rows of the tenant's change history after index {@code after}, in index
+   * order, and its last index: always at least one row, which carries only the last index when
+   * nothing comes after {@code after}.
+   */
+  public List<HistoryRow> historyAfter(Handle handle, String tenant, long after, int limit) {
+    return handle
+        .createQuery(
+            "SELECT i.change_index AS latest, o.change_index, o.event_type, o.payload, o.previous"
+                + " FROM "
+                + ChangeIndex.AT_TENANT
+                + " i LEFT JOIN LATERAL (SELECT change_index, event_type, payload, previous"
+                + " FROM outbox WHERE tenant = :tenant AND change_index > :after"
+                + " ORDER BY change_index LIMIT :limit) o ON true"
+                + " ORDER BY o.change_index")
+        .bind("tenant", tenant)
+        .bind("after", after)
+        .bind("limit", limit)
+        .map(
+            (rs, ctx) ->
+                new HistoryRow(
+                    rs.getLong("latest"),
+                    rs.getObject("change_index", Long.class),
+                    rs.getString("event_type"),
+                    rs.getString("payload"),
+                    rs.getString("previous")))
+        .list();
   }
 
   /**

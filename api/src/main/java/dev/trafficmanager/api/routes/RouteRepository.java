@@ -1,7 +1,7 @@
 package dev.trafficmanager.api.routes;
 
-import dev.trafficmanager.api.changes.ChangeIndex;
 import dev.trafficmanager.api.changes.Indexed;
+import dev.trafficmanager.api.outbox.ChangeIndex;
 import dev.trafficmanager.event.RouteState;
 import dev.trafficmanager.route.RouteKey;
 import java.sql.ResultSet;
@@ -133,7 +133,7 @@ final class RouteRepository {
    * One page of a tenant's routes in (service, env, version) order, after {@code query.after()}
    * when given, and the tenant's change index they are at. The row comparison walks the primary key
    * index. One statement, so one snapshot: the page shows every change up to the index and none
-   * after it (see {@link dev.trafficmanager.api.changes.ChangeIndex}).
+   * after it (see {@link dev.trafficmanager.api.outbox.ChangeIndex}).
    */
   Indexed<List<Route>> page(Handle handle, RouteQuery query, int rows) {
     StringBuilder sql =

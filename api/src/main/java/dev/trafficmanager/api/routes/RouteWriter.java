@@ -2,9 +2,9 @@ package dev.trafficmanager.api.routes;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.NoArgGenerator;
-import dev.trafficmanager.api.changes.ChangeIndex;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.api.idempotency.StoredAnswer;
+import dev.trafficmanager.api.outbox.ChangeIndex;
 import dev.trafficmanager.api.outbox.OutboxStore;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.event.RouteEvent;

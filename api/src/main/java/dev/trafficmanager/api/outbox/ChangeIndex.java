@@ -1,4 +1,4 @@
-package dev.trafficmanager.api.changes;
+package dev.trafficmanager.api.outbox;
 
 /**
  * A tenant's change indexes 1, 2, 3 …, handed out in the writer's transaction.
