@@ -34,6 +34,7 @@ class RebuildProcessorCommandTest {
     history.publishEvents(env);
     ProcessorConfig config = ProcessorConfig.from(env.settings());
     String changelog = config.applicationId() + "-route-state-changelog";
+    String splitChangelog = config.applicationId() + "-split-state-changelog";
     Path localState = config.stateDir().resolve(config.applicationId());
 
     try (ProcessorService processor = new ProcessorService(env.settings())) {
@@ -50,6 +51,7 @@ class RebuildProcessorCommandTest {
     assertThat(dryRun.out())
         .contains("Processor " + config.applicationId() + ": state Empty, no active members")
         .contains("  " + changelog)
+        .contains("  " + splitChangelog)
         .contains("3. Wipe the local state: " + localState)
         .contains("reprocesses " + revisions + " record(s) of route-events")
         .contains("Dry run: nothing was changed.");
@@ -58,8 +60,8 @@ class RebuildProcessorCommandTest {
 
     OperatorCli.Run rebuild = OperatorCli.run(env.settings(), "rebuild-processor", "--execute");
     assertThat(rebuild.exitCode()).as(rebuild.toString()).isZero();
-    assertThat(rebuild.out()).contains("Done: offsets reset, 1 internal topic(s) deleted");
-    assertThat(topics(env)).doesNotContain(changelog);
+    assertThat(rebuild.out()).contains("Done: offsets reset, 2 internal topic(s) deleted");
+    assertThat(topics(env)).doesNotContain(changelog, splitChangelog);
     assertThat(Files.exists(localState)).as("local state wiped").isFalse();
     assertThat(committed(env, config.applicationId()).values()).containsOnly(0L);
 
