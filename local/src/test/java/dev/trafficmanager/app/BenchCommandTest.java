@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -115,87 +116,77 @@ class BenchCommandTest {
 
   @Test
   void theWatchScenarioHoldsItsWatchersAndTimesTheirDeliveries(TestEnvironment env) {
-    env.createTopics();
-    try (ApiService api = new ApiService(env.settings())) {
-      api.start();
+    OperatorCli.Run run =
+        benchAgainstAnApi(
+            env,
+            TestTokens.admin(env.settings()),
+            "--scenario",
+            "watch",
+            "--watchers",
+            "20",
+            "--rate",
+            "5",
+            "--duration",
+            "2s",
+            "--progress",
+            "none");
 
-      OperatorCli.Run run =
-          DeveloperCli.run(
-              env.with(Map.of("TM_TOKEN", TestTokens.admin(env.settings()))),
-              "bench",
-              "--url",
-              "http://localhost:" + api.httpPort(),
-              "--scenario",
-              "watch",
-              "--watchers",
-              "20",
-              "--rate",
-              "5",
-              "--duration",
-              "2s",
-              "--progress",
-              "none");
-
-      assertThat(run.exitCode()).as(run.toString()).isZero();
-      assertThat(run.out())
-          .contains("20 watchers opened, 20 held by the API")
-          .contains("0 failures")
-          .contains("write sent -> change received: p50")
-          .contains("bytes a watcher");
-    }
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
+        .contains("20 watchers opened, 20 held by the API")
+        .contains("0 failures")
+        .contains("write sent -> change received: p50")
+        .contains("bytes a watcher");
   }
 
   @Test
   void theClientScenarioReportsTheLagOfTheReplicaBehindEveryWrite(TestEnvironment env) {
-    env.createTopics();
-    try (ApiService api = new ApiService(env.settings())) {
-      api.start();
-      String url = "http://localhost:" + api.httpPort();
-      Settings withToken = env.with(Map.of("TM_TOKEN", TestTokens.admin(env.settings())));
+    OperatorCli.Run run =
+        benchAgainstAnApi(
+            env,
+            TestTokens.admin(env.settings()),
+            "--scenario",
+            "client",
+            "--rate",
+            "10",
+            "--duration",
+            "2s");
 
-      OperatorCli.Run run =
-          DeveloperCli.run(
-              withToken,
-              "bench",
-              "--url",
-              url,
-              "--scenario",
-              "client",
-              "--rate",
-              "10",
-              "--duration",
-              "2s");
-
-      assertThat(run.exitCode()).as(run.toString()).isZero();
-      assertThat(run.out())
-          .containsPattern("client: (19|20|21) writes acknowledged, \\1 seen by the replica")
-          .contains("0 never seen, 0 failed")
-          .contains("write acknowledged -> replica answers it: p50");
-    }
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
+        .containsPattern("client: (19|20|21) writes acknowledged, \\1 seen by the replica")
+        .contains("0 never seen, 0 failed")
+        .contains("write acknowledged -> replica answers it: p50");
   }
 
   @Test
   void aWatchRunWhoseTokenIsRefusedStopsNamingTheAnswer(TestEnvironment env) {
+    OperatorCli.Run run =
+        benchAgainstAnApi(
+            env,
+            "tm_not-a-token-anyone-issued",
+            "--scenario",
+            "watch",
+            "--watchers",
+            "2",
+            "--progress",
+            "none");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err()).contains("bench: creating the watched route: the API answered 401");
+    assertThat(run.out()).doesNotContain("watchers opened");
+  }
+
+  /** Runs bench with {@code args} against an API of its own, sending {@code token}. */
+  private static OperatorCli.Run benchAgainstAnApi(
+      TestEnvironment env, String token, String... args) {
     env.createTopics();
     try (ApiService api = new ApiService(env.settings())) {
       api.start();
-
-      OperatorCli.Run run =
-          DeveloperCli.run(
-              env.with(Map.of("TM_TOKEN", "tm_not-a-token-anyone-issued")),
-              "bench",
-              "--url",
-              "http://localhost:" + api.httpPort(),
-              "--scenario",
-              "watch",
-              "--watchers",
-              "2",
-              "--progress",
-              "none");
-
-      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-      assertThat(run.err()).contains("bench: creating the watched route: the API answered 401");
-      assertThat(run.out()).doesNotContain("watchers opened");
+      List<String> command =
+          new ArrayList<>(List.of("bench", "--url", "http://localhost:" + api.httpPort()));
+      command.addAll(List.of(args));
+      return DeveloperCli.run(env.with(Map.of("TM_TOKEN", token)), command.toArray(String[]::new));
     }
   }
 
