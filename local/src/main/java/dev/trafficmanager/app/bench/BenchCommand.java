@@ -253,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
       try {
         new WatchBench(api, notes).run(tenant, watchers, rate, duration, () -> false).print(out);
         return 0;
-      } catch (WatchBench.SetupFailed e) {
+      } catch (SetupFailed e) {
         err.println("bench: " + e.getMessage());
         return 1;
       } catch (InterruptedException e) {
@@ -375,7 +375,7 @@ public final class BenchCommand implements Callable<Integer> {
           .run(tenant, rate, duration, () -> false)
           .print(out);
       return 0;
-    } catch (WatchBench.SetupFailed e) {
+    } catch (SetupFailed e) {
       err.println("bench: " + e.getMessage());
       return 1;
     } catch (IOException e) {

@@ -73,18 +73,17 @@ final class ClientBench {
   /**
    * Runs the scenario.
    *
-   * @throws WatchBench.SetupFailed when the routes cannot be created or the replica is not ready
+   * @throws SetupFailed when the routes cannot be created or the replica is not ready
    */
   Result run(String tenant, int rate, Duration duration, BooleanSupplier stopped)
       throws InterruptedException, IOException {
     List<RouteKey> routes = new ArrayList<>();
     for (int i = 0; i < ROUTES; i++) {
       RouteKey route = new RouteKey(tenant, "replicated-" + i, "prod", "v1");
-      HttpResponse<String> created = api.exchange(api.create(route, "https://r" + i + ".example"));
-      if (created.statusCode() != 201) {
-        throw new WatchBench.SetupFailed(
-            "creating a route: the API answered " + created.statusCode() + " " + created.body());
-      }
+      SetupFailed.unless(
+          status -> status == 201,
+          "creating a route",
+          api.exchange(api.create(route, "https://r" + i + ".example")));
       routes.add(route);
     }
     try (TrafficManagerClient client =
@@ -94,7 +93,7 @@ final class ClientBench {
             .tenant(tenant)
             .build()) {
       if (!client.awaitReady(READY_TIMEOUT)) {
-        throw new WatchBench.SetupFailed(
+        throw new SetupFailed(
             "the client's replica was not ready within 30 s: "
                 + client.replicaStatus().lastFailure().orElse("no failure reported"));
       }

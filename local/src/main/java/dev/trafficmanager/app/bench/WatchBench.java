@@ -42,15 +42,6 @@ final class WatchBench {
     this.notes = notes;
   }
 
-  /** The run could not start: the message says what the API answered. */
-  static final class SetupFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    SetupFailed(String message) {
-      super(message);
-    }
-  }
-
   /** What the run measured. */
   record Result(
       int watchers,
@@ -96,10 +87,12 @@ final class WatchBench {
   Result run(String tenant, int watchers, int rate, Duration duration, BooleanSupplier stopped)
       throws InterruptedException {
     RouteKey route = new RouteKey(tenant, "watched", "prod", "v1");
-    expectSuccess(
-        "creating the watched route", send(api.create(route, "https://watched.example/0")));
+    SetupFailed.unless(
+        WatchBench::isSuccess,
+        "creating the watched route",
+        send(api.create(route, "https://watched.example/0")));
     HttpResponse<String> read = send(api.read(route));
-    expectSuccess("reading the watched route", read);
+    SetupFailed.unless(WatchBench::isSuccess, "reading the watched route", read);
     long index = json(read.body()).path("index").asLong();
     long heapBefore = heapUsed();
     notes.printf(Locale.ROOT, "watch: opening %,d watchers from index %d…%n", watchers, index);
@@ -212,11 +205,8 @@ final class WatchBench {
     }
   }
 
-  private static void expectSuccess(String step, HttpResponse<String> response) {
-    if (response.statusCode() / 100 != 2) {
-      throw new SetupFailed(
-          step + ": the API answered " + response.statusCode() + " " + response.body().strip());
-    }
+  private static boolean isSuccess(int status) {
+    return status / 100 == 2;
   }
 
   private static JsonNode json(String text) {
