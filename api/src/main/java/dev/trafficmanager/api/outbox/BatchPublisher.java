@@ -86,6 +86,15 @@ final class BatchPublisher {
    *     counts as acknowledged, and the producer should be replaced
    */
   PublishResult publish(Producer<String, byte[]> producer, List<OutboxRow> rows) {
+    return publish(producer, rows, () -> {});
+  }
+
+  /**
+   * As {@link #publish(Producer, List)}, running {@code whileInFlight} once every row is handed to
+   * the producer and before waiting for the broker: the relay reads its next batch there.
+   */
+  PublishResult publish(
+      Producer<String, byte[]> producer, List<OutboxRow> rows, Runnable whileInFlight) {
     Instant now = clock.instant();
     List<OutboxRow> batch = new ArrayList<>(rows.size());
     for (OutboxRow row : rows) {
@@ -108,6 +117,7 @@ final class BatchPublisher {
         break;
       }
     }
+    whileInFlight.run();
     flush(producer);
     Optional<PublishResult.Failure> failure = firstFailure(sent);
     if (failure.isEmpty() && sent.size() == batch.size()) {

@@ -31,11 +31,11 @@ final class LeasedSource implements OutboxSource {
   }
 
   @Override
-  public List<OutboxRow> pending(int limit) throws SQLException {
+  public List<OutboxRow> pending(int limit, List<Long> inFlight) throws SQLException {
     if (!tenure.held()) {
       throw new LeaseLapsedException();
     }
-    return outbox.pending(limit);
+    return outbox.pending(limit, inFlight);
   }
 
   @Override

@@ -22,7 +22,15 @@ interface OutboxSource {
   boolean awaitNotification(Duration timeout) throws SQLException;
 
   /** The oldest pending rows, at most {@code limit}, in id order. */
-  List<OutboxRow> pending(int limit) throws SQLException;
+  default List<OutboxRow> pending(int limit) throws SQLException {
+    return pending(limit, List.of());
+  }
+
+  /**
+   * The oldest pending rows but {@code inFlight}, at most {@code limit}, in id order: the batch
+   * that follows one still in flight, read while it is.
+   */
+  List<OutboxRow> pending(int limit, List<Long> inFlight) throws SQLException;
 
   /** Marks the rows published: they are no longer pending. */
   void markPublished(List<Long> ids) throws SQLException;

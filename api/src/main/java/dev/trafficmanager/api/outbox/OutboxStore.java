@@ -230,34 +230,46 @@ public final class OutboxStore {
   }
 
   /**
-   * The oldest unpublished rows, in id order. Read from the queue rather than after the last id
-   * seen: ids are taken at insert but become visible at commit, so a smaller id can appear after a
-   * larger one and a cursor would skip it forever.
+   * The oldest unpublished rows but {@code excluded} (a batch still in flight), in id order. Read
+   * from the queue rather than after the last id seen: ids are taken at insert but become visible
+   * at commit, so a smaller id can appear after a larger one and a cursor would skip it forever.
+   * For the same reason the exclusion is exact, never "after the batch's last id": a later revision
+   * of a route must not go out before the earlier one that committed late.
    */
-  List<OutboxRow> pending(Connection connection, int limit) throws SQLException {
+  List<OutboxRow> pending(Connection connection, int limit, List<Long> excluded)
+      throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
             // The ids first, then one index lookup each: joined, the planner may merge the queue
             // with the outbox's primary key and walk every row ever written before the first one.
+            // NOT IN a subquery is hashed once; "<> ALL(array)" would compare each row with every
+            // excluded id.
             "SELECT id, event_id, route_key, revision, event_type, payload, correlation_id"
-                + " FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox_queue ORDER BY id"
-                + " LIMIT ?)) ORDER BY id")) {
-      ps.setInt(1, limit);
-      ps.setFetchSize(limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<OutboxRow> rows = new ArrayList<>();
-        while (rs.next()) {
-          rows.add(
-              new OutboxRow(
-                  rs.getLong(1),
-                  rs.getObject(2, UUID.class),
-                  rs.getString(3),
-                  rs.getLong(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getString(7)));
+                + " FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox_queue"
+                + " WHERE id NOT IN (SELECT unnest(?::bigint[])) ORDER BY id LIMIT ?))"
+                + " ORDER BY id")) {
+      Array array = connection.createArrayOf("bigint", excluded.toArray());
+      try {
+        ps.setArray(1, array);
+        ps.setInt(2, limit);
+        ps.setFetchSize(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          List<OutboxRow> rows = new ArrayList<>();
+          while (rs.next()) {
+            rows.add(
+                new OutboxRow(
+                    rs.getLong(1),
+                    rs.getObject(2, UUID.class),
+                    rs.getString(3),
+                    rs.getLong(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7)));
+          }
+          return rows;
         }
-        return rows;
+      } finally {
+        array.free();
       }
     }
   }

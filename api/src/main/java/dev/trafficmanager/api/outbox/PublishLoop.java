@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Waking</b>: a full batch is followed by the next at once; otherwise the loop waits for a
  *       writer's {@code NOTIFY}, which wakes it at once, or one poll interval.
+ *   <li><b>Reading ahead</b>: while a full batch is in flight to Kafka, the next one is read from
+ *       PostgreSQL (every pending row but those in flight), so that draining a backlog overlaps the
+ *       two instead of waiting for each in turn. What was read ahead is published only if the batch
+ *       before it went out whole; otherwise it is dropped and the next batch read again, so a later
+ *       revision never overtakes an earlier one that failed or was set aside.
  *   <li><b>Kafka failing</b>: a batch that failed is not marked; it is tried again, whole, after a
  *       backoff with full jitter, with a fresh producer.
  *   <li><b>A record refused alone</b> (too large, invalid) sets its route aside ({@link
@@ -79,6 +84,7 @@ final class PublishLoop implements LeaderElection.LeaderWork {
   private final Clock clock;
   private Producer<String, byte[]> producer;
   private int kafkaFailures;
+  private List<OutboxRow> readAhead = List.of();
 
   /**
    * @param producers opens a producer with its transactions initialised, or throws {@link
@@ -110,6 +116,7 @@ final class PublishLoop implements LeaderElection.LeaderWork {
 
   @Override
   public LeaderElection.Ending lead(OutboxSource outbox) throws SQLException {
+    readAhead = List.of();
     outbox.listen();
     sweep.dueNow();
     // Whatever is pending when leadership begins is published at once.
@@ -178,14 +185,16 @@ final class PublishLoop implements LeaderElection.LeaderWork {
 
   /** Publishes one batch of pending rows and marks what Kafka acknowledged. */
   Round publishBatch(OutboxSource outbox) throws SQLException {
-    List<OutboxRow> rows = outbox.pending(settings.batchSize());
+    List<OutboxRow> rows = readAhead.isEmpty() ? outbox.pending(settings.batchSize()) : readAhead;
+    readAhead = List.of();
     if (rows.isEmpty()) {
       report.drained();
       return Round.DRAINED;
     }
+    ReadAhead next = new ReadAhead(outbox, rows);
     PublishResult result;
     try {
-      result = breaker.executeSupplier(() -> publishOrFail(rows));
+      result = breaker.executeSupplier(() -> publishOrFail(rows, next));
     } catch (CallNotPermittedException e) {
       report.circuitOpen(rows.size(), circuits.untilProbe(Dependency.KAFKA));
       return Round.CIRCUIT_OPEN;
@@ -208,13 +217,16 @@ final class PublishLoop implements LeaderElection.LeaderWork {
       report.drained();
       return Round.DRAINED;
     }
+    if (result.acknowledged().size() == rows.size()) {
+      readAhead = next.rows;
+    }
     return Round.FULL;
   }
 
   /** The breaker's call: a batch that Kafka failed is an exception, a refused record is not. */
-  private PublishResult publishOrFail(List<OutboxRow> rows) {
+  private PublishResult publishOrFail(List<OutboxRow> rows, ReadAhead next) {
     report.circuitLetThrough();
-    PublishResult result = publisher.publish(producer(), rows);
+    PublishResult result = publisher.publish(producer(), rows, next);
     PublishResult.Failure failure = result.firstFailure().orElse(null);
     if (failure != null && failure.isTransient()) {
       throw new BatchFailedException(failure, result.failed() + result.held());
@@ -310,6 +322,34 @@ final class PublishLoop implements LeaderElection.LeaderWork {
         log.debug("closing the outbox producer failed error={}", e.toString());
       }
       producer = null;
+    }
+  }
+
+  /**
+   * Reads the batch after a full one while that one is in flight. Best effort: a read that fails
+   * leaves nothing read ahead (the next round reads again, and meets the failure there), and
+   * nothing of PostgreSQL's ever counts against Kafka's breaker, inside whose call this runs.
+   */
+  private final class ReadAhead implements Runnable {
+    private final OutboxSource outbox;
+    private final List<OutboxRow> inFlight;
+    private List<OutboxRow> rows = List.of();
+
+    ReadAhead(OutboxSource outbox, List<OutboxRow> inFlight) {
+      this.outbox = outbox;
+      this.inFlight = inFlight;
+    }
+
+    @Override
+    public void run() {
+      if (inFlight.size() < settings.batchSize()) {
+        return;
+      }
+      try {
+        rows = outbox.pending(settings.batchSize(), inFlight.stream().map(OutboxRow::id).toList());
+      } catch (SQLException e) {
+        log.debug("reading the next outbox batch ahead failed error={}", e.toString());
+      }
     }
   }
 

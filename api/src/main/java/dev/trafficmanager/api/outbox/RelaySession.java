@@ -123,8 +123,8 @@ final class RelaySession implements LeaderSession {
   }
 
   @Override
-  public List<OutboxRow> pending(int limit) throws SQLException {
-    return store.pending(connection, limit);
+  public List<OutboxRow> pending(int limit, List<Long> inFlight) throws SQLException {
+    return store.pending(connection, limit, inFlight);
   }
 
   @Override

@@ -27,6 +27,9 @@ final class InMemoryOutbox implements OutboxSource {
   /** How long one retention statement takes. */
   Duration deleteTakes = Duration.ZERO;
 
+  /** Runs at each read of pending rows, as it begins. */
+  Runnable onRead = () -> {};
+
   InMemoryOutbox(MutableClock clock) {
     this.clock = clock;
   }
@@ -92,8 +95,12 @@ final class InMemoryOutbox implements OutboxSource {
   }
 
   @Override
-  public List<OutboxRow> pending(int limit) {
-    return pending.values().stream().limit(limit).toList();
+  public List<OutboxRow> pending(int limit, List<Long> inFlight) {
+    onRead.run();
+    return pending.values().stream()
+        .filter(row -> !inFlight.contains(row.id()))
+        .limit(limit)
+        .toList();
   }
 
   @Override

@@ -323,9 +323,9 @@ class LeaderElectionTest {
     }
 
     @Override
-    public List<OutboxRow> pending(int limit) throws SQLException {
+    public List<OutboxRow> pending(int limit, List<Long> inFlight) throws SQLException {
       usable();
-      return outbox.pending(limit);
+      return outbox.pending(limit, inFlight);
     }
 
     @Override

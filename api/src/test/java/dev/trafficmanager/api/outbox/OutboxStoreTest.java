@@ -77,7 +77,7 @@ class OutboxStoreTest {
 
       assertThat(appended).extracting(RouteEvent::index).containsExactly(1L, 2L, 1L);
       JsonSerde<RouteEvent> contract = new JsonSerde<>(RouteEvent.class);
-      assertThat(store.pending(c, 10))
+      assertThat(store.pending(c, 10, List.of()))
           .extracting(row -> contract.deserialize("", row.payload().getBytes(UTF_8)))
           .containsExactlyElementsOf(appended);
     }
@@ -91,16 +91,39 @@ class OutboxStoreTest {
     long second = outbox.insertWithoutNotify(BILLING, 2);
 
     try (Connection c = outbox.connect()) {
-      assertThat(store.pending(c, 10)).extracting(OutboxRow::id).containsExactly(first, second);
+      assertThat(store.pending(c, 10, List.of()))
+          .extracting(OutboxRow::id)
+          .containsExactly(first, second);
       assertThat(store.backlog(c).pendingRows()).isEqualTo(2);
 
       assertThat(store.markPublished(c, List.of(first))).isEqualTo(1);
 
-      assertThat(store.pending(c, 10)).extracting(OutboxRow::id).containsExactly(second);
+      assertThat(store.pending(c, 10, List.of())).extracting(OutboxRow::id).containsExactly(second);
       assertThat(store.backlog(c).pendingRows()).isEqualTo(1);
     }
     assertThat(outbox.isPublished(first)).isTrue();
     assertThat(outbox.isPublished(second)).isFalse();
+  }
+
+  @Test
+  void theRowsInFlightAreLeftOutExactlyAndTheOldestOthersRead(TestEnvironment env)
+      throws Exception {
+    fixture = new RelayFixture(env.settings(), Map.of());
+    OutboxTable outbox = fixture.migratedOutbox();
+    long first = outbox.insertWithoutNotify(BILLING, 1);
+    long second = outbox.insertWithoutNotify(BILLING, 2);
+    long third = outbox.insertWithoutNotify(BILLING, 3);
+    long fourth = outbox.insertWithoutNotify(BILLING, 4);
+
+    try (Connection c = outbox.connect()) {
+      assertThat(store.pending(c, 2, List.of(first)))
+          .extracting(OutboxRow::id)
+          .containsExactly(second, third);
+      assertThat(store.pending(c, 10, List.of(first, third)))
+          .as("not everything after the last id in flight: the rows between too")
+          .extracting(OutboxRow::id)
+          .containsExactly(second, fourth);
+    }
   }
 
   @Test

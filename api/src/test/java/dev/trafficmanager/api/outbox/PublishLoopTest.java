@@ -17,9 +17,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,6 +112,46 @@ class PublishLoopTest {
     assertThat(producer.commitCount()).isEqualTo(3);
     assertThat(pauses.recorded()).isEmpty();
     assertThat(clock.instant()).isEqualTo(start);
+  }
+
+  @Test
+  void whileAFullBatchIsInFlightTheNextIsReadAndGoesOutAfterIt() throws Exception {
+    for (int revision = 1; revision <= 25; revision++) {
+      outbox.append(A, revision);
+    }
+    List<Boolean> readsDuringATransaction = new ArrayList<>();
+    outbox.onRead = () -> readsDuringATransaction.add(producer.transactionInFlight());
+    pauses.stopWhen = () -> outbox.pendingIds().isEmpty();
+
+    loop.lead(outbox);
+
+    assertThat(readsDuringATransaction)
+        .as(
+            "the second and third batches read while the one before was in flight; then the"
+                + " last look before stopping")
+        .containsExactly(false, true, true, false);
+    assertThat(events()).containsExactlyElementsOf(revisionsOf(A, 1, 25));
+    assertThat(outbox.marks()).extracting(List::size).containsExactly(10, 10, 5);
+  }
+
+  @Test
+  void whatWasReadAheadOfABatchThatFailedIsDroppedAndTheBacklogReadAgainInOrder() throws Exception {
+    for (int revision = 1; revision <= 15; revision++) {
+      outbox.append(A, revision);
+    }
+    AtomicBoolean kafkaDown = new AtomicBoolean(true);
+    producer.failsInFlight = r -> revision(r) == 3 && kafkaDown.getAndSet(false);
+
+    Round failed = loop.publishBatch(outbox);
+    Round first = loop.publishBatch(outbox);
+    Round second = loop.publishBatch(outbox);
+
+    assertThat(List.of(failed, first, second))
+        .containsExactly(Round.KAFKA_FAILED, Round.FULL, Round.DRAINED);
+    assertThat(events())
+        .as("revisions 11 to 15, read ahead of the failed batch, waited for 1 to 10")
+        .containsExactlyElementsOf(revisionsOf(A, 1, 15));
+    assertThat(outbox.pendingIds()).isEmpty();
   }
 
   @Test
@@ -283,6 +325,10 @@ class PublishLoopTest {
         .isEqualTo(GIVE_UP);
     assertThat(outbox.pendingIds()).hasSize(1);
     assertThat(producer.history()).isEmpty();
+  }
+
+  private static List<String> revisionsOf(String route, int first, int last) {
+    return IntStream.rangeClosed(first, last).mapToObj(r -> route + "#" + r).toList();
   }
 
   private List<String> events() {
