@@ -42,6 +42,8 @@ class ClientFallbackTest {
     server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     server.setExecutor(handlers);
     server.createContext(
+        "/api/v1/splits", exchange -> answer(exchange, 200, "{\"items\":[],\"index\":7}"));
+    server.createContext(
         "/api/v1/routes",
         exchange -> {
           String path = exchange.getRequestURI().getPath();
@@ -72,7 +74,12 @@ class ClientFallbackTest {
     try (TrafficManagerClient client = client(standIn())) {
       assertThat(client.resolve("checkout", "prod", "v1"))
           .hasValue(
-              new Resolution("https://api.example", 3, Optional.of("v1"), Resolution.Source.API));
+              new Resolution(
+                  "https://api.example",
+                  3,
+                  Optional.of("v1"),
+                  Optional.empty(),
+                  Resolution.Source.API));
       assertThat(client.replicaStatus().ready()).isFalse();
 
       listAllowed.countDown();
@@ -81,7 +88,11 @@ class ClientFallbackTest {
       assertThat(client.resolve("checkout", "prod", "v1"))
           .hasValue(
               new Resolution(
-                  "https://replica.example", 3, Optional.of("v1"), Resolution.Source.REPLICA));
+                  "https://replica.example",
+                  3,
+                  Optional.of("v1"),
+                  Optional.empty(),
+                  Resolution.Source.REPLICA));
       assertThat(client.resolve("checkout", "prod", "v2")).isEmpty();
       assertThat(resolveQueries).hasSize(1);
       ReplicaStatus status = client.replicaStatus();
@@ -91,11 +102,8 @@ class ClientFallbackTest {
   }
 
   @Test
-  void withoutAVersionTheApiPicksStickyByTheHashKey() throws Exception {
-    listAllowed.countDown();
+  void withoutAVersionTheApiPicksStickyByTheHashKeyUntilTheReplicaIsReady() throws Exception {
     try (TrafficManagerClient client = client(standIn())) {
-      assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
-
       assertThat(client.resolve("checkout", "prod", HashKey.of("user 42")))
           .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo(Resolution.Source.API));
       assertThat(client.resolve("checkout", "prod"))
@@ -105,6 +113,13 @@ class ClientFallbackTest {
           .containsExactly(
               "tenant=acme&service=checkout&env=prod&hash_key=user+42",
               "tenant=acme&service=checkout&env=prod");
+
+      listAllowed.countDown();
+
+      // Ready, the replica answers: the stand-in lists no split, so nothing resolves.
+      assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
+      assertThat(client.resolve("checkout", "prod", HashKey.of("user 42"))).isEmpty();
+      assertThat(resolveQueries).hasSize(2);
     }
   }
 
