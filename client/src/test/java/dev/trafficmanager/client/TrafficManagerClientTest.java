@@ -391,25 +391,31 @@ class TrafficManagerClientTest {
   }
 
   @Test
-  void anIndexNoLongerKeptMakesItListAgain() throws Exception {
+  void anIndexNoLongerKeptMakesItListRoutesAndSplitsAgain() throws Exception {
     String tenant = "expiring";
     ApiService watched = startApi(0);
     int port = watched.httpPort();
     RouteWrites writes = new RouteWrites(base(api), adminToken, tenant);
     writes.create("checkout", "prod", "v1", "https://checkout.example/0");
+    writes.create("search", "prod", "v1", "https://search.example/0");
+    writes.putSplit("search", "prod", Map.of("v1", 100), 201);
     try (TrafficManagerClient client = client(tenant, base(watched))) {
       assertThat(client.awaitReady(CONVERGENCE)).isTrue();
       await("the replica is confirmed current")
           .atMost(CONVERGENCE)
           .until(() -> client.replicaStatus().sinceConfirmedCurrent().isPresent());
       long held = client.replicaStatus().index();
+      assertThat(client.resolve("search", "prod", HashKey.of("user-1")))
+          .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo(Resolution.Source.REPLICA));
 
-      // While its instance is away, three changes land elsewhere and the retention takes the
-      // first two of them: the changes after the client's index are no longer all kept.
+      // While its instance is away, four changes land elsewhere (the last deletes the split) and
+      // the retention takes the first two of them: the changes after the client's index are no
+      // longer all kept.
       watched.close();
       writes.deactivate("checkout", "prod", "v1");
       writes.activate("checkout", "prod", "v1");
       writes.changeUrl("checkout", "prod", "v1", "https://after-the-gap.example");
+      writes.deleteSplit("search", "prod");
       env.jdbi()
           .useHandle(
               h ->
@@ -422,7 +428,10 @@ class TrafficManagerClientTest {
 
       awaitUrl(client, "checkout", "https://after-the-gap.example");
       assertThat(client.replicaStatus().lists()).isEqualTo(2);
-      assertThat(client.replicaStatus().index()).isGreaterThanOrEqualTo(held + 3);
+      assertThat(client.replicaStatus().index()).isGreaterThanOrEqualTo(held + 4);
+      // The new list took the old splits' place: the deleted split is gone, answered from memory.
+      assertThat(client.replicaStatus().splits()).isZero();
+      assertThat(client.resolve("search", "prod", HashKey.of("user-1"))).isEmpty();
     } finally {
       watched.close();
     }
