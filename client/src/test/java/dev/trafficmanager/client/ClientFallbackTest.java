@@ -32,6 +32,12 @@ class ClientFallbackTest {
           + "\"version\":\"v1\",\"url\":\"https://replica.example\",\"active\":true,"
           + "\"revision\":3}],\"next_cursor\":null,\"index\":7}";
 
+  private static final String RESOLVED = "{\"url\":\"https://api.example\",\"revision\":3}";
+  private static final String PICKED =
+      "{\"url\":\"https://v2.example\",\"revision\":5,\"version\":\"v2\","
+          + "\"picked\":{\"version\":\"v2\",\"by\":\"split\",\"hash_key\":\"user 42\","
+          + "\"bucket\":46,\"weight\":10,\"split_revision\":2}}";
+
   private final CountDownLatch listAllowed = new CountDownLatch(1);
   private final List<String> resolveQueries = new CopyOnWriteArrayList<>();
   private final ExecutorService handlers = Executors.newCachedThreadPool();
@@ -48,8 +54,9 @@ class ClientFallbackTest {
         exchange -> {
           String path = exchange.getRequestURI().getPath();
           if (path.endsWith("/resolve")) {
-            resolveQueries.add(exchange.getRequestURI().getRawQuery());
-            answer(exchange, 200, "{\"url\":\"https://api.example\",\"revision\":3}");
+            String query = exchange.getRequestURI().getRawQuery();
+            resolveQueries.add(query);
+            answer(exchange, 200, query.contains("hash_key=") ? PICKED : RESOLVED);
           } else if (path.endsWith("/watch")) {
             // Nothing changes: a blocking query held briefly, then answered empty.
             pause(Duration.ofMillis(200));
@@ -102,12 +109,19 @@ class ClientFallbackTest {
   }
 
   @Test
-  void withoutAVersionTheApiPicksStickyByTheHashKeyUntilTheReplicaIsReady() throws Exception {
+  void withoutAVersionTheApiPicksStickyByTheHashKeyAndSaysWhyUntilTheReplicaIsReady()
+      throws Exception {
     try (TrafficManagerClient client = client(standIn())) {
       assertThat(client.resolve("checkout", "prod", HashKey.of("user 42")))
-          .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo(Resolution.Source.API));
+          .hasValue(
+              new Resolution(
+                  "https://v2.example",
+                  5,
+                  Optional.of("v2"),
+                  Optional.of(new Picked("v2", Optional.of(HashKey.of("user 42")), 46, 10, 2)),
+                  Resolution.Source.API));
       assertThat(client.resolve("checkout", "prod"))
-          .hasValueSatisfying(r -> assertThat(r.version()).isEmpty());
+          .hasValueSatisfying(r -> assertThat(r.picked()).isEmpty());
 
       assertThat(resolveQueries)
           .containsExactly(
