@@ -12,12 +12,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The client's requests to the API, each to one instance named by the caller: a page of the
- * tenant's routes, a blocking watch query, a resolve. Every request carries the bearer token.
+ * tenant's routes, its splits, a blocking watch query, a resolve. Every request carries the bearer
+ * token.
  *
  * <p>Answers become: the parsed body; {@link InstanceUnavailableException} when the instance did
  * not answer or answered 429/5xx (try another); {@link IndexGoneException} on 410; {@link
@@ -27,6 +30,7 @@ import java.util.Optional;
 final class ApiConnection {
   static final int MAX_PAGE = 500;
   private static final String ROUTES = "/api/v1/routes";
+  private static final String SPLITS = "/api/v1/splits";
   // A blocking query is answered within its wait; this much more covers a slow answer.
   private static final Duration WATCH_MARGIN = Duration.ofSeconds(10);
   private static final int MAX_BODY_SHOWN = 200;
@@ -66,6 +70,16 @@ final class ApiConnection {
         body.path("index").asLong());
   }
 
+  ListedSplits listSplits(URI instance) throws InterruptedException {
+    JsonNode body =
+        expect200(instance, send(instance, SPLITS + "?tenant=" + encode(tenant), requestTimeout));
+    List<SplitEntry> splits = new ArrayList<>();
+    for (JsonNode item : body.path("items")) {
+      splits.add(split(item));
+    }
+    return new ListedSplits(splits, body.path("index").asLong());
+  }
+
   WatchedChanges watch(URI instance, long index, Duration wait) throws InterruptedException {
     String query =
         ROUTES
@@ -77,14 +91,16 @@ final class ApiConnection {
             + wait.toMillis()
             + "ms";
     JsonNode body = expect200(instance, send(instance, query, wait.plus(WATCH_MARGIN)));
-    List<RouteEntry> states = new ArrayList<>();
+    List<ReplicaEntry> states = new ArrayList<>();
     JsonNode changes = body.path("changes");
     for (JsonNode change : changes) {
       JsonNode current = change.path("current");
-      // A change of something other than a route (a split, once they exist) has no route state.
-      if (current.hasNonNull("version") && current.hasNonNull("url")) {
+      if (change.hasNonNull("split_key")) {
+        states.add(split(current));
+      } else if (change.hasNonNull("route_key")) {
         states.add(entry(current));
       }
+      // A change of anything else the API may one day serve holds no state the replica keeps.
     }
     return new WatchedChanges(body.path("index").asLong(), states, changes.size());
   }
@@ -112,7 +128,23 @@ final class ApiConnection {
             body.path("url").asText(),
             body.path("revision").asLong(),
             version.isTextual() ? Optional.of(version.asText()) : request.version(),
+            picked(body.path("picked")),
             Resolution.Source.API));
+  }
+
+  /** The API's {@code picked}, present when the split picked the version. */
+  private static Optional<Picked> picked(JsonNode picked) {
+    if (!picked.isObject()) {
+      return Optional.empty();
+    }
+    JsonNode hashKey = picked.path("hash_key");
+    return Optional.of(
+        new Picked(
+            picked.path("version").asText(),
+            hashKey.isTextual() ? Optional.of(HashKey.of(hashKey.asText())) : Optional.empty(),
+            picked.path("bucket").asInt(),
+            picked.path("weight").asInt(),
+            picked.path("split_revision").asLong()));
   }
 
   private HttpResponse<String> send(URI instance, String pathAndQuery, Duration timeout)
@@ -180,6 +212,18 @@ final class ApiConnection {
   private static String abbreviate(String body) {
     String line = body.strip().replaceAll("\\s+", " ");
     return line.length() <= MAX_BODY_SHOWN ? line : line.substring(0, MAX_BODY_SHOWN) + "…";
+  }
+
+  /** A split as listed or as a change left it: no weights once deleted. */
+  private static SplitEntry split(JsonNode split) {
+    Map<String, Integer> weights = new HashMap<>();
+    for (Map.Entry<String, JsonNode> weight : split.path("weights").properties()) {
+      weights.put(weight.getKey(), weight.getValue().asInt());
+    }
+    return SplitEntry.of(
+        new SplitName(split.path("service").asText(), split.path("env").asText()),
+        weights,
+        split.path("revision").asLong());
   }
 
   private static RouteEntry entry(JsonNode route) {

@@ -4,14 +4,14 @@ import java.util.Optional;
 
 /**
  * What answers resolves from memory. It either answers (a {@link LocalAnswer}, which may say that
- * the route does not resolve) or declines with an empty Optional, and the client asks the HTTP API:
- * before it is ready, and for any question it holds too little to answer.
+ * nothing resolves) or declines with an empty Optional, and the client asks the HTTP API: before it
+ * is ready.
  *
- * <p>This is where split-aware resolution plugs in: today the replica holds routes only, so it
- * declines every question without a version (the API picks the version by the service's split).
- * Once splits are in the change stream, the replica keeps them too and answers those questions
- * itself by the API's rule (a hash key's bucket, buckets taken in a fixed order), declining only
- * when it has not seen the split.
+ * <p>Ready, it answers every question as the API would. With a version: the route, if known and
+ * active. Without one: the service's split picks the version by the API's rule (the hash key's
+ * bucket, or a bucket drawn at random; buckets taken by versions in a fixed order, {@code
+ * SplitAssignment}) and that version's route answers; no split held (never set, or deleted) is the
+ * API's 404, as is a picked version whose route does not resolve.
  */
 interface Replica {
   Optional<LocalAnswer> answer(ResolveRequest request);

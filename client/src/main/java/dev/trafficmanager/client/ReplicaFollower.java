@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a {@link RouteReplica} in step with the API from one thread: lists the tenant's routes,
- * then follows their changes with blocking watch queries from the list's index, for as long as it
- * runs.
+ * Keeps a {@link RouteReplica} in step with the API from one thread: lists the tenant's splits and
+ * routes, then follows their changes with blocking watch queries from the lists' index, for as long
+ * as it runs.
  *
  * <p>Failures never stop it. An instance that does not answer is left for the next base URL after a
  * pause ({@link Backoff}, bounded), and the watch goes on from the same index there: an index is
@@ -117,21 +117,25 @@ final class ReplicaFollower implements Runnable {
   }
 
   private void list(URI instance) throws InterruptedException {
+    // Splits first: the routes' pages are then at the splits' index or later, so the watch from the
+    // lower index (the splits') misses no change, brings again only changes the route pages may
+    // already show (the replica keeps the higher revision), and never an older change of a split
+    // the list left out because it was deleted.
+    ListedSplits splits = api.listSplits(instance);
     List<RouteEntry> routes = new ArrayList<>();
     ListedPage page = api.list(instance, Optional.empty());
-    // Later pages may already show changes after the first page's index; the watch brings them
-    // again and the replica keeps the higher revision, so nothing is missed or taken back.
-    long index = page.index();
+    long index = Math.min(splits.index(), page.index());
     routes.addAll(page.routes());
     while (page.nextCursor().isPresent()) {
       page = api.list(instance, page.nextCursor());
       routes.addAll(page.routes());
     }
-    replica.replaceAll(routes, index);
+    replica.replaceAll(routes, splits.splits(), index);
     log.info(
-        "event=replica_listed tenant={} routes={} index={} instance={}",
+        "event=replica_listed tenant={} routes={} splits={} index={} instance={}",
         tenant,
         routes.size(),
+        splits.splits().size(),
         index,
         instance);
   }

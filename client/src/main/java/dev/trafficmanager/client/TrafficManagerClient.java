@@ -1,6 +1,7 @@
 package dev.trafficmanager.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmanager.split.SplitAssignment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -9,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Resolves a tenant's routes from a local replica, kept current by list + watch on one background
- * thread, and asks the HTTP API when the replica cannot answer (not ready yet, or a question it
- * does not hold enough to answer).
+ * Resolves a tenant's routes from a local replica of its routes and splits, kept current by list +
+ * watch on one background thread, and asks the HTTP API until the replica is ready (or when it is
+ * turned off).
  *
  * <pre>{@code
  * try (TrafficManagerClient routes =
@@ -26,6 +28,7 @@ import java.util.regex.Pattern;
  *         .tenant("acme")
  *         .build()) {
  *   Optional<Resolution> checkout = routes.resolve("checkout", "prod", "v1");
+ *   Optional<Resolution> sticky = routes.resolve("checkout", "prod", HashKey.of(user));
  * }
  * }</pre>
  *
@@ -34,10 +37,15 @@ import java.util.regex.Pattern;
  * write; at most the API's {@code TM_WATCH_POLL_INTERVAL}, 5 s, after another instance took it and
  * its Kafka signal was lost), plus the time to reach an instance when the one it talks to went away
  * (a pause of at most {@code maxBackoff}, 5 s, per instance tried). Per route, the replica never
- * goes back to an older revision. Its staleness is in {@link #replicaStatus()}.
+ * goes back to an older revision, and per split neither (a deleted split cannot come back but by a
+ * newer change). Its staleness is in {@link #replicaStatus()}.
  *
- * <p>Thread-safe. Once the replica is ready, a resolve with a version is a lookup in memory that
- * takes no lock and does no I/O. {@link #close()} stops the thread.
+ * <p>A resolve without a version picks the version as the API does, by the service's split and the
+ * same algorithm ({@link SplitAssignment}): for the same split and hash key the replica and every
+ * API instance pick the same version.
+ *
+ * <p>Thread-safe. Once the replica is ready, every resolve is a lookup in memory that takes no lock
+ * and does no I/O. {@link #close()} stops the thread.
  */
 public final class TrafficManagerClient implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -60,7 +68,8 @@ public final class TrafficManagerClient implements AutoCloseable {
     this.api =
         new ApiConnection(
             http, settings.token, settings.tenant, settings.requestTimeout, new ObjectMapper());
-    this.replica = new RouteReplica();
+    this.replica =
+        new RouteReplica(() -> ThreadLocalRandom.current().nextInt(SplitAssignment.BUCKETS));
     if (settings.localReplica) {
       ReplicaFollower following =
           new ReplicaFollower(
@@ -101,11 +110,13 @@ public final class TrafficManagerClient implements AutoCloseable {
   }
 
   /**
-   * The service's route in {@code env}, the version picked by the API (by the service's split).
-   * Asked of the API until the replica holds splits.
+   * The service's route in {@code env}, the version picked by the service's split at random by
+   * weight ({@link Resolution#picked()} says which and why): from the replica once it is ready,
+   * else from the API.
    *
-   * @return empty when nothing resolves
-   * @throws TrafficManagerException when the API refuses or no instance answers
+   * @return empty when nothing resolves: the service has no split in {@code env}, or the picked
+   *     version's route is unknown or inactive
+   * @throws TrafficManagerException when the API must be asked and refuses or no instance answers
    */
   public Optional<Resolution> resolve(String service, String env) {
     return resolve(new ResolveRequest(service, env, Optional.empty(), Optional.empty()));
@@ -113,7 +124,7 @@ public final class TrafficManagerClient implements AutoCloseable {
 
   /**
    * As {@link #resolve(String, String)}, sticky: the same {@code hashKey} gets the same version
-   * while the service's split stays.
+   * while the service's split stays, from the replica as from any API instance.
    */
   public Optional<Resolution> resolve(String service, String env, HashKey hashKey) {
     return resolve(new ResolveRequest(service, env, Optional.empty(), Optional.of(hashKey)));
@@ -155,6 +166,7 @@ public final class TrafficManagerClient implements AutoCloseable {
         replica.isReady(),
         replica.index(),
         replica.size(),
+        replica.splits(),
         replica.lists(),
         replica.confirmedCurrentAt().map(at -> Duration.between(at, clock.instant())),
         instances.current(),
@@ -162,7 +174,7 @@ public final class TrafficManagerClient implements AutoCloseable {
   }
 
   /**
-   * Waits until the replica is ready (it has listed the tenant's routes once).
+   * Waits until the replica is ready (it has listed the tenant's splits and routes once).
    *
    * @return false when it is not ready within {@code timeout}, or it is turned off
    */

@@ -32,6 +32,12 @@ class ClientFallbackTest {
           + "\"version\":\"v1\",\"url\":\"https://replica.example\",\"active\":true,"
           + "\"revision\":3}],\"next_cursor\":null,\"index\":7}";
 
+  private static final String RESOLVED = "{\"url\":\"https://api.example\",\"revision\":3}";
+  private static final String PICKED =
+      "{\"url\":\"https://v2.example\",\"revision\":5,\"version\":\"v2\","
+          + "\"picked\":{\"version\":\"v2\",\"by\":\"split\",\"hash_key\":\"user 42\","
+          + "\"bucket\":46,\"weight\":10,\"split_revision\":2}}";
+
   private final CountDownLatch listAllowed = new CountDownLatch(1);
   private final List<String> resolveQueries = new CopyOnWriteArrayList<>();
   private final ExecutorService handlers = Executors.newCachedThreadPool();
@@ -42,12 +48,15 @@ class ClientFallbackTest {
     server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     server.setExecutor(handlers);
     server.createContext(
+        "/api/v1/splits", exchange -> answer(exchange, 200, "{\"items\":[],\"index\":7}"));
+    server.createContext(
         "/api/v1/routes",
         exchange -> {
           String path = exchange.getRequestURI().getPath();
           if (path.endsWith("/resolve")) {
-            resolveQueries.add(exchange.getRequestURI().getRawQuery());
-            answer(exchange, 200, "{\"url\":\"https://api.example\",\"revision\":3}");
+            String query = exchange.getRequestURI().getRawQuery();
+            resolveQueries.add(query);
+            answer(exchange, 200, query.contains("hash_key=") ? PICKED : RESOLVED);
           } else if (path.endsWith("/watch")) {
             // Nothing changes: a blocking query held briefly, then answered empty.
             pause(Duration.ofMillis(200));
@@ -72,7 +81,12 @@ class ClientFallbackTest {
     try (TrafficManagerClient client = client(standIn())) {
       assertThat(client.resolve("checkout", "prod", "v1"))
           .hasValue(
-              new Resolution("https://api.example", 3, Optional.of("v1"), Resolution.Source.API));
+              new Resolution(
+                  "https://api.example",
+                  3,
+                  Optional.of("v1"),
+                  Optional.empty(),
+                  Resolution.Source.API));
       assertThat(client.replicaStatus().ready()).isFalse();
 
       listAllowed.countDown();
@@ -81,7 +95,11 @@ class ClientFallbackTest {
       assertThat(client.resolve("checkout", "prod", "v1"))
           .hasValue(
               new Resolution(
-                  "https://replica.example", 3, Optional.of("v1"), Resolution.Source.REPLICA));
+                  "https://replica.example",
+                  3,
+                  Optional.of("v1"),
+                  Optional.empty(),
+                  Resolution.Source.REPLICA));
       assertThat(client.resolve("checkout", "prod", "v2")).isEmpty();
       assertThat(resolveQueries).hasSize(1);
       ReplicaStatus status = client.replicaStatus();
@@ -91,20 +109,31 @@ class ClientFallbackTest {
   }
 
   @Test
-  void withoutAVersionTheApiPicksStickyByTheHashKey() throws Exception {
-    listAllowed.countDown();
+  void withoutAVersionTheApiPicksStickyByTheHashKeyAndSaysWhyUntilTheReplicaIsReady()
+      throws Exception {
     try (TrafficManagerClient client = client(standIn())) {
-      assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
-
       assertThat(client.resolve("checkout", "prod", HashKey.of("user 42")))
-          .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo(Resolution.Source.API));
+          .hasValue(
+              new Resolution(
+                  "https://v2.example",
+                  5,
+                  Optional.of("v2"),
+                  Optional.of(new Picked("v2", Optional.of(HashKey.of("user 42")), 46, 10, 2)),
+                  Resolution.Source.API));
       assertThat(client.resolve("checkout", "prod"))
-          .hasValueSatisfying(r -> assertThat(r.version()).isEmpty());
+          .hasValueSatisfying(r -> assertThat(r.picked()).isEmpty());
 
       assertThat(resolveQueries)
           .containsExactly(
               "tenant=acme&service=checkout&env=prod&hash_key=user+42",
               "tenant=acme&service=checkout&env=prod");
+
+      listAllowed.countDown();
+
+      // Ready, the replica answers: the stand-in lists no split, so nothing resolves.
+      assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
+      assertThat(client.resolve("checkout", "prod", HashKey.of("user 42"))).isEmpty();
+      assertThat(resolveQueries).hasSize(2);
     }
   }
 

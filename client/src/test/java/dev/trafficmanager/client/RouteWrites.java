@@ -12,14 +12,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The writes a test makes through one API instance, as a deploy pipeline would, each expected to
- * succeed; the answer is the route's state the write left.
+ * succeed; the answer is the route's (or split's) state the write left.
  */
 final class RouteWrites {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ROUTES = "/api/v1/routes";
+  private static final String SPLITS = "/api/v1/splits";
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final String base;
@@ -42,20 +44,53 @@ final class RouteWrites {
 
   Written create(String service, String env, String version, String url) {
     ObjectNode body = key(service, env, version).put("url", url);
-    return send("POST", ROUTES, body, 201);
+    return written(send("POST", ROUTES, body, 201));
   }
 
   Written changeUrl(String service, String env, String version, String url) {
     String path = ROUTES + "/" + tenant + "/" + service + "/" + env + "/" + version;
-    return send("PUT", path, JSON.createObjectNode().put("url", url), 200);
+    return written(send("PUT", path, JSON.createObjectNode().put("url", url), 200));
   }
 
   Written activate(String service, String env, String version) {
-    return send("POST", ROUTES + "/activate", key(service, env, version), 200);
+    return written(send("POST", ROUTES + "/activate", key(service, env, version), 200));
   }
 
   Written deactivate(String service, String env, String version) {
-    return send("POST", ROUTES + "/deactivate", key(service, env, version), 200);
+    return written(send("POST", ROUTES + "/deactivate", key(service, env, version), 200));
+  }
+
+  /**
+   * Sets a service's split in an env (a new one or new weights).
+   *
+   * @return the split's revision after the write
+   */
+  long putSplit(String service, String env, Map<String, Integer> weights, int expectedStatus) {
+    ObjectNode body = JSON.createObjectNode();
+    weights.forEach(body.putObject("weights")::put);
+    return send("PUT", split(service, env), body, expectedStatus).path("revision").asLong();
+  }
+
+  /**
+   * Removes a service's split in an env.
+   *
+   * @return the split's revision after the write
+   */
+  long deleteSplit(String service, String env) {
+    return send("DELETE", split(service, env), JSON.createObjectNode(), 200)
+        .path("revision")
+        .asLong();
+  }
+
+  private String split(String service, String env) {
+    return SPLITS + "/" + tenant + "/" + service + "/" + env;
+  }
+
+  private static Written written(JsonNode route) {
+    return new Written(
+        route.path("url").asText(),
+        route.path("active").asBoolean(),
+        route.path("revision").asLong());
   }
 
   private ObjectNode key(String service, String env, String version) {
@@ -66,7 +101,7 @@ final class RouteWrites {
         .put("version", version);
   }
 
-  private Written send(String method, String path, ObjectNode body, int expectedStatus) {
+  private JsonNode send(String method, String path, ObjectNode body, int expectedStatus) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(15))
@@ -79,11 +114,7 @@ final class RouteWrites {
       assertThat(response.statusCode())
           .as("%s %s: %s", method, path, response.body())
           .isEqualTo(expectedStatus);
-      JsonNode route = JSON.readTree(response.body());
-      return new Written(
-          route.path("url").asText(),
-          route.path("active").asBoolean(),
-          route.path("revision").asLong());
+      return JSON.readTree(response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
