@@ -75,9 +75,10 @@ public sealed interface AuditQuery {
 
   /**
    * The events that occurred from {@code from} (inclusive) until {@code until} (exclusive, open
-   * when absent), routes' and splits' alike, newest first, those matching {@code filter} only, after the position {@code
-   * after} when given. Building one throws {@link InvalidInputException} naming {@code limit} when
-   * out of range, {@code end_time} unless {@code until} is after {@code from}.
+   * when absent), routes' and splits' alike, newest first, those matching {@code filter} only,
+   * after the position {@code after} when given. Building one throws {@link InvalidInputException}
+   * naming {@code limit} when out of range, {@code end_time} unless {@code until} is after {@code
+   * from}.
    */
   record TimeWindow(
       Instant from,

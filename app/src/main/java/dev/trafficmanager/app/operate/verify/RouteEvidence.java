@@ -35,6 +35,12 @@ record RouteEvidence(
     auditRevisions = List.copyOf(auditRevisions);
   }
 
+  /** What the route's revisions left where a split's leave it too. */
+  RevisionTrail trail() {
+    return new RevisionTrail(
+        routeKey, database.revision(), firstRevision, pending, events, changes, auditRevisions);
+  }
+
   /** The same evidence with the route's cache entry as read from Redis. */
   RouteEvidence withCacheValue(Optional<String> value) {
     return new RouteEvidence(

@@ -25,7 +25,7 @@ class VerifyReportTest {
   }
 
   private static Finding finding(String key, Status status) {
-    return new Finding(key, 1, Stage.AUDIT_LOG, Problem.MISSING, status, "detail");
+    return new Finding(Subject.ROUTE, key, 1, Stage.AUDIT_LOG, Problem.MISSING, status, "detail");
   }
 
   @Test
