@@ -53,14 +53,7 @@ class SplitAuditApiTest {
                   "acme", "checkout", "prod", version, "https://checkout.example/" + version)),
           201);
     }
-    ApiClient deployBot =
-        admin.withToken(
-            TestTokens.create(
-                env.settings(),
-                "deploy-bot",
-                List.of("acme"),
-                List.of("routes:write"),
-                Optional.empty()));
+    ApiClient deployBot = client("deploy-bot", "acme", "routes:write");
     String split = "/api/v1/splits/acme/checkout/prod";
     expect(
         deployBot.put(
@@ -97,7 +90,7 @@ class SplitAuditApiTest {
 
     assertThat(page.path("next_cursor").isNull()).isTrue();
     JsonNode items = page.path("items");
-    assertThat(revisions(page)).containsExactly(3L, 2L, 1L);
+    assertThat(AuditPages.revisions(page)).containsExactly(3L, 2L, 1L);
     JsonNode deleted = items.get(0);
     assertThat(deleted.path("split_key").asText()).isEqualTo("acme/checkout/prod");
     assertThat(deleted.path("action").asText()).isEqualTo("split_changed");
@@ -135,7 +128,7 @@ class SplitAuditApiTest {
     String cursor = null;
     do {
       JsonNode page = ok(HISTORY + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
-      seen.addAll(revisions(page));
+      seen.addAll(AuditPages.revisions(page));
       pageSizes.add(page.path("items").size());
       cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
     } while (cursor != null);
@@ -243,41 +236,14 @@ class SplitAuditApiTest {
   @ParameterizedTest(name = "{1}: {0}")
   @MethodSource("badQueries")
   void aBadParameterIs400NamingIt(String path, String parameter) {
-    ApiClient.Response response = admin.get(path);
-
-    assertThat(response.status()).as(response.toString()).isEqualTo(400);
-    assertThat(response.json().path("error").asText()).isEqualTo("invalid_request");
-    List<String> fields = new ArrayList<>();
-    response.json().path("violations").forEach(v -> fields.add(v.path("field").asText()));
-    assertThat(fields).as(response.toString()).containsExactly(parameter);
+    AuditPages.assertRefusedNaming(admin.get(path), parameter);
   }
 
   @Test
   void aSplitsHistoryIsReadWithAuditReadForItsTenantOnly() {
-    ApiClient auditor =
-        admin.withToken(
-            TestTokens.create(
-                env.settings(),
-                "auditor",
-                List.of("acme"),
-                List.of("audit:read"),
-                Optional.empty()));
-    ApiClient otherTenant =
-        admin.withToken(
-            TestTokens.create(
-                env.settings(),
-                "other",
-                List.of("other"),
-                List.of("audit:read"),
-                Optional.empty()));
-    ApiClient writer =
-        admin.withToken(
-            TestTokens.create(
-                env.settings(),
-                "writer",
-                List.of("acme"),
-                List.of("routes:write"),
-                Optional.empty()));
+    ApiClient auditor = client("auditor", "acme", "audit:read");
+    ApiClient otherTenant = client("other", "other", "audit:read");
+    ApiClient writer = client("writer", "acme", "routes:write");
 
     assertThat(auditor.get(HISTORY).status()).isEqualTo(200);
     assertThat(otherTenant.get(HISTORY).status()).isEqualTo(403);
@@ -289,20 +255,18 @@ class SplitAuditApiTest {
         .isEqualTo(403);
   }
 
+  /** A client with a new token named {@code name}, with {@code scope} for {@code tenant}. */
+  private static ApiClient client(String name, String tenant, String scope) {
+    return admin.withToken(
+        TestTokens.create(env.settings(), name, List.of(tenant), List.of(scope), Optional.empty()));
+  }
+
   private static void expect(ApiClient.Response response, int status) {
     assertThat(response.status()).as(response.toString()).isEqualTo(status);
   }
 
   private static JsonNode ok(String path) {
-    ApiClient.Response response = admin.get(path);
-    assertThat(response.status()).as(response.toString()).isEqualTo(200);
-    return response.json();
-  }
-
-  private static List<Long> revisions(JsonNode page) {
-    List<Long> revisions = new ArrayList<>();
-    page.path("items").forEach(i -> revisions.add(i.path("revision").asLong()));
-    return revisions;
+    return AuditPages.ok(admin, path);
   }
 
   /** Each entry as {@code route <route_key>#<revision>} or {@code split <split_key>#<revision>}. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.trafficmanager.api.database.Database;
 import dev.trafficmanager.event.EventJson;
+import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.split.SplitKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,7 +15,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -57,45 +62,55 @@ public final class AuditReader {
 
   /** One route's history, newest revision first. */
   public AuditPage history(AuditQuery.RouteHistory query) {
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(ROUTE_COLUMNS)
-            .append(" FROM audit_log")
-            .append(" WHERE tenant = :tenant AND service = :service AND env = :env")
-            .append(" AND version = :version");
-    query.beforeRevision().ifPresent(r -> sql.append(" AND revision < :before"));
-    sql.append(" ORDER BY revision DESC LIMIT :rows");
-    return page(
-        sql.toString(),
+    RouteKey route = query.route();
+    return history(
+        ROUTE_COLUMNS,
+        "audit_log",
+        Map.of(
+            "tenant", route.tenant(),
+            "service", route.service(),
+            "env", route.env(),
+            "version", route.version()),
         query.limit(),
-        select -> {
-          select
-              .bind("tenant", query.route().tenant())
-              .bind("service", query.route().service())
-              .bind("env", query.route().env())
-              .bind("version", query.route().version());
-          query.beforeRevision().ifPresent(r -> select.bind("before", r));
-        });
+        query.beforeRevision());
   }
 
   /** One split's history, newest revision first. */
   public AuditPage history(AuditQuery.SplitHistory query) {
+    SplitKey split = query.split();
+    return history(
+        SPLIT_COLUMNS,
+        "split_audit_log",
+        Map.of("tenant", split.tenant(), "service", split.service(), "env", split.env()),
+        query.limit(),
+        query.beforeRevision());
+  }
+
+  /**
+   * The rows of {@code table} whose columns equal {@code key}, by revision, below {@code before}.
+   */
+  private AuditPage history(
+      String columns, String table, Map<String, String> key, int limit, OptionalLong before) {
+    // In name order, so that one kind of history is always the same statement.
+    Map<String, String> parts = new TreeMap<>(key);
     StringBuilder sql =
         new StringBuilder("SELECT ")
-            .append(SPLIT_COLUMNS)
-            .append(" FROM split_audit_log")
-            .append(" WHERE tenant = :tenant AND service = :service AND env = :env");
-    query.beforeRevision().ifPresent(r -> sql.append(" AND revision < :before"));
+            .append(columns)
+            .append(" FROM ")
+            .append(table)
+            .append(" WHERE ")
+            .append(
+                parts.keySet().stream()
+                    .map(column -> column + " = :" + column)
+                    .collect(Collectors.joining(" AND ")));
+    before.ifPresent(r -> sql.append(" AND revision < :before"));
     sql.append(" ORDER BY revision DESC LIMIT :rows");
     return page(
         sql.toString(),
-        query.limit(),
+        limit,
         select -> {
-          select
-              .bind("tenant", query.split().tenant())
-              .bind("service", query.split().service())
-              .bind("env", query.split().env());
-          query.beforeRevision().ifPresent(r -> select.bind("before", r));
+          select.bindMap(parts);
+          before.ifPresent(r -> select.bind("before", r));
         });
   }
 

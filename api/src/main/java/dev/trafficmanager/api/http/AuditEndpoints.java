@@ -93,13 +93,10 @@ final class AuditEndpoints {
     String service = params.name("service");
     String env = params.name("env");
     String version = params.name("version");
-    int limit = limit(params);
-    OptionalLong before = beforeRevision(params);
-    params.rejectUnknown();
-    params.requireValid();
-    Access.requireTenant(caller, Scope.AUDIT_READ, tenant);
+    HistoryPage page = historyPage(caller, params, tenant);
     AuditQuery.RouteHistory query =
-        new AuditQuery.RouteHistory(new RouteKey(tenant, service, env, version), limit, before);
+        new AuditQuery.RouteHistory(
+            new RouteKey(tenant, service, env, version), page.limit(), page.before());
     sendHistory(ctx, () -> reader.history(query));
   }
 
@@ -109,21 +106,31 @@ final class AuditEndpoints {
     String tenant = params.name("tenant");
     String service = params.name("service");
     String env = params.name("env");
-    int limit = limit(params);
-    OptionalLong before = beforeRevision(params);
-    params.rejectUnknown();
-    params.requireValid();
-    Access.requireTenant(caller, Scope.AUDIT_READ, tenant);
+    HistoryPage page = historyPage(caller, params, tenant);
     AuditQuery.SplitHistory query =
-        new AuditQuery.SplitHistory(new SplitKey(tenant, service, env), limit, before);
+        new AuditQuery.SplitHistory(
+            new SplitKey(tenant, service, env), page.limit(), page.before());
     sendHistory(ctx, () -> reader.history(query));
   }
 
-  private static OptionalLong beforeRevision(QueryParameters params) {
-    return params
-        .decoded(AuditCursor.PARAM, AuditCursor::revision)
-        .map(OptionalLong::of)
-        .orElse(OptionalLong.empty());
+  /** Which page of a history: {@code limit} entries below revision {@code before}, if given. */
+  private record HistoryPage(int limit, OptionalLong before) {}
+
+  /**
+   * Reads a history's paging parameters, checks every parameter, and that the caller may read
+   * {@code tenant}'s audit log.
+   */
+  private static HistoryPage historyPage(Caller caller, QueryParameters params, String tenant) {
+    int limit = limit(params);
+    OptionalLong before =
+        params
+            .decoded(AuditCursor.PARAM, AuditCursor::revision)
+            .map(OptionalLong::of)
+            .orElse(OptionalLong.empty());
+    params.rejectUnknown();
+    params.requireValid();
+    Access.requireTenant(caller, Scope.AUDIT_READ, tenant);
+    return new HistoryPage(limit, before);
   }
 
   /** A history page, continued below its last revision. */

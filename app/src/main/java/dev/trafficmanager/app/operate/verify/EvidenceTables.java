@@ -248,14 +248,9 @@ final class EvidenceTables {
             ? Optional.empty()
             : Optional.of(new RouteValue(url, rs.getBoolean(column + 4), rs.getLong(column + 5)));
     return new RouteEvidence(
-        trail.key(),
+        trail,
         new RouteValue(rs.getString(column + 1), rs.getBoolean(column + 2), trail.revision()),
-        trail.firstRevision(),
-        trail.pending(),
-        trail.events(),
-        trail.changes(),
         latest,
-        trail.auditRevisions(),
         Optional.empty());
   }
 
