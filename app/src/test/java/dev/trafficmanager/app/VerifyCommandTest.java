@@ -92,22 +92,8 @@ class VerifyCommandTest {
   @Test
   void aRevisionWhoseOutboxRowWasDeletedBeforePublishingIsLost(TestEnvironment env)
       throws Exception {
-    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
-    try (ApiService writer = new ApiService(withoutRelay)) {
-      writer.start();
-      writeHistory(new PipelineScenario(writer.httpPort(), withoutRelay));
-    }
-    // Removed by hand before the relay ever saw it: revision 2 of pay is acknowledged, and gone.
-    env.jdbi()
-        .useHandle(
-            handle -> {
-              handle.execute(
-                  "DELETE FROM outbox_queue WHERE id IN (SELECT id FROM outbox"
-                      + " WHERE route_key = ? AND revision = 2)",
-                  PAY.toString());
-              handle.execute(
-                  "DELETE FROM outbox WHERE route_key = ? AND revision = 2", PAY.toString());
-            });
+    writeWithoutRelay(env, VerifyCommandTest::writeHistory);
+    deleteBeforePublishing(env, PAY.toString(), 2);
     startPipeline(env);
     awaitSettled(env);
 
@@ -186,11 +172,7 @@ class VerifyCommandTest {
 
   @Test
   void workNotYetDoneIsInFlightAndExitsZero(TestEnvironment env) throws Exception {
-    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
-    try (ApiService writer = new ApiService(withoutRelay)) {
-      writer.start();
-      create(new PipelineScenario(writer.httpPort(), withoutRelay), SEARCH);
-    }
+    writeWithoutRelay(env, api -> create(api, SEARCH));
     env.createTopics();
 
     OperatorCli.Run pending = OperatorCli.run(env.settings(), "verify");
@@ -246,23 +228,14 @@ class VerifyCommandTest {
   @Test
   void aSplitRevisionWhoseOutboxRowWasDeletedBeforePublishingIsLost(TestEnvironment env)
       throws Exception {
-    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
-    try (ApiService writer = new ApiService(withoutRelay)) {
-      writer.start();
-      PipelineScenario api = new PipelineScenario(writer.httpPort(), withoutRelay);
-      writeHistory(api);
-      writeSplitHistory(api);
-    }
-    // Removed by hand before the relay ever saw it: the split's revision 2 (its delete) is gone.
-    env.jdbi()
-        .useHandle(
-            handle -> {
-              handle.execute(
-                  "DELETE FROM outbox_queue WHERE id IN (SELECT id FROM outbox"
-                      + " WHERE route_key = ? AND revision = 2)",
-                  PAY_SPLIT);
-              handle.execute("DELETE FROM outbox WHERE route_key = ? AND revision = 2", PAY_SPLIT);
-            });
+    writeWithoutRelay(
+        env,
+        api -> {
+          writeHistory(api);
+          writeSplitHistory(api);
+        });
+    // The split's revision 2, its delete.
+    deleteBeforePublishing(env, PAY_SPLIT, 2);
     startPipeline(env);
     awaitSettled(env);
 
@@ -328,13 +301,12 @@ class VerifyCommandTest {
 
   @Test
   void splitWorkNotYetDoneIsInFlightAndExitsZero(TestEnvironment env) throws Exception {
-    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
-    try (ApiService writer = new ApiService(withoutRelay)) {
-      writer.start();
-      PipelineScenario api = new PipelineScenario(writer.httpPort(), withoutRelay);
-      create(api, PAY);
-      expect(api.put("/api/v1/splits/" + PAY_SPLIT, "{\"weights\":{\"v1\":100}}"), 201);
-    }
+    writeWithoutRelay(
+        env,
+        api -> {
+          create(api, PAY);
+          expect(api.put("/api/v1/splits/" + PAY_SPLIT, "{\"weights\":{\"v1\":100}}"), 201);
+        });
     env.createTopics();
 
     OperatorCli.Run pending = OperatorCli.run(env.settings(), "verify");
@@ -402,6 +374,39 @@ class VerifyCommandTest {
     assertThat(badSince.err()).contains("'yesterday' is not an RFC 3339 date-time");
     assertThat(badLimit.exitCode()).isEqualTo(2);
     assertThat(badLimit.err()).contains("--limit must not be negative");
+  }
+
+  /** Writes to an API. */
+  @FunctionalInterface
+  private interface Writes {
+    void to(PipelineScenario api) throws Exception;
+  }
+
+  /** Makes the writes through an API whose relay is off: they stay pending in the outbox. */
+  private static void writeWithoutRelay(TestEnvironment env, Writes writes) throws Exception {
+    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
+    try (ApiService writer = new ApiService(withoutRelay)) {
+      writer.start();
+      writes.to(new PipelineScenario(writer.httpPort(), withoutRelay));
+    }
+  }
+
+  /**
+   * Removes a revision's pending outbox row by hand, before the relay ever saw it: the revision is
+   * acknowledged, and gone.
+   */
+  private static void deleteBeforePublishing(TestEnvironment env, String key, long revision) {
+    env.jdbi()
+        .useHandle(
+            handle -> {
+              handle.execute(
+                  "DELETE FROM outbox_queue WHERE id IN (SELECT id FROM outbox"
+                      + " WHERE route_key = ? AND revision = ?)",
+                  key,
+                  revision);
+              handle.execute(
+                  "DELETE FROM outbox WHERE route_key = ? AND revision = ?", key, revision);
+            });
   }
 
   /** The API (with its relay), the processor and the three consumers, each started. */
