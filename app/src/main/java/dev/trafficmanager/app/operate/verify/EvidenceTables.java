@@ -45,7 +45,8 @@ final class EvidenceTables {
   private static final String ROUTE_EVIDENCE =
       evidence(
           ROUTES,
-          "audit_log a WHERE a.route_key",
+          "audit_log",
+          "route_key",
           ", r.url, r.active, st.url, st.active, st.revision",
           " LEFT JOIN LATERAL (SELECT s.url, s.active, s.revision FROM "
               + STATES
@@ -54,14 +55,15 @@ final class EvidenceTables {
 
   // One row per split of the snapshot, likewise; a split has no state on a topic of its own.
   private static final String SPLIT_EVIDENCE =
-      evidence(SPLITS, "split_audit_log a WHERE a.split_key", "", "");
+      evidence(SPLITS, "split_audit_log", "split_key", "", "");
 
   /**
-   * The evidence query over one table of the snapshot ({@code r}) and its audit table ({@code
-   * auditKey}: the table as {@code a} and its key column): the {@link #TRAIL_COLUMNS} of {@link
-   * #trail}, then {@code columns}, with {@code joins}.
+   * The evidence query over one table of the snapshot ({@code r}) and its audit table, whose key
+   * column is {@code auditKey}: the {@link #TRAIL_COLUMNS} of {@link #trail}, then {@code columns},
+   * with {@code joins}.
    */
-  private static String evidence(String snapshot, String auditKey, String columns, String joins) {
+  private static String evidence(
+      String snapshot, String audit, String auditKey, String columns, String joins) {
     String checked = "BETWEEN r.first_revision AND r.revision";
     return "SELECT r.route_key, r.revision, r.first_revision,"
         + " ARRAY(SELECT o.revision FROM "
@@ -69,6 +71,8 @@ final class EvidenceTables {
         + " o WHERE o.route_key = r.route_key AND o.pending ORDER BY o.revision),"
         + " ev.revisions, ev.partitions, ev.offsets, ch.revisions, ch.partitions, ch.offsets,"
         + " ARRAY(SELECT a.revision FROM "
+        + audit
+        + " a WHERE a."
         + auditKey
         + " = r.route_key AND a.revision "
         + checked
