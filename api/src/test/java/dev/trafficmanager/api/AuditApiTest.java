@@ -174,7 +174,7 @@ class AuditApiTest {
   void aRoutesHistoryIsNewestFirstWithItsPreviousAndCurrentState() {
     JsonNode page = ok(AUDIT + "/route?tenant=acme&service=billing&env=prod&version=v1&limit=10");
 
-    assertThat(revisions(page)).containsExactly(5L, 4L, 3L, 2L, 1L);
+    assertThat(AuditPages.revisions(page)).containsExactly(5L, 4L, 3L, 2L, 1L);
     assertThat(page.path("next_cursor").isNull()).isTrue();
     JsonNode changed = page.path("items").get(1);
     assertThat(changed.path("action").asText()).isEqualTo("url_changed");
@@ -206,7 +206,7 @@ class AuditApiTest {
     String cursor = null;
     do {
       JsonNode page = ok(query + (cursor == null ? "" : "&cursor=" + cursor));
-      seen.addAll(revisions(page));
+      seen.addAll(AuditPages.revisions(page));
       pageSizes.add(page.path("items").size());
       cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
     } while (cursor != null);
@@ -266,7 +266,7 @@ class AuditApiTest {
     int pages = 0;
     do {
       JsonNode page = ok(query + (cursor == null ? "" : "&cursor=" + cursor));
-      seen.addAll(revisions(page));
+      seen.addAll(AuditPages.revisions(page));
       cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
       pages++;
     } while (cursor != null);
@@ -445,13 +445,7 @@ class AuditApiTest {
   @ParameterizedTest(name = "{1}: {0}")
   @MethodSource("badQueries")
   void aBadParameterIs400NamingIt(String path, String parameter) {
-    ApiClient.Response response = client.get(path);
-
-    assertThat(response.status()).as(response.toString()).isEqualTo(400);
-    assertThat(response.json().path("error").asText()).isEqualTo("invalid_request");
-    List<String> fields = new ArrayList<>();
-    response.json().path("violations").forEach(v -> fields.add(v.path("field").asText()));
-    assertThat(fields).as(response.toString()).containsExactly(parameter);
+    AuditPages.assertRefusedNaming(client.get(path), parameter);
   }
 
   /** A cursor of the time-ordered queries, as {@code AuditCursor} encodes one, at {@code at}. */
@@ -463,15 +457,7 @@ class AuditApiTest {
   }
 
   private static JsonNode ok(String path) {
-    ApiClient.Response response = client.get(path);
-    assertThat(response.status()).as(response.toString()).isEqualTo(200);
-    return response.json();
-  }
-
-  private static List<Long> revisions(JsonNode page) {
-    List<Long> revisions = new ArrayList<>();
-    page.path("items").forEach(i -> revisions.add(i.path("revision").asLong()));
-    return revisions;
+    return AuditPages.ok(client, path);
   }
 
   private static List<String> routeRevisions(JsonNode page) {

@@ -86,6 +86,11 @@ class AuthenticationTest {
         new Call("GET", split, null, "routes:read"),
         new Call("GET", "/api/v1/splits?" + filters, null, "routes:read"),
         new Call("GET", "/api/v1/audit/route?" + filters + "&" + route, null, "audit:read"),
+        new Call(
+            "GET",
+            "/api/v1/audit/split?" + filters + "&service=checkout&env=prod",
+            null,
+            "audit:read"),
         new Call("GET", "/api/v1/audit/recent?" + filters, null, "audit:read"),
         new Call("GET", "/api/v1/audit/action?action=created&" + filters, null, "audit:read"),
         new Call(

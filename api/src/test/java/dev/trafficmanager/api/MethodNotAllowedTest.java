@@ -42,6 +42,7 @@ class MethodNotAllowedTest {
         "POST   | /api/v1/routes/resolve               | " + GETS,
         "PUT    | /api/v1/routes/resolve               | " + GETS,
         "POST   | /api/v1/audit/route                  | " + GETS,
+        "DELETE | /api/v1/audit/split                  | " + GETS,
         "POST   | /api/v1/audit/recent                 | " + GETS,
         "DELETE | /api/v1/audit/action                 | " + GETS,
         "PUT    | /api/v1/audit/time-range             | " + GETS,

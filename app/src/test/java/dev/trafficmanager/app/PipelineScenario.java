@@ -198,6 +198,10 @@ final class PipelineScenario {
     return send(jsonRequest(path).PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
+  }
+
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
   }

@@ -14,6 +14,7 @@ import dev.trafficmanager.app.operate.verify.Problem;
 import dev.trafficmanager.app.operate.verify.ProgressSink;
 import dev.trafficmanager.app.operate.verify.Stage;
 import dev.trafficmanager.app.operate.verify.Status;
+import dev.trafficmanager.app.operate.verify.Subject;
 import dev.trafficmanager.app.operate.verify.Verifier;
 import dev.trafficmanager.app.operate.verify.VerifyReport;
 import dev.trafficmanager.app.operate.verify.VerifyScope;
@@ -53,6 +54,7 @@ class VerifyCommandTest {
   private static final RouteKey PAY = new RouteKey("acme", "pay", "prod", "v1");
   private static final RouteKey CHECKOUT = new RouteKey("acme", "checkout", "prod", "v1");
   private static final RouteKey SEARCH = new RouteKey("globex", "search", "prod", "v1");
+  private static final String PAY_SPLIT = "acme/pay/prod";
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
@@ -64,9 +66,10 @@ class VerifyCommandTest {
   }
 
   @Test
-  void aConsistentPipelineExitsZero(TestEnvironment env) throws Exception {
+  void aConsistentPipelineWithRoutesAndSplitsExitsZero(TestEnvironment env) throws Exception {
     PipelineScenario api = startPipeline(env);
     writeHistory(api);
+    writeSplitHistory(api);
     awaitSettled(env);
 
     OperatorCli.Run run = OperatorCli.run(env.settings(), "verify");
@@ -75,37 +78,24 @@ class VerifyCommandTest {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out())
-        .contains("Checked 3 route(s), 6 revision(s)")
+        .contains("Checked 3 route(s) and 1 split(s), 9 revision(s)")
         .contains("Consistent: nothing lost or wrong; 0 finding(s) in flight.");
     assertThat(run.err()).as("no progress lines off a terminal").isEmpty();
     assertThat(json.exitCode()).isZero();
     JsonNode report = JSON.readTree(json.out());
     assertThat(report.get("consistent").asBoolean()).isTrue();
     assertThat(report.get("routes").asLong()).isEqualTo(3);
+    assertThat(report.get("splits").asLong()).isEqualTo(1);
     assertThat(report.get("findings")).isEmpty();
     assertThat(tenant.exitCode()).isZero();
-    assertThat(tenant.out()).contains("Checked 1 route(s), 1 revision(s)");
+    assertThat(tenant.out()).contains("Checked 1 route(s) and 0 split(s), 1 revision(s)");
   }
 
   @Test
   void aRevisionWhoseOutboxRowWasDeletedBeforePublishingIsLost(TestEnvironment env)
       throws Exception {
-    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
-    try (ApiService writer = new ApiService(withoutRelay)) {
-      writer.start();
-      writeHistory(new PipelineScenario(writer.httpPort(), withoutRelay));
-    }
-    // Removed by hand before the relay ever saw it: revision 2 of pay is acknowledged, and gone.
-    env.jdbi()
-        .useHandle(
-            handle -> {
-              handle.execute(
-                  "DELETE FROM outbox_queue WHERE id IN (SELECT id FROM outbox"
-                      + " WHERE route_key = ? AND revision = 2)",
-                  PAY.toString());
-              handle.execute(
-                  "DELETE FROM outbox WHERE route_key = ? AND revision = 2", PAY.toString());
-            });
+    writeWithoutRelay(env, VerifyCommandTest::writeHistory);
+    deleteBeforePublishing(env, PAY.toString(), 2);
     startPipeline(env);
     awaitSettled(env);
 
@@ -114,12 +104,13 @@ class VerifyCommandTest {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(verify(env).findings())
         .extracting(
-            Finding::routeKey, Finding::revision, Finding::stage, Finding::problem, Finding::status)
+            Finding::key, Finding::revision, Finding::stage, Finding::problem, Finding::status)
         .containsExactly(
             tuple(PAY.toString(), 2L, Stage.ROUTE_EVENTS, Problem.MISSING, Status.INCONSISTENT));
     assertThat(run.out())
         .contains("acknowledged in PostgreSQL, neither pending in the outbox nor on route-events")
-        .contains("NOT consistent: 1 finding(s) lost or wrong on 1 route(s); 0 in flight.");
+        .contains(
+            "NOT consistent: 1 finding(s) lost or wrong on 1 route(s) and 0 split(s); 0 in flight.");
   }
 
   @Test
@@ -176,18 +167,14 @@ class VerifyCommandTest {
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(verify(env).findings())
-        .extracting(Finding::routeKey, Finding::stage, Finding::problem, Finding::status)
+        .extracting(Finding::key, Finding::stage, Finding::problem, Finding::status)
         .containsExactly(tuple(PAY.toString(), Stage.CACHE, Problem.STALE, Status.INCONSISTENT));
     assertThat(run.out()).contains("\"url\":\"https://v1.pay.acme.example\",\"revision\":1");
   }
 
   @Test
   void workNotYetDoneIsInFlightAndExitsZero(TestEnvironment env) throws Exception {
-    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
-    try (ApiService writer = new ApiService(withoutRelay)) {
-      writer.start();
-      create(new PipelineScenario(writer.httpPort(), withoutRelay), SEARCH);
-    }
+    writeWithoutRelay(env, api -> create(api, SEARCH));
     env.createTopics();
 
     OperatorCli.Run pending = OperatorCli.run(env.settings(), "verify");
@@ -216,6 +203,118 @@ class VerifyCommandTest {
 
     assertThat(lagging.exitCode()).as(lagging.toString()).isZero();
     assertThat(lagging.out()).contains("tm-audit-log has committed nothing on partition");
+  }
+
+  @Test
+  void aSplitRevisionWhoseOutboxRowWasDeletedBeforePublishingIsLost(TestEnvironment env)
+      throws Exception {
+    writeWithoutRelay(
+        env,
+        api -> {
+          writeHistory(api);
+          writeSplitHistory(api);
+        });
+    // The split's revision 2, its delete.
+    deleteBeforePublishing(env, PAY_SPLIT, 2);
+    startPipeline(env);
+    awaitSettled(env);
+
+    OperatorCli.Run run = OperatorCli.run(env.settings(), "verify", "--json");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(verify(env).findings())
+        .extracting(
+            Finding::subject,
+            Finding::key,
+            Finding::revision,
+            Finding::stage,
+            Finding::problem,
+            Finding::status)
+        .containsExactly(
+            tuple(
+                Subject.SPLIT,
+                PAY_SPLIT,
+                2L,
+                Stage.ROUTE_EVENTS,
+                Problem.MISSING,
+                Status.INCONSISTENT));
+    JsonNode finding = JSON.readTree(run.out()).get("findings").get(0);
+    assertThat(finding.get("split_key").asText()).isEqualTo(PAY_SPLIT);
+    assertThat(finding.has("route_key")).isFalse();
+    assertThat(JSON.readTree(run.out()).get("splits_inconsistent").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aDuplicatedSplitAuditRowIsFound(TestEnvironment env) throws Exception {
+    PipelineScenario api = startPipeline(env);
+    writeHistory(api);
+    writeSplitHistory(api);
+    awaitSettled(env);
+    // As for audit_log: only a database without the unique constraint lets a second row in.
+    env.jdbi()
+        .useHandle(
+            handle -> {
+              handle.execute(
+                  "ALTER TABLE split_audit_log DROP CONSTRAINT split_audit_log_split_key_revision_key");
+              handle.execute(
+                  "INSERT INTO split_audit_log (event_id, split_key, tenant, service, env, action,"
+                      + " previous_weights, new_weights, revision, actor, correlation_id,"
+                      + " occurred_at)"
+                      + " SELECT gen_random_uuid(), split_key, tenant, service, env, action,"
+                      + " previous_weights, new_weights, revision, actor, correlation_id,"
+                      + " occurred_at FROM split_audit_log WHERE split_key = ? AND revision = 1",
+                  PAY_SPLIT);
+            });
+
+    OperatorCli.Run run = OperatorCli.run(env.settings(), "verify");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(verify(env).findings())
+        .extracting(
+            Finding::key, Finding::revision, Finding::stage, Finding::problem, Finding::status)
+        .containsExactly(
+            tuple(PAY_SPLIT, 1L, Stage.SPLIT_AUDIT_LOG, Problem.DUPLICATED, Status.INCONSISTENT));
+    assertThat(run.out())
+        .contains("2 audit rows for one revision")
+        .contains("NOT consistent: 1 finding(s) lost or wrong on 0 route(s) and 1 split(s)");
+  }
+
+  @Test
+  void splitWorkNotYetDoneIsInFlightAndExitsZero(TestEnvironment env) throws Exception {
+    writeWithoutRelay(
+        env,
+        api -> {
+          create(api, PAY);
+          expect(api.put("/api/v1/splits/" + PAY_SPLIT, "{\"weights\":{\"v1\":100}}"), 201);
+        });
+    env.createTopics();
+
+    OperatorCli.Run pending = OperatorCli.run(env.settings(), "verify");
+
+    assertThat(pending.exitCode()).as(pending.toString()).isZero();
+    assertThat(verify(env).findings())
+        .extracting(Finding::subject, Finding::stage, Finding::status)
+        .containsExactly(
+            tuple(Subject.ROUTE, Stage.ROUTE_EVENTS, Status.IN_FLIGHT),
+            tuple(Subject.SPLIT, Stage.ROUTE_EVENTS, Status.IN_FLIGHT));
+
+    // Published and processed, but with no consumer running: both audit rows are in flight.
+    started(new ApiService(env.settings()));
+    started(new ProcessorService(env.settings()));
+    await("the changes on route-changes, their audit rows not written")
+        .atMost(SETTLE)
+        .until(
+            () -> verify(env).findings(),
+            findings ->
+                findings.stream()
+                    .map(f -> f.stage() + " " + f.status())
+                    .toList()
+                    .equals(List.of("AUDIT_LOG IN_FLIGHT", "SPLIT_AUDIT_LOG IN_FLIGHT")));
+
+    OperatorCli.Run lagging = OperatorCli.run(env.settings(), "verify");
+
+    assertThat(lagging.exitCode()).as(lagging.toString()).isZero();
+    assertThat(lagging.out()).contains("split_audit_log").contains("2 finding(s) in flight");
   }
 
   @Test
@@ -255,6 +354,39 @@ class VerifyCommandTest {
     assertThat(badSince.err()).contains("'yesterday' is not an RFC 3339 date-time");
     assertThat(badLimit.exitCode()).isEqualTo(2);
     assertThat(badLimit.err()).contains("--limit must not be negative");
+  }
+
+  /** Writes to an API. */
+  @FunctionalInterface
+  private interface Writes {
+    void to(PipelineScenario api) throws Exception;
+  }
+
+  /** Makes the writes through an API whose relay is off: they stay pending in the outbox. */
+  private static void writeWithoutRelay(TestEnvironment env, Writes writes) throws Exception {
+    Settings withoutRelay = env.with(Map.of(ApiSettings.RELAY, "off"));
+    try (ApiService writer = new ApiService(withoutRelay)) {
+      writer.start();
+      writes.to(new PipelineScenario(writer.httpPort(), withoutRelay));
+    }
+  }
+
+  /**
+   * Removes a revision's pending outbox row by hand, before the relay ever saw it: the revision is
+   * acknowledged, and gone.
+   */
+  private static void deleteBeforePublishing(TestEnvironment env, String key, long revision) {
+    env.jdbi()
+        .useHandle(
+            handle -> {
+              handle.execute(
+                  "DELETE FROM outbox_queue WHERE id IN (SELECT id FROM outbox"
+                      + " WHERE route_key = ? AND revision = ?)",
+                  key,
+                  revision);
+              handle.execute(
+                  "DELETE FROM outbox WHERE route_key = ? AND revision = ?", key, revision);
+            });
   }
 
   /** The API (with its relay), the processor and the three consumers, each started. */
@@ -301,6 +433,14 @@ class VerifyCommandTest {
             "/api/v1/routes/deactivate",
             "{\"tenant\":\"acme\",\"service\":\"checkout\",\"env\":\"prod\",\"version\":\"v1\"}"),
         200);
+  }
+
+  /** The split of acme/pay/prod (to pay's v1) at revision 3: put, deleted, put again. */
+  private static void writeSplitHistory(PipelineScenario api) throws Exception {
+    String split = "/api/v1/splits/" + PAY_SPLIT;
+    expect(api.put(split, "{\"weights\":{\"v1\":100}}"), 201);
+    expect(api.delete(split), 200);
+    expect(api.put(split, "{\"weights\":{\"v1\":100}}"), 201);
   }
 
   private static void create(PipelineScenario api, RouteKey route) throws Exception {

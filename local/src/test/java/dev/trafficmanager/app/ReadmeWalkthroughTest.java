@@ -59,14 +59,14 @@ class ReadmeWalkthroughTest {
       assertThat(bash.exitValue()).as(output).isZero();
 
       List<String> statuses = STATUS.matcher(output).results().map(m -> m.group(1)).toList();
-      assertThat(statuses).as(output).hasSize(16);
+      assertThat(statuses).as(output).hasSize(18);
       assertThat(statuses.get(0)).as("create").isEqualTo("201");
       assertThat(statuses.get(1)).as("resolve").isEqualTo("200");
       assertThat(statuses.subList(4, 8)).as("change URL, activate, get, list").containsOnly("200");
       assertThat(statuses.get(8)).as("bad input").isEqualTo("400");
       assertThat(statuses.get(9)).as("deploy-bot deactivates acme's route").isEqualTo("200");
       assertThat(statuses.get(10)).as("deploy-bot writes to globex").isEqualTo("403");
-      assertThat(statuses.subList(11, 16)).as("the audit queries").containsOnly("200");
+      assertThat(statuses.subList(11, 18)).as("the audit queries").containsOnly("200");
       assertThat(output).doesNotContain(token);
 
       // The audit API shows who made each change: the token's name.

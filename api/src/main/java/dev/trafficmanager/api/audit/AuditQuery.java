@@ -3,6 +3,7 @@ package dev.trafficmanager.api.audit;
 import dev.trafficmanager.event.Action;
 import dev.trafficmanager.route.InvalidInputException;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.split.SplitKey;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +30,19 @@ public sealed interface AuditQuery {
   }
 
   /**
+   * One split's history by revision, newest first, below {@code beforeRevision} when given.
+   * Building one throws {@link InvalidInputException} naming {@code limit} when out of range.
+   */
+  record SplitHistory(SplitKey split, int limit, OptionalLong beforeRevision)
+      implements AuditQuery {
+    public SplitHistory {
+      Objects.requireNonNull(split, "split");
+      Objects.requireNonNull(beforeRevision, "beforeRevision");
+      checkLimit(limit);
+    }
+  }
+
+  /**
    * What an entry of a {@link TimeWindow} must match: each part given narrows the window (they
    * combine with AND), each part absent matches everything.
    */
@@ -47,13 +61,24 @@ public sealed interface AuditQuery {
       Objects.requireNonNull(env, "env");
       Objects.requireNonNull(action, "action");
     }
+
+    /** Whether route entries can match: any action but {@code split_changed}. */
+    public boolean matchesRoutes() {
+      return action.map(a -> a != Action.SPLIT_CHANGED).orElse(true);
+    }
+
+    /** Whether split entries can match: no action, or {@code split_changed}. */
+    public boolean matchesSplits() {
+      return action.map(a -> a == Action.SPLIT_CHANGED).orElse(true);
+    }
   }
 
   /**
    * The events that occurred from {@code from} (inclusive) until {@code until} (exclusive, open
-   * when absent), newest first, those matching {@code filter} only, after the position {@code
-   * after} when given. Building one throws {@link InvalidInputException} naming {@code limit} when
-   * out of range, {@code end_time} unless {@code until} is after {@code from}.
+   * when absent), routes' and splits' alike, newest first, those matching {@code filter} only,
+   * after the position {@code after} when given. Building one throws {@link InvalidInputException}
+   * naming {@code limit} when out of range, {@code end_time} unless {@code until} is after {@code
+   * from}.
    */
   record TimeWindow(
       Instant from,

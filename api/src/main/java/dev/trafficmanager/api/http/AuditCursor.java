@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * The opaque {@code cursor} of the audit queries, base64url of where the previous page ended: the
- * last revision ({@code r<revision>}) for a route's history, the last position ({@code
+ * last revision ({@code r<revision>}) for a route's or a split's history, the last position ({@code
  * t<occurred_at>_<event_id>}) for the time-ordered queries. A cursor of one kind is refused by the
  * other.
  */

@@ -17,6 +17,7 @@ import dev.trafficmanager.http.JsonResponder;
 import dev.trafficmanager.resilience.Compartment;
 import dev.trafficmanager.resilience.Resilience;
 import dev.trafficmanager.route.RouteKey;
+import dev.trafficmanager.split.SplitKey;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code GET /route?tenant&service&env&version} — one route's history, by revision;
+ *   <li>{@code GET /split?tenant&service&env} — one split's history, by revision;
  *   <li>{@code GET /recent?days=30} — what occurred in the last {@code days} (1 to 365);
  *   <li>{@code GET /action?action=deactivated&hours=24} — one action in the last {@code hours} (1
  *       to 8760);
@@ -40,12 +42,15 @@ import java.util.function.Supplier;
  *       (inclusive) until {@code end_time} (exclusive), both RFC 3339 with an offset.
  * </ul>
  *
- * The three time-ordered queries take the same optional filters, {@code tenant}, {@code service},
- * {@code env} and {@code action} (required by {@code /action}), which combine with AND. Every query
- * takes {@code limit} (1 to 500, default 50) and the {@code cursor} of the previous page. A bad
- * parameter is a 400 that names it, and so is a parameter the endpoint does not take or one given
- * twice: a filter that was sent is never silently ignored. Queries run in the {@code audit}
- * bulkhead, so a flood of them cannot take the places of resolves and writes.
+ * The three time-ordered queries answer routes' and splits' entries in one time order (a split's
+ * has {@code split_key} and weights where a route's has {@code route_key}, {@code version} and
+ * URLs), as the watch API serves both kinds of change; {@code action=split_changed} selects the
+ * splits' only, any other action the routes'. They take the same optional filters, {@code tenant},
+ * {@code service}, {@code env} and {@code action} (required by {@code /action}), which combine with
+ * AND. Every query takes {@code limit} (1 to 500, default 50) and the {@code cursor} of the
+ * previous page. A bad parameter is a 400 that names it, and so is a parameter the endpoint does
+ * not take or one given twice: a filter that was sent is never silently ignored. Queries run in the
+ * {@code audit} bulkhead, so a flood of them cannot take the places of resolves and writes.
  *
  * <p>Every query needs a token with {@code audit:read}, for the tenant it asks about: a token that
  * is not {@code admin} must give {@code tenant} (403 without it), since the query would otherwise
@@ -75,6 +80,7 @@ final class AuditEndpoints {
 
   void register(Endpoints endpoints) {
     endpoints.get(AUDIT + "/route", this::route);
+    endpoints.get(AUDIT + "/split", this::split);
     endpoints.get(AUDIT + "/recent", this::recent);
     endpoints.get(AUDIT + "/action", this::action);
     endpoints.get(AUDIT + "/time-range", this::timeRange);
@@ -87,17 +93,49 @@ final class AuditEndpoints {
     String service = params.name("service");
     String env = params.name("env");
     String version = params.name("version");
+    HistoryPage page = historyPage(caller, params, tenant);
+    AuditQuery.RouteHistory query =
+        new AuditQuery.RouteHistory(
+            new RouteKey(tenant, service, env, version), page.limit(), page.before());
+    sendHistory(ctx, () -> reader.history(query));
+  }
+
+  private void split(Context ctx) {
+    Caller caller = access.require(ctx, Scope.AUDIT_READ);
+    QueryParameters params = new QueryParameters(ctx);
+    String tenant = params.name("tenant");
+    String service = params.name("service");
+    String env = params.name("env");
+    HistoryPage page = historyPage(caller, params, tenant);
+    AuditQuery.SplitHistory query =
+        new AuditQuery.SplitHistory(
+            new SplitKey(tenant, service, env), page.limit(), page.before());
+    sendHistory(ctx, () -> reader.history(query));
+  }
+
+  /** Which page of a history: {@code limit} entries below revision {@code before}, if given. */
+  private record HistoryPage(int limit, OptionalLong before) {}
+
+  /**
+   * Reads a history's paging parameters, checks every parameter, and that the caller may read
+   * {@code tenant}'s audit log.
+   */
+  private static HistoryPage historyPage(Caller caller, QueryParameters params, String tenant) {
     int limit = limit(params);
-    Optional<Long> before = params.decoded(AuditCursor.PARAM, AuditCursor::revision);
+    OptionalLong before =
+        params
+            .decoded(AuditCursor.PARAM, AuditCursor::revision)
+            .map(OptionalLong::of)
+            .orElse(OptionalLong.empty());
     params.rejectUnknown();
     params.requireValid();
     Access.requireTenant(caller, Scope.AUDIT_READ, tenant);
-    AuditQuery.RouteHistory query =
-        new AuditQuery.RouteHistory(
-            new RouteKey(tenant, service, env, version),
-            limit,
-            before.map(OptionalLong::of).orElse(OptionalLong.empty()));
-    send(ctx, inBulkhead(() -> reader.history(query)), e -> AuditCursor.ofRevision(e.revision()));
+    return new HistoryPage(limit, before);
+  }
+
+  /** A history page, continued below its last revision. */
+  private void sendHistory(Context ctx, Supplier<AuditPage> query) {
+    send(ctx, inBulkhead(query), e -> AuditCursor.ofRevision(e.revision()));
   }
 
   private void recent(Context ctx) {

@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "Check, route by route, that every revision PostgreSQL acknowledged is on route-events and"
-          + " route-changes (once, in order on route-changes), that the routes topic and the"
-          + " audit log (one row per revision) agree with it, and that no Redis entry answers an"
-          + " older or different state once its invalidation was consumed.",
+      "Check, route by route and split by split, that every revision PostgreSQL acknowledged is"
+          + " on route-events and route-changes (once, in order on route-changes), that the audit"
+          + " logs (one row per revision) and, for routes, the routes topic agree with it, and that"
+          + " no Redis entry answers an older or different state once its invalidation was"
+          + " consumed.",
       "It runs beside a live pipeline and stops nothing: it takes PostgreSQL's snapshot first and"
           + " reads the topics up to their ends after it. Revisions written after the snapshot"
           + " are not checked; what is pending in the outbox or not yet consumed by the group that"
@@ -56,7 +57,7 @@ public final class VerifyCommand implements Callable<Integer> {
       names = "--tenant",
       paramLabel = "<tenant>",
       converter = TenantName.class,
-      description = "Only this tenant's routes.")
+      description = "Only this tenant's routes and splits.")
   String tenant;
 
   @Option(
@@ -64,7 +65,8 @@ public final class VerifyCommand implements Callable<Integer> {
       paramLabel = "<RFC 3339>",
       converter = Rfc3339.class,
       description =
-          "Only routes changed at or after this time, and only their revisions written since.")
+          "Only routes and splits changed at or after this time, and only their revisions written"
+              + " since.")
   Instant since;
 
   @Option(names = "--json", description = "Print the report as one JSON document.")

@@ -16,59 +16,86 @@ import java.util.Optional;
 
 /**
  * The spill of {@code verify}: temporary tables, in the session of one connection, that hold the
- * snapshot of PostgreSQL and what the topics held, keyed by route key, so that they are compared
- * route by route with PostgreSQL doing the sorting and joining on disk, and the JVM holding one
- * batch of routes at a time, however many routes there are. PostgreSQL drops them when the
- * connection closes.
+ * snapshot of PostgreSQL and what the topics held, keyed by route or split key (the two never
+ * collide: four parts against three), so that they are compared key by key with PostgreSQL doing
+ * the sorting and joining on disk, and the JVM holding one batch of routes at a time, however many
+ * routes there are. PostgreSQL drops them when the connection closes.
  */
 final class EvidenceTables {
   static final String ROUTES = "verify_route";
+  static final String SPLITS = "verify_split";
   static final String OUTBOX = "verify_outbox";
   static final String EVENTS = "verify_event";
   static final String CHANGES = "verify_change";
   static final String STATES = "verify_state";
 
   static final String ROUTE_COLUMNS = "route_key, url, active, revision";
+  // route_key: a split's key in SPLITS; a route's or a split's in OUTBOX, EVENTS and CHANGES.
+  static final String SPLIT_COLUMNS = "route_key, revision";
   static final String OUTBOX_COLUMNS = "route_key, revision, pending, created_at";
   static final String RECORD_COLUMNS = "route_key, revision, partition_id, record_offset";
   static final String STATE_COLUMNS =
       "route_key, url, active, revision, partition_id, record_offset";
 
-  private static final String CHECKED = "BETWEEN r.first_revision AND r.revision";
+  /** The columns of {@link #trail}, in order, before any a query adds. */
+  private static final int TRAIL_COLUMNS = 11;
 
   // One row per route of the snapshot with everything the other tables and the audit log hold for
   // it: each lateral subquery is an index lookup by route key.
-  private static final String EVIDENCE =
-      "SELECT r.route_key, r.url, r.active, r.revision, r.first_revision,"
-          + " ARRAY(SELECT o.revision FROM "
-          + OUTBOX
-          + " o WHERE o.route_key = r.route_key AND o.pending ORDER BY o.revision),"
-          + " ev.revisions, ev.partitions, ev.offsets, ch.revisions, ch.partitions, ch.offsets,"
-          + " st.url, st.active, st.revision,"
-          + " ARRAY(SELECT a.revision FROM audit_log a WHERE a.route_key = r.route_key"
-          + " AND a.revision "
-          + CHECKED
-          + " ORDER BY a.revision)"
-          + " FROM "
-          + ROUTES
-          + " r"
-          + " LEFT JOIN LATERAL ("
-          + positions("e")
-          + " FROM "
-          + EVENTS
-          + " e WHERE e.route_key = r.route_key AND e.revision "
-          + CHECKED
-          + ") ev ON true"
-          + " LEFT JOIN LATERAL ("
-          + positions("c")
-          + " FROM "
-          + CHANGES
-          + " c WHERE c.route_key = r.route_key) ch ON true"
-          + " LEFT JOIN LATERAL (SELECT s.url, s.active, s.revision FROM "
-          + STATES
-          + " s WHERE s.route_key = r.route_key"
-          + " ORDER BY s.partition_id DESC, s.record_offset DESC LIMIT 1) st ON true"
-          + " ORDER BY r.route_key";
+  private static final String ROUTE_EVIDENCE =
+      evidence(
+          ROUTES,
+          "audit_log",
+          "route_key",
+          ", r.url, r.active, st.url, st.active, st.revision",
+          " LEFT JOIN LATERAL (SELECT s.url, s.active, s.revision FROM "
+              + STATES
+              + " s WHERE s.route_key = r.route_key"
+              + " ORDER BY s.partition_id DESC, s.record_offset DESC LIMIT 1) st ON true");
+
+  // One row per split of the snapshot, likewise; a split has no state on a topic of its own.
+  private static final String SPLIT_EVIDENCE =
+      evidence(SPLITS, "split_audit_log", "split_key", "", "");
+
+  /**
+   * The evidence query over one table of the snapshot ({@code r}) and its audit table, whose key
+   * column is {@code auditKey}: the {@link #TRAIL_COLUMNS} of {@link #trail}, then {@code columns},
+   * with {@code joins}.
+   */
+  private static String evidence(
+      String snapshot, String audit, String auditKey, String columns, String joins) {
+    String checked = "BETWEEN r.first_revision AND r.revision";
+    return "SELECT r.route_key, r.revision, r.first_revision,"
+        + " ARRAY(SELECT o.revision FROM "
+        + OUTBOX
+        + " o WHERE o.route_key = r.route_key AND o.pending ORDER BY o.revision),"
+        + " ev.revisions, ev.partitions, ev.offsets, ch.revisions, ch.partitions, ch.offsets,"
+        + " ARRAY(SELECT a.revision FROM "
+        + audit
+        + " a WHERE a."
+        + auditKey
+        + " = r.route_key AND a.revision "
+        + checked
+        + " ORDER BY a.revision)"
+        + columns
+        + " FROM "
+        + snapshot
+        + " r"
+        + " LEFT JOIN LATERAL ("
+        + positions("e")
+        + " FROM "
+        + EVENTS
+        + " e WHERE e.route_key = r.route_key AND e.revision "
+        + checked
+        + ") ev ON true"
+        + " LEFT JOIN LATERAL ("
+        + positions("c")
+        + " FROM "
+        + CHANGES
+        + " c WHERE c.route_key = r.route_key) ch ON true"
+        + joins
+        + " ORDER BY r.route_key";
+  }
 
   private final Connection connection;
 
@@ -103,6 +130,10 @@ final class EvidenceTables {
             + " (route_key text PRIMARY KEY, url text NOT NULL, active boolean NOT NULL,"
             + " revision bigint NOT NULL, first_revision bigint NOT NULL DEFAULT 1)",
         "CREATE TEMP TABLE "
+            + SPLITS
+            + " (route_key text PRIMARY KEY, revision bigint NOT NULL,"
+            + " first_revision bigint NOT NULL DEFAULT 1)",
+        "CREATE TEMP TABLE "
             + OUTBOX
             + " (route_key text NOT NULL, revision bigint NOT NULL, pending boolean NOT NULL,"
             + " created_at timestamptz NOT NULL)",
@@ -128,25 +159,27 @@ final class EvidenceTables {
   }
 
   /**
-   * Indexes the outbox snapshot and, with a {@code since}, sets each route's first revision to
-   * check: the lowest written since (by its outbox row), or the current one when the outbox no
-   * longer holds any of them.
+   * Indexes the outbox snapshot and, with a {@code since}, sets each route's and split's first
+   * revision to check: the lowest written since (by its outbox row), or the current one when the
+   * outbox no longer holds any of them.
    */
   void snapshotLoaded(Optional<Instant> since) throws SQLException {
     execute("CREATE INDEX ON " + OUTBOX + " (route_key, revision)", "ANALYZE " + OUTBOX);
-    if (since.isPresent()) {
-      try (PreparedStatement ps =
-          connection.prepareStatement(
-              "UPDATE "
-                  + ROUTES
-                  + " r SET first_revision = COALESCE((SELECT min(o.revision) FROM "
-                  + OUTBOX
-                  + " o WHERE o.route_key = r.route_key AND o.created_at >= ?), r.revision)")) {
-        ps.setObject(1, OffsetDateTime.ofInstant(since.get(), ZoneOffset.UTC));
-        ps.executeUpdate();
+    for (String snapshot : List.of(ROUTES, SPLITS)) {
+      if (since.isPresent()) {
+        try (PreparedStatement ps =
+            connection.prepareStatement(
+                "UPDATE "
+                    + snapshot
+                    + " r SET first_revision = COALESCE((SELECT min(o.revision) FROM "
+                    + OUTBOX
+                    + " o WHERE o.route_key = r.route_key AND o.created_at >= ?), r.revision)")) {
+          ps.setObject(1, OffsetDateTime.ofInstant(since.get(), ZoneOffset.UTC));
+          ps.executeUpdate();
+        }
       }
+      execute("ANALYZE " + snapshot);
     }
-    execute("ANALYZE " + ROUTES);
   }
 
   /** Indexes what the topics held, for the lookups by route key. */
@@ -166,40 +199,62 @@ final class EvidenceTables {
    * statement starts.
    */
   long forEachRoute(int fetchSize, RowAction<RouteEvidence> action) throws SQLException {
+    return forEach(ROUTE_EVIDENCE, fetchSize, rs -> action.accept(routeEvidence(rs)));
+  }
+
+  /**
+   * Hands each split's trail to {@code action} in split key order, streamed likewise. The split
+   * audit log is read as this statement starts.
+   */
+  long forEachSplit(int fetchSize, RowAction<RevisionTrail> action) throws SQLException {
+    return forEach(SPLIT_EVIDENCE, fetchSize, rs -> action.accept(trail(rs)));
+  }
+
+  private long forEach(String query, int fetchSize, RowAction<ResultSet> action)
+      throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     // PostgreSQL's driver streams a result set through a cursor only inside a transaction.
     connection.setAutoCommit(false);
-    long routes = 0;
-    try (PreparedStatement ps = connection.prepareStatement(EVIDENCE)) {
+    long rows = 0;
+    try (PreparedStatement ps = connection.prepareStatement(query)) {
       ps.setFetchSize(fetchSize);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          routes++;
-          action.accept(evidence(rs));
+          rows++;
+          action.accept(rs);
         }
       }
     } finally {
       connection.rollback();
       connection.setAutoCommit(autoCommit);
     }
-    return routes;
+    return rows;
   }
 
-  private static RouteEvidence evidence(ResultSet rs) throws SQLException {
-    String url = rs.getString(13);
+  /** The {@link #TRAIL_COLUMNS} every evidence query starts with. */
+  private static RevisionTrail trail(ResultSet rs) throws SQLException {
+    return new RevisionTrail(
+        rs.getString(1),
+        rs.getLong(2),
+        rs.getLong(3),
+        longs(rs.getArray(4)),
+        records(rs, 5),
+        records(rs, 8),
+        longs(rs.getArray(11)));
+  }
+
+  private static RouteEvidence routeEvidence(ResultSet rs) throws SQLException {
+    RevisionTrail trail = trail(rs);
+    int column = TRAIL_COLUMNS;
+    String url = rs.getString(column + 3);
     Optional<RouteValue> latest =
         url == null
             ? Optional.empty()
-            : Optional.of(new RouteValue(url, rs.getBoolean(14), rs.getLong(15)));
+            : Optional.of(new RouteValue(url, rs.getBoolean(column + 4), rs.getLong(column + 5)));
     return new RouteEvidence(
-        rs.getString(1),
-        new RouteValue(rs.getString(2), rs.getBoolean(3), rs.getLong(4)),
-        rs.getLong(5),
-        longs(rs.getArray(6)),
-        records(rs, 7),
-        records(rs, 10),
+        trail,
+        new RouteValue(rs.getString(column + 1), rs.getBoolean(column + 2), trail.revision()),
         latest,
-        longs(rs.getArray(16)),
         Optional.empty());
   }
 

@@ -15,8 +15,10 @@ public final class ReportFormat {
   public static void text(VerifyReport report, PrintWriter out) {
     out.printf(
         Locale.ROOT,
-        "Checked %d route(s), %d revision(s) acknowledged by PostgreSQL at %s, in %.1f s.%n",
+        "Checked %d route(s) and %d split(s), %d revision(s) acknowledged by PostgreSQL at %s,"
+            + " in %.1f s.%n",
         report.routes(),
+        report.splits(),
         report.revisions(),
         report.snapshotAt(),
         report.elapsed().toMillis() / 1000.0);
@@ -24,12 +26,12 @@ public final class ReportFormat {
       out.println();
       out.printf(
           "%-12s  %-40s  %8s  %-13s  %-12s  %s%n",
-          "status", "route", "revision", "stage", "problem", "detail");
+          "status", "route or split", "revision", "stage", "problem", "detail");
       for (Finding f : report.findings()) {
         out.printf(
             "%-12s  %-40s  %8d  %-13s  %-12s  %s%n",
             f.status().label(),
-            f.routeKey(),
+            f.key(),
             f.revision(),
             f.stage().label(),
             f.problem().label(),
@@ -54,8 +56,12 @@ public final class ReportFormat {
           "Consistent: nothing lost or wrong; %d finding(s) in flight.%n", report.inFlight());
     } else {
       out.printf(
-          "NOT consistent: %d finding(s) lost or wrong on %d route(s); %d in flight.%n",
-          report.inconsistent(), report.routesInconsistent(), report.inFlight());
+          "NOT consistent: %d finding(s) lost or wrong on %d route(s) and %d split(s); %d in"
+              + " flight.%n",
+          report.inconsistent(),
+          report.routesInconsistent(),
+          report.splitsInconsistent(),
+          report.inFlight());
     }
     if (report.inFlight() > 0) {
       out.println(
@@ -69,10 +75,12 @@ public final class ReportFormat {
     root.put("consistent", report.consistent());
     root.put("snapshot_at", report.snapshotAt().toString());
     root.put("routes", report.routes());
+    root.put("splits", report.splits());
     root.put("revisions", report.revisions());
     root.put("inconsistent", report.inconsistent());
     root.put("in_flight", report.inFlight());
     root.put("routes_inconsistent", report.routesInconsistent());
+    root.put("splits_inconsistent", report.splitsInconsistent());
     root.put("elapsed_ms", report.elapsed().toMillis());
     ArrayNode tallies = root.putArray("tallies");
     for (VerifyReport.Tally tally : report.tallies()) {
@@ -88,7 +96,7 @@ public final class ReportFormat {
       findings
           .addObject()
           .put("status", f.status().label())
-          .put("route_key", f.routeKey())
+          .put(f.subject().keyName(), f.key())
           .put("revision", f.revision())
           .put("stage", f.stage().label())
           .put("problem", f.problem().label())

@@ -6,6 +6,7 @@ public enum Stage {
   ROUTE_CHANGES("route-changes"),
   ROUTES("routes"),
   AUDIT_LOG("audit_log"),
+  SPLIT_AUDIT_LOG("split_audit_log"),
   CACHE("redis");
 
   private final String label;

@@ -2,7 +2,6 @@ package dev.trafficmanager.app.operate.verify;
 
 import dev.trafficmanager.app.operate.progress.Progress;
 import dev.trafficmanager.config.KafkaSettings;
-import dev.trafficmanager.topic.Topic;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,13 +11,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads a topic's committed records ({@code read_committed}) from given offsets up to given end
- * offsets, without a consumer group, and hands each to a sink as it comes: a poll's records at a
- * time in memory, however long the topic.
+ * Reads a topic's committed records ({@code read_committed}), their values read by a given
+ * deserializer (which sees the headers), from given offsets up to given end offsets, without a
+ * consumer group, and hands each to a sink as it comes: a poll's records at a time in memory,
+ * however long the topic.
  */
 final class TopicScan {
   /** What is done with each record read. */
@@ -50,7 +51,8 @@ final class TopicScan {
    * @throws IllegalStateException when the topic makes no progress for the stall timeout
    */
   <V> long scan(
-      Topic<String, V> topic,
+      String topic,
+      Deserializer<V> values,
       Map<TopicPartition, Long> from,
       Map<TopicPartition, Long> to,
       Sink<V> sink,
@@ -65,7 +67,6 @@ final class TopicScan {
     // What one poll may hold in memory, whatever the topic's length.
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
-    Deserializer<V> values = topic.valueSerde().deserializer();
     long handed = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -81,7 +82,7 @@ final class TopicScan {
             continue;
           }
           read++;
-          V value = decode(values, topic.name(), record.value());
+          V value = decode(values, topic, record.headers(), record.value());
           if (value != null && record.key() != null) {
             sink.accept(
                 new String(record.key(), StandardCharsets.UTF_8),
@@ -96,7 +97,7 @@ final class TopicScan {
           lastProgress = System.nanoTime();
         } else if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
           throw new IllegalStateException(
-              topic.name() + " made no progress for " + stallTimeout + " while read to " + to);
+              topic + " made no progress for " + stallTimeout + " while read to " + to);
         }
       }
       progress.update(read);
@@ -105,12 +106,12 @@ final class TopicScan {
     return handed;
   }
 
-  private static <V> V decode(Deserializer<V> values, String topic, byte[] bytes) {
+  private static <V> V decode(Deserializer<V> values, String topic, Headers headers, byte[] bytes) {
     if (bytes == null) {
       return null;
     }
     try {
-      return values.deserialize(topic, bytes);
+      return values.deserialize(topic, headers, bytes);
     } catch (RuntimeException e) {
       return null;
     }

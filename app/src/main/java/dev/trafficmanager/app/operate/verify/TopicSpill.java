@@ -1,7 +1,6 @@
 package dev.trafficmanager.app.operate.verify;
 
 import dev.trafficmanager.app.operate.offsets.GroupOffsets;
-import dev.trafficmanager.topic.Topic;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Copies the records of the scope from a topic into one of the {@link EvidenceTables}, from the
@@ -53,7 +53,8 @@ final class TopicSpill {
    *     {@code since}: revisions in the records deleted before are then reported missing
    */
   <V> Optional<String> spill(
-      Topic<String, V> topic,
+      String topic,
+      Deserializer<V> values,
       Map<TopicPartition, Long> to,
       String table,
       String columns,
@@ -63,6 +64,7 @@ final class TopicSpill {
     try (CopyWriter rows = tables.writer(table, columns)) {
       scan.scan(
           topic,
+          values,
           from,
           to,
           (key, value, partition, offset) -> {
@@ -70,12 +72,12 @@ final class TopicSpill {
               rows.row(row.of(key, value, partition, offset));
             }
           },
-          progress.start(topic.name(), "records", records(from, to)));
+          progress.start(topic, "records", records(from, to)));
     }
     return truncation(topic, from);
   }
 
-  private Optional<String> truncation(Topic<String, ?> topic, Map<TopicPartition, Long> from) {
+  private Optional<String> truncation(String topic, Map<TopicPartition, Long> from) {
     if (scope.since().isPresent()) {
       return Optional.empty();
     }
@@ -89,14 +91,14 @@ final class TopicSpill {
     return starts.isEmpty()
         ? Optional.empty()
         : Optional.of(
-            topic.name()
+            topic
                 + " no longer starts at offset 0 (partition=first offset: "
                 + starts
                 + "): records were deleted (retention, or by hand), and the revisions they held"
                 + " are reported missing. Check with --since within the topic's retention.");
   }
 
-  private Map<TopicPartition, Long> start(Topic<String, ?> topic) {
+  private Map<TopicPartition, Long> start(String topic) {
     OffsetSpec spec =
         scope
             .since()
@@ -104,7 +106,7 @@ final class TopicSpill {
             .orElse(OffsetSpec.earliest());
     Map<TopicPartition, Long> start = new HashMap<>();
     offsets
-        .offsets(topic.name(), spec)
+        .offsets(topic, spec)
         .forEach(
             (partition, offset) -> {
               // -1: no record at or after the time, so nothing to read on this partition.

@@ -7,8 +7,6 @@ import dev.trafficmanager.config.KafkaSettings;
 import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.ConsumerService;
 import dev.trafficmanager.database.DatabaseSettings;
-import dev.trafficmanager.event.RouteChange;
-import dev.trafficmanager.event.RouteEvent;
 import dev.trafficmanager.processor.ProcessorConfig;
 import dev.trafficmanager.topic.Topic;
 import dev.trafficmanager.topic.Topics;
@@ -27,14 +25,14 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Checks that what PostgreSQL acknowledged reached every stage of the pipeline, once and in order,
- * on a live pipeline that keeps running meanwhile.
+ * Checks that what PostgreSQL acknowledged, routes' and splits' revisions alike, reached every
+ * stage of the pipeline, once and in order, on a live pipeline that keeps running meanwhile.
  *
  * <p>It reads in an order that makes every conclusion sound without stopping anything:
  *
  * <ol>
- *   <li>PostgreSQL's snapshot: the routes' revisions and the outbox's pending rows, in one
- *       repeatable-read transaction. Revisions written after it are not checked.
+ *   <li>PostgreSQL's snapshot: the routes' and splits' revisions and the outbox's pending rows, in
+ *       one repeatable-read transaction. Revisions written after it are not checked.
  *   <li>The processor's committed offsets on {@code route-events}.
  *   <li>The end of {@code route-events}, read up to it: the relay commits a batch's Kafka
  *       transaction before it deletes the batch from the outbox queue, so a revision that was not
@@ -44,7 +42,8 @@ import org.apache.kafka.common.TopicPartition;
  *       state) below these ends, or the change is lost.
  *   <li>The cache-invalidation and audit-log consumers' committed offsets on {@code route-changes},
  *       then (while comparing) the audit log and Redis: each commits only after its effect, so a
- *       change below its offset has its audit row, and no cache entry older than it.
+ *       change below its offset has its audit row, and no cache entry older than it. Splits are
+ *       compared after the routes, with {@code split_audit_log}; they have no Redis entry.
  * </ol>
  *
  * <p>Whatever a group has not passed yet is in flight, not lost. A later end only adds records, so
@@ -112,11 +111,12 @@ public final class Verifier {
               groups, kafka.groupId(ProcessorConfig.APPLICATION_ID_BASE), topics.routeEvents());
       spill
           .spill(
-              topics.routeEvents(),
+              topics.routeEvents().name(),
+              RecordRevision.ofEvents(),
               groups.offsets(topics.routeEvents().name(), OffsetSpec.latest()),
               EvidenceTables.EVENTS,
               EvidenceTables.RECORD_COLUMNS,
-              TopicSpill.Columns.revision(RouteEvent::revision))
+              TopicSpill.Columns.revision(Long::longValue))
           .ifPresent(notes::add);
       // Both after the processor's offsets, and a whole scan later: see the class comment.
       Map<TopicPartition, Long> changesEnd =
@@ -131,15 +131,17 @@ public final class Verifier {
               committed(groups, consumerGroup(ConsumerService.AUDIT_LOG), topics.routeChanges()));
       spill
           .spill(
-              topics.routeChanges(),
+              topics.routeChanges().name(),
+              RecordRevision.ofChanges(),
               changesEnd,
               EvidenceTables.CHANGES,
               EvidenceTables.RECORD_COLUMNS,
-              TopicSpill.Columns.revision(RouteChange::revision))
+              TopicSpill.Columns.revision(Long::longValue))
           .ifPresent(notes::add);
       // Compaction removes older records of a key, never its latest: nothing to note there.
       spill.spill(
-          topics.routes(),
+          topics.routes().name(),
+          topics.routes().valueSerde().deserializer(),
           routesEnd,
           EvidenceTables.STATES,
           EvidenceTables.STATE_COLUMNS,
@@ -162,6 +164,14 @@ public final class Verifier {
       compare(batch, cache, consumption, report);
       compared.update(report.routes());
       compared.finish();
+      Progress comparedSplits = progress.start("compare", "splits", -1);
+      tables.forEachSplit(
+          BATCH,
+          split -> {
+            report.split(split, SplitCheck.check(split, consumption));
+            comparedSplits.update(report.splits());
+          });
+      comparedSplits.finish();
       return report.build(Duration.ofNanos(System.nanoTime() - startNanos));
     }
   }

@@ -10,17 +10,21 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What {@code verify} found: counts over every route checked, and the findings themselves up to a
- * limit (a pipeline that lost a million revisions must not take a million findings' memory).
+ * What {@code verify} found: counts over every route and split checked, and the findings themselves
+ * up to a limit (a pipeline that lost a million revisions must not take a million findings'
+ * memory).
  *
  * @param snapshotAt PostgreSQL's instant whose acknowledged revisions were checked
  * @param routes routes checked
- * @param revisions revisions checked, over all routes
+ * @param splits splits checked
+ * @param revisions revisions checked, over all routes and splits
  * @param inconsistent findings that are lost or wrong
  * @param inFlight findings that are still in flight
  * @param routesInconsistent routes with at least one inconsistent finding
+ * @param splitsInconsistent splits with at least one inconsistent finding
  * @param tallies the number of findings of each kind, in stage order
- * @param findings the first findings, inconsistent and in flight alike, in route key order
+ * @param findings the first findings, inconsistent and in flight alike, the routes' in key order
+ *     and then the splits'
  * @param findingsOmitted findings beyond the limit, counted but not kept
  * @param notes what a reader must know to read the findings right, such as a topic whose older
  *     records were deleted
@@ -28,10 +32,12 @@ import java.util.TreeMap;
 public record VerifyReport(
     Instant snapshotAt,
     long routes,
+    long splits,
     long revisions,
     long inconsistent,
     long inFlight,
     long routesInconsistent,
+    long splitsInconsistent,
     List<Tally> tallies,
     List<Finding> findings,
     long findingsOmitted,
@@ -59,7 +65,7 @@ public record VerifyReport(
     return findings.stream().filter(f -> f.status() == status).toList();
   }
 
-  /** Collects the findings route by route. Not thread-safe. */
+  /** Collects the findings route by route, then split by split. Not thread-safe. */
   static final class Builder {
     private static final Comparator<Tally> ORDER =
         Comparator.comparing(Tally::stage)
@@ -72,10 +78,12 @@ public record VerifyReport(
     private final Map<Tally, Long> tallies = new TreeMap<>(ORDER);
     private final List<Finding> findings = new ArrayList<>();
     private long routes;
+    private long splits;
     private long revisions;
     private long inconsistent;
     private long inFlight;
     private long routesInconsistent;
+    private long splitsInconsistent;
     private long omitted;
 
     Builder(Instant snapshotAt, int findingLimit, List<String> notes) {
@@ -86,7 +94,22 @@ public record VerifyReport(
 
     void route(RouteEvidence route, List<Finding> found) {
       routes++;
-      revisions += Math.max(0, route.database().revision() - route.firstRevision() + 1);
+      revisions += route.trail().checkedRevisions();
+      if (count(found)) {
+        routesInconsistent++;
+      }
+    }
+
+    void split(RevisionTrail split, List<Finding> found) {
+      splits++;
+      revisions += split.checkedRevisions();
+      if (count(found)) {
+        splitsInconsistent++;
+      }
+    }
+
+    /** Counts and keeps the findings of one route or split; true when one is inconsistent. */
+    private boolean count(List<Finding> found) {
       boolean wrong = false;
       for (Finding finding : found) {
         tallies.merge(
@@ -103,13 +126,15 @@ public record VerifyReport(
           omitted++;
         }
       }
-      if (wrong) {
-        routesInconsistent++;
-      }
+      return wrong;
     }
 
     long routes() {
       return routes;
+    }
+
+    long splits() {
+      return splits;
     }
 
     VerifyReport build(Duration elapsed) {
@@ -120,10 +145,12 @@ public record VerifyReport(
       return new VerifyReport(
           snapshotAt,
           routes,
+          splits,
           revisions,
           inconsistent,
           inFlight,
           routesInconsistent,
+          splitsInconsistent,
           counted,
           findings,
           omitted,

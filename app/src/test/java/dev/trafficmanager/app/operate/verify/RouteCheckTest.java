@@ -27,7 +27,11 @@ class RouteCheckTest {
 
     RouteEvidence evidence() {
       return new RouteEvidence(
-          KEY, database, firstRevision, pending, events, changes, latest, audit, cache);
+          new RevisionTrail(
+              KEY, database.revision(), firstRevision, pending, events, changes, audit),
+          database,
+          latest,
+          cache);
     }
   }
 

@@ -13,19 +13,14 @@ class VerifyReportTest {
 
   private static RouteEvidence route(String key, long revision) {
     return new RouteEvidence(
-        key,
+        new RevisionTrail(key, revision, 1, List.of(), List.of(), List.of(), List.of()),
         new RouteValue("https://x.example", true, revision),
-        1,
-        List.of(),
-        List.of(),
-        List.of(),
         Optional.empty(),
-        List.of(),
         Optional.empty());
   }
 
   private static Finding finding(String key, Status status) {
-    return new Finding(key, 1, Stage.AUDIT_LOG, Problem.MISSING, status, "detail");
+    return new Finding(Subject.ROUTE, key, 1, Stage.AUDIT_LOG, Problem.MISSING, status, "detail");
   }
 
   @Test
@@ -66,5 +61,35 @@ class VerifyReportTest {
         .contains("\"in_flight\":1")
         .contains("\"status\":\"in flight\"")
         .contains("\"notes\":[\"a note\"]");
+  }
+
+  @Test
+  void splitsAreCountedApartAndNamedBySplitKey() {
+    VerifyReport.Builder builder = new VerifyReport.Builder(AT, 10, List.of());
+    builder.route(route("a/b/c/d", 2), List.of());
+    builder.split(
+        new RevisionTrail("a/b/c", 3, 1, List.of(), List.of(), List.of(), List.of()),
+        List.of(
+            new Finding(
+                Subject.SPLIT,
+                "a/b/c",
+                2,
+                Stage.SPLIT_AUDIT_LOG,
+                Problem.DUPLICATED,
+                Status.INCONSISTENT,
+                "2 audit rows for one revision")));
+
+    VerifyReport report = builder.build(Duration.ZERO);
+
+    assertThat(report.routes()).isEqualTo(1);
+    assertThat(report.splits()).isEqualTo(1);
+    assertThat(report.revisions()).isEqualTo(5);
+    assertThat(report.routesInconsistent()).isZero();
+    assertThat(report.splitsInconsistent()).isEqualTo(1);
+    assertThat(ReportFormat.json(report))
+        .contains("\"splits\":1")
+        .contains("\"split_key\":\"a/b/c\"")
+        .contains("\"stage\":\"split_audit_log\"")
+        .doesNotContain("\"route_key\"");
   }
 }
