@@ -186,18 +186,7 @@ class VerifyCommandTest {
         .containsExactly(tuple(Stage.ROUTE_EVENTS, Status.IN_FLIGHT));
 
     // Published and processed, but with no consumer running: the audit row is in flight.
-    ApiService api = started(new ApiService(env.settings()));
-    started(new ProcessorService(env.settings()));
-    assertThat(api.httpPort()).isPositive();
-    await("the change on route-changes, its audit row not written")
-        .atMost(SETTLE)
-        .until(
-            () -> verify(env).findings(),
-            findings ->
-                findings.stream()
-                    .map(f -> f.stage() + " " + f.status())
-                    .toList()
-                    .equals(List.of("AUDIT_LOG IN_FLIGHT")));
+    publishAndProcessUntilOnly(env, "AUDIT_LOG IN_FLIGHT");
 
     OperatorCli.Run lagging = OperatorCli.run(env.settings(), "verify");
 
@@ -299,17 +288,7 @@ class VerifyCommandTest {
             tuple(Subject.SPLIT, Stage.ROUTE_EVENTS, Status.IN_FLIGHT));
 
     // Published and processed, but with no consumer running: both audit rows are in flight.
-    started(new ApiService(env.settings()));
-    started(new ProcessorService(env.settings()));
-    await("the changes on route-changes, their audit rows not written")
-        .atMost(SETTLE)
-        .until(
-            () -> verify(env).findings(),
-            findings ->
-                findings.stream()
-                    .map(f -> f.stage() + " " + f.status())
-                    .toList()
-                    .equals(List.of("AUDIT_LOG IN_FLIGHT", "SPLIT_AUDIT_LOG IN_FLIGHT")));
+    publishAndProcessUntilOnly(env, "AUDIT_LOG IN_FLIGHT", "SPLIT_AUDIT_LOG IN_FLIGHT");
 
     OperatorCli.Run lagging = OperatorCli.run(env.settings(), "verify");
 
@@ -464,6 +443,25 @@ class VerifyCommandTest {
   }
 
   /** Waits until verify finds nothing in flight: every stage has caught up with every write. */
+  /**
+   * Starts the API (its relay) and the processor, with no consumer, and waits until verify's
+   * findings are exactly {@code stageAndStatus} ("STAGE STATUS"), in order.
+   */
+  private void publishAndProcessUntilOnly(TestEnvironment env, String... stageAndStatus) {
+    ApiService api = started(new ApiService(env.settings()));
+    started(new ProcessorService(env.settings()));
+    assertThat(api.httpPort()).isPositive();
+    await("published and processed, with only " + List.of(stageAndStatus) + " left")
+        .atMost(SETTLE)
+        .until(
+            () -> verify(env).findings(),
+            findings ->
+                findings.stream()
+                    .map(f -> f.stage() + " " + f.status())
+                    .toList()
+                    .equals(List.of(stageAndStatus)));
+  }
+
   private static void awaitSettled(TestEnvironment env) {
     await("nothing in flight").atMost(SETTLE).until(() -> verify(env).inFlight() == 0);
   }
