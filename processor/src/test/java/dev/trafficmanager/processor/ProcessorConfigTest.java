@@ -22,7 +22,7 @@ class ProcessorConfigTest {
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "traffic-manager-processor")
         .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092")
-        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 30L)
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1)
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
         .containsEntry(
@@ -84,7 +84,7 @@ class ProcessorConfigTest {
 
     assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
         .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-    assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(30L);
   }
 
   @Test
