@@ -23,6 +23,13 @@ public final class ServerConfig {
   static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
   static final Duration BODY_IDLE_TIMEOUT = Duration.ofSeconds(5);
 
+  // Javalin copies each answer into Jetty's output through a buffer it allocates per response, as
+  // large as Jetty's output buffer (32 KB) unless set. The API's answers are mostly a few hundred
+  // bytes. Measured with JFR's per-thread allocation counts, whole pipeline in one JVM: 191 -> 164
+  // KB allocated per write, ~47 -> 17 KB per resolve, and young collections come that much less
+  // often. A longer answer is copied in more steps into the same Jetty buffer.
+  static final int RESPONSE_COPY_BUFFER_BYTES = 2 * 1024;
+
   private ServerConfig() {}
 
   /** Applies the API's server settings, with the default body limit, to a Javalin configuration. */
@@ -35,6 +42,7 @@ public final class ServerConfig {
     config.showJavalinBanner = false;
     config.startupWatcherEnabled = false;
     config.http.maxRequestSize = maxBodyBytes;
+    config.http.responseBufferSize = RESPONSE_COPY_BUFFER_BYTES;
     config.jetty.modifyHttpConfiguration(
         http -> {
           http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
