@@ -1,25 +1,47 @@
--- Invalidates a resolve cache entry for a change of the route: deletes the entry unless it already
--- carries the change's revision or a newer one (the cache-warming consumer, or an API that read the
--- route after the change, wrote it: it is fresh), then publishes the invalidation message, always,
--- so that every API's near cache drops its copies older than the revision.
+-- Invalidates the resolve cache entries of a group of route changes, in order. For each: deletes
+-- the entry unless it already carries the change's revision or a newer one (the cache-warming
+-- consumer, or an API that read the route after the change, wrote it: it is fresh), then publishes
+-- the invalidation message, always, so that every API's near cache drops its copies older than the
+-- revision.
 -- An entry that cannot be read, or a negative entry written without a revision, counts as older.
--- KEYS[1]: the entry's key. ARGV[1]: the change's revision. ARGV[2]: the invalidation channel.
--- ARGV[3]: the message. Returns {deleted (1 or 0), receivers of the message}.
-local deleted = 0
-local current = redis.call('GET', KEYS[1])
-if current then
-  local stored = nil
-  local ok, decoded = pcall(cjson.decode, current)
-  if ok and type(decoded) == 'table' then
-    stored = tonumber(decoded['revision'])
-    if stored == nil and decoded['missing'] == true then
-      stored = 0
+-- KEYS[i]: the entry key of change i. ARGV[1]: the invalidation channel. ARGV[2i]: the revision of
+-- change i. ARGV[2i+1]: its message.
+-- Returns {applied, error, deleted_1, receivers_1, ..., deleted_applied, receivers_applied}: the
+-- changes before the first command that failed are applied, the rest are not touched; error is
+-- that command's error reply, or '' when every change was applied.
+local reply = {0, ''}
+for i, key in ipairs(KEYS) do
+  local current = redis.pcall('GET', key)
+  if type(current) == 'table' and current.err then
+    reply[2] = current.err
+    return reply
+  end
+  local deleted = 0
+  if current then
+    local stored = nil
+    local ok, decoded = pcall(cjson.decode, current)
+    if ok and type(decoded) == 'table' then
+      stored = tonumber(decoded['revision'])
+      if stored == nil and decoded['missing'] == true then
+        stored = 0
+      end
+    end
+    if stored == nil or stored < tonumber(ARGV[2 * i]) then
+      local removed = redis.pcall('DEL', key)
+      if type(removed) == 'table' and removed.err then
+        reply[2] = removed.err
+        return reply
+      end
+      deleted = 1
     end
   end
-  if stored == nil or stored < tonumber(ARGV[1]) then
-    redis.call('DEL', KEYS[1])
-    deleted = 1
+  local receivers = redis.pcall('PUBLISH', ARGV[1], ARGV[2 * i + 1])
+  if type(receivers) == 'table' and receivers.err then
+    reply[2] = receivers.err
+    return reply
   end
+  reply[1] = i
+  reply[#reply + 1] = deleted
+  reply[#reply + 1] = receivers
 end
-local receivers = redis.call('PUBLISH', ARGV[2], ARGV[3])
-return {deleted, receivers}
+return reply

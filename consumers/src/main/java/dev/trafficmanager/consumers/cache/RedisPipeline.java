@@ -19,11 +19,11 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * A handler's one Redis connection, used as a pipeline: a batch's commands are written without
- * waiting ({@code setAutoFlushCommands(false)}), flushed in one go, and their replies awaited in
- * order; the first command that failed ends the applied prefix. Commands after it may have run on
- * the server (a pipeline cannot take them back); the runner sends them again later, and every
- * command sent here is idempotent by revision.
+ * A handler's one Redis connection, used as a pipeline: a batch's commands (one per item, or one
+ * per group of items) are written without waiting ({@code setAutoFlushCommands(false)}), flushed in
+ * one go, and their replies awaited in order; the first item that a command failed to apply ends
+ * the applied prefix. Commands after it may have run on the server (a pipeline cannot take them
+ * back); the runner sends them again later, and every command sent here is idempotent by revision.
  *
  * <p>The connection is opened on first use, and afresh when it has been lost: the consumer starts
  * while Redis is down, and the first batch after Redis is back connects at once instead of waiting
@@ -58,20 +58,37 @@ final class RedisPipeline implements AutoCloseable {
       List<T> items,
       BiFunction<RedisAsyncCommands<String, String>, T, RedisFuture<?>> send,
       ReplyListener<T> replies) {
-    BatchResult result = attempt(items, 0, send, replies);
+    return sendGroups(
+        items,
+        1,
+        (commands, group) -> send.apply(commands, group.get(0)),
+        (group, reply) -> {
+          replies.replied(group.get(0), reply);
+          return BatchResult.all(1);
+        });
+  }
+
+  /**
+   * Sends one command per group of up to {@code groupSize} consecutive items, in order, and awaits
+   * every reply; a command may apply a prefix of its group only, as its reply says.
+   *
+   * @param send writes a group's command (without waiting) and returns its reply's future
+   * @param read reads a group's reply: how much of the group was applied, and why no more
+   * @return how many items, a prefix, were applied, and the failure of the first that was not
+   */
+  <T> BatchResult sendGroups(
+      List<T> items, int groupSize, GroupSender<T> send, GroupReader<T> read) {
+    BatchResult result = attempt(items, 0, groupSize, send, read);
     if (result.failure().orElse(null) instanceof RedisNoScriptException) {
       // The server forgot the scripts (SCRIPT FLUSH): connect afresh, which loads them, once.
       close();
-      result = attempt(items, result.applied(), send, replies);
+      result = attempt(items, result.applied(), groupSize, send, read);
     }
     return result;
   }
 
   private <T> BatchResult attempt(
-      List<T> items,
-      int from,
-      BiFunction<RedisAsyncCommands<String, String>, T, RedisFuture<?>> send,
-      ReplyListener<T> replies) {
+      List<T> items, int from, int groupSize, GroupSender<T> send, GroupReader<T> read) {
     StatefulRedisConnection<String, String> open;
     try {
       open = connection();
@@ -79,22 +96,31 @@ final class RedisPipeline implements AutoCloseable {
       return BatchResult.failedAt(from, e);
     }
     RedisAsyncCommands<String, String> async = open.async();
-    List<RedisFuture<?>> futures = new ArrayList<>(items.size() - from);
+    int count = (items.size() - from + groupSize - 1) / groupSize;
+    List<List<T>> groups = new ArrayList<>(count);
+    List<RedisFuture<?>> futures = new ArrayList<>(count);
     try {
-      for (int i = from; i < items.size(); i++) {
-        futures.add(send.apply(async, items.get(i)));
+      for (int start = from; start < items.size(); start += groupSize) {
+        List<T> group = items.subList(start, Math.min(items.size(), start + groupSize));
+        groups.add(group);
+        futures.add(send.send(async, group));
       }
     } finally {
       open.flushCommands();
     }
+    int applied = from;
     for (int i = 0; i < futures.size(); i++) {
-      Object reply;
+      List<T> group = groups.get(i);
+      BatchResult result;
       try {
-        reply = await(futures.get(i));
+        result = read.read(group, await(futures.get(i)));
       } catch (RuntimeException e) {
-        return BatchResult.failedAt(from + i, e);
+        return BatchResult.failedAt(applied, e);
       }
-      replies.replied(items.get(from + i), reply);
+      if (result.failure().isPresent()) {
+        return BatchResult.failedAt(applied + result.applied(), result.failure().get());
+      }
+      applied += group.size();
     }
     return BatchResult.all(items.size());
   }
@@ -150,5 +176,17 @@ final class RedisPipeline implements AutoCloseable {
   @FunctionalInterface
   interface ReplyListener<T> {
     void replied(T item, Object reply);
+  }
+
+  /** Writes the command of a group of items, without waiting. */
+  @FunctionalInterface
+  interface GroupSender<T> {
+    RedisFuture<?> send(RedisAsyncCommands<String, String> commands, List<T> group);
+  }
+
+  /** Reads the reply of a group's command: the prefix of the group it applied, and why no more. */
+  @FunctionalInterface
+  interface GroupReader<T> {
+    BatchResult read(List<T> group, Object reply);
   }
 }

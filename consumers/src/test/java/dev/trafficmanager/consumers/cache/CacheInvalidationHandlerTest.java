@@ -12,6 +12,7 @@ import dev.trafficmanager.config.Settings;
 import dev.trafficmanager.consumers.TestChanges;
 import dev.trafficmanager.consumers.runner.BatchResult;
 import dev.trafficmanager.embedded.EmbeddedRedisServer;
+import dev.trafficmanager.event.RouteChange;
 import dev.trafficmanager.route.CacheEntry;
 import dev.trafficmanager.route.RouteKey;
 import dev.trafficmanager.testkit.InvalidationSubscriber;
@@ -26,6 +27,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.CommandType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,55 @@ class CacheInvalidationHandlerTest {
       // The next revision makes the warmed entry stale too.
       apply(handler, change(ROUTE, 3));
       assertThat(commands.exists(key)).isZero();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void aChangeThatFailsEndsTheBatchThereWithEveryChangeBeforeItAppliedAndNoneAfterIt(
+      TestEnvironment env) {
+    RedisSettings redis = env.redis();
+    RedisClient client = redis.newClient();
+    // Past the first script call's group, so that the failure's index counts the whole batch.
+    int failing = CacheInvalidationHandler.CHANGES_PER_CALL + 30;
+    List<RouteKey> routes = new ArrayList<>();
+    List<RouteChange> changes = new ArrayList<>();
+    for (int i = 0; i < failing + 20; i++) {
+      RouteKey route = RouteKey.parse("acme/service-" + i + "/prod/v1");
+      routes.add(route);
+      changes.add(change(route, 2));
+    }
+    try (StatefulRedisConnection<String, String> connection = client.connect();
+        InvalidationSubscriber subscriber = new InvalidationSubscriber(redis);
+        CacheInvalidationHandler handler = new CacheInvalidationHandler(client, redis.keys())) {
+      RedisCommands<String, String> commands = connection.sync();
+      String stale = CacheEntry.resolving("https://stale.example", 1).toJson();
+      routes.forEach(route -> commands.set(redis.keys().route(route), stale));
+      // Not an entry Redis can GET: the script's command for this change fails.
+      commands.del(redis.keys().route(routes.get(failing)));
+      commands.hset(redis.keys().route(routes.get(failing)), "revision", "1");
+
+      BatchResult result = handler.apply(changes);
+
+      assertThat(result.applied()).isEqualTo(failing);
+      assertThat(result.failure())
+          .get()
+          .isInstanceOf(RedisCommandExecutionException.class)
+          .matches(e -> e.getMessage().startsWith("WRONGTYPE"), "WRONGTYPE")
+          .matches(e -> !RedisFailures.isTransient(e), "not an outage");
+      for (int i = 0; i < routes.size(); i++) {
+        String entry = redis.keys().route(routes.get(i));
+        if (i < failing) {
+          assertThat(commands.exists(entry)).as("entry %d", i).isZero();
+        } else if (i > failing) {
+          assertThat(commands.get(entry)).as("entry %d", i).isEqualTo(stale);
+        }
+      }
+      await("the applied changes' invalidations received")
+          .atMost(BOUND)
+          .until(subscriber::messages, m -> m.size() >= failing);
+      assertThat(subscriber.messages()).hasSize(failing).endsWith(routes.get(failing - 1) + " 2");
     } finally {
       client.shutdown();
     }
