@@ -404,14 +404,18 @@ class ConsumerRunnerTest {
   }
 
   @Test
+  void aCommitThatFailedIsMadeAgainOnceTheCoordinatorAnswers() {
+    handleOneChangeWhileCommitsAreRejected();
+
+    consumer.rejectCommits(false);
+
+    await("the offset committed with no new record").atMost(BOUND).until(() -> committed(P0, 1));
+    assertThat(journal).containsExactly("1:tried", "1:done");
+  }
+
+  @Test
   void commitsWhatFinishedWhenPartitionsAreRevoked() {
-    consumer.assignAtNextPoll(List.of(P0));
-    appendChanges(P0, ROUTE, 1);
-    consumer.rejectCommits(true);
-    start(recordingHandler);
-    await("the change handled and its commit rejected")
-        .atMost(BOUND)
-        .until(() -> journal.contains("1:done") && consumer.rejectedCommits() >= 1);
+    handleOneChangeWhileCommitsAreRejected();
 
     // Only the revocation may commit: before it every commit fails, after it nothing is assigned.
     consumer.schedulePollTask(
@@ -564,6 +568,16 @@ class ConsumerRunnerTest {
         .policy(new FailurePolicy(settings.maxAttempts(), backoff, sink.isTransient()))
         .clock(clock)
         .build();
+  }
+
+  private void handleOneChangeWhileCommitsAreRejected() {
+    consumer.assignAtNextPoll(List.of(P0));
+    appendChanges(P0, ROUTE, 1);
+    consumer.rejectCommits(true);
+    start(recordingHandler);
+    await("the change handled and its commit rejected")
+        .atMost(BOUND)
+        .until(() -> journal.contains("1:done") && consumer.rejectedCommits() >= 1);
   }
 
   private boolean committed(TopicPartition partition, long offset) {

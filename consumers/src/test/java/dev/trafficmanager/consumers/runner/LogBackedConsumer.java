@@ -12,6 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Headers;
@@ -114,18 +116,36 @@ final class LogBackedConsumer extends MockConsumer<byte[], byte[]> {
 
   @Override
   public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (rejectingCommits) {
-      rejectedCommits++;
-      throw new TimeoutException("commit rejected by the test");
-    }
-    super.commitSync(offsets);
-    offsets.forEach((partition, offset) -> groupOffsets.put(partition, offset.offset()));
+    commit(offsets);
   }
 
   @Override
   public synchronized void commitSync(
       Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
-    commitSync(offsets);
+    commit(offsets);
+  }
+
+  // Answered at once, as MockConsumer's own does; a coordinator's answer comes in a later poll.
+  @Override
+  public synchronized void commitAsync(
+      Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+    try {
+      commit(offsets);
+    } catch (TimeoutException e) {
+      callback.onComplete(offsets, new RetriableCommitFailedException(e));
+      return;
+    }
+    callback.onComplete(offsets, null);
+  }
+
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (rejectingCommits) {
+      rejectedCommits++;
+      throw new TimeoutException("commit rejected by the test");
+    }
+    // MockConsumer's commitSync is its commitAsync without a callback.
+    super.commitAsync(offsets, null);
+    offsets.forEach((partition, offset) -> groupOffsets.put(partition, offset.offset()));
   }
 
   @Override
