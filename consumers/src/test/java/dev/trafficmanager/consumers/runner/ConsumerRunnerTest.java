@@ -404,7 +404,7 @@ class ConsumerRunnerTest {
   }
 
   @Test
-  void aCommitThatFailedIsMadeAgainOnceTheCoordinatorAnswers() {
+  void aCommitThatFailedIsSentAgainWithoutWaitingForANewRecord() {
     handleOneChangeWhileCommitsAreRejected();
 
     consumer.rejectCommits(false);
